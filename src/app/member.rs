@@ -1,0 +1,414 @@
+//! The member commands.
+
+use super::{entry, find, Ctx, LedgerIds};
+use crate::domain::card::{self, Card};
+use crate::domain::ledger::{Balances, EntryKind, LedgerEntry};
+use crate::domain::member::{self, Application, Member, Status, Update};
+use crate::domain::staff::{require_role, Role, Staff};
+use crate::domain::{Cents, DomainError};
+use crate::error::Result;
+use crate::store::{AuditEntry, Store, Txn};
+
+/// What a changing command did, for the cli to report.
+#[derive(Debug)]
+pub struct Outcome {
+    pub member: Member,
+    /// One line for people, e.g. "approved M000012: card VIP000013".
+    pub message: String,
+    /// Files written (or, in a dry run, that would have been).
+    pub files: Vec<String>,
+}
+
+fn check_staff(store: &Store, id: &str) -> Result<()> {
+    if id.is_empty() {
+        return Ok(());
+    }
+    let staff: Vec<Staff> = store.load()?;
+    if staff.iter().any(|s| s.id == id) {
+        Ok(())
+    } else {
+        Err(DomainError::NotFound(format!(
+            "no staff member {id}; see `clubctl staff list`, or add them with `clubctl staff add`"
+        ))
+        .into())
+    }
+}
+
+fn check_referrer(members: &[Member], id: &str) -> Result<()> {
+    if id.is_empty() {
+        return Ok(());
+    }
+    find(members, id).map(|_| ()).map_err(|_| {
+        DomainError::NotFound(format!(
+            "no member {id} to name as referrer; find the id with `clubctl member list --search TEXT`"
+        ))
+        .into()
+    })
+}
+
+/// `member add`: a pending application.
+pub fn add(ctx: &Ctx, app: Application) -> Result<Outcome> {
+    let mut store = ctx.write()?;
+    let mut members: Vec<Member> = store.load()?;
+    check_referrer(&members, &app.referrer)?;
+    check_staff(&store, &app.sales)?;
+    let id = member::next_id("M", 6, members.iter().map(|m| m.id.as_str()));
+    let m = member::apply(app, id, ctx.today, store.rules(), &members)?;
+    let mut txn = Txn::new();
+    txn.append(&[ctx.audit("member add", None, &m)]);
+    members.push(m.clone());
+    txn.put_table(&mut members);
+    let files = ctx.finish(&mut store, txn)?;
+    Ok(Outcome {
+        message: format!("{}: application from {} is pending review", m.id, m.name),
+        member: m,
+        files,
+    })
+}
+
+/// What a transition step gets to work with.
+struct Step<'a> {
+    ctx: &'a Ctx,
+    store: &'a Store,
+    /// Every member as loaded (the one changing is still as it was).
+    members: &'a [Member],
+    txn: &'a mut Txn,
+}
+
+/// Loads the member, lets `f` change it (and add to the transaction), then
+/// writes the member table and the audit line in one commit.
+fn transition(
+    ctx: &Ctx,
+    id: &str,
+    action: &str,
+    f: impl FnOnce(&mut Member, &mut Step) -> Result<String>,
+) -> Result<Outcome> {
+    let mut store = ctx.write()?;
+    let mut members: Vec<Member> = store.load()?;
+    let (i, before) = find(&members, id)?;
+    let before = before.clone();
+    let mut m = before.clone();
+    let mut txn = Txn::new();
+    let message = f(
+        &mut m,
+        &mut Step {
+            ctx,
+            store: &store,
+            members: &members,
+            txn: &mut txn,
+        },
+    )?;
+    txn.append(&[ctx.audit(action, Some(&before), &m)]);
+    members[i] = m.clone();
+    txn.put_table(&mut members);
+    let files = ctx.finish(&mut store, txn)?;
+    Ok(Outcome {
+        member: m,
+        message,
+        files,
+    })
+}
+
+/// Dues recorded in the ledger: the amount paid, else the club's dues for
+/// `months` (pro rata to the term). Nothing when both are zero.
+fn dues_entry(
+    step: &mut Step,
+    m: &Member,
+    paid: Option<Cents>,
+    months: u32,
+) -> Result<Option<LedgerEntry>> {
+    let rules = step.store.rules();
+    let amount = paid.unwrap_or_else(|| {
+        Cents(rules.membership.dues.0 * i64::from(months) / i64::from(rules.membership.term_months))
+    });
+    if amount.0 < 0 {
+        return Err(DomainError::Invalid("--paid must not be negative".into()).into());
+    }
+    if amount == Cents::ZERO {
+        return Ok(None);
+    }
+    let mut ids = LedgerIds::new(step.store)?;
+    let e = entry(
+        step.ctx,
+        &mut ids,
+        EntryKind::Dues,
+        &m.id,
+        amount,
+        0,
+        &format!("{months} months"),
+    );
+    Ok(Some(e))
+}
+
+pub fn approve(
+    ctx: &Ctx,
+    id: &str,
+    card_no: Option<String>,
+    paid: Option<Cents>,
+) -> Result<Outcome> {
+    transition(ctx, id, "member approve", |m, step| {
+        let rules = step.store.rules();
+        let mut cards: Vec<Card> = step.store.load()?;
+        let number = card_no.unwrap_or_else(|| card::next_number(&cards, rules));
+        let new = card::issue(number, &m.id, step.ctx.today, &cards)?;
+        member::approve(m, &new.number, step.ctx.today, rules)?;
+        let term = rules.membership.term_months;
+        if let Some(e) = dues_entry(step, m, paid, term)? {
+            step.txn.append(&[e]);
+        }
+        step.txn.append(&[step.ctx.audit("card issue", None, &new)]);
+        cards.push(new);
+        step.txn.put_table(&mut cards);
+        Ok(format!(
+            "approved {}: card {}, member until {}",
+            m.id,
+            m.card,
+            m.expires.map(|d| d.to_string()).unwrap_or_default()
+        ))
+    })
+}
+
+pub fn reject(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
+    transition(ctx, id, "member reject", |m, step| {
+        member::reject(m, reason, step.ctx.today)?;
+        Ok(format!("rejected {}: {}", m.id, m.reason))
+    })
+}
+
+pub fn renew(ctx: &Ctx, id: &str, months: Option<u32>, paid: Option<Cents>) -> Result<Outcome> {
+    transition(ctx, id, "member renew", |m, step| {
+        let months = months.unwrap_or(step.store.rules().membership.term_months);
+        let until = member::renew(m, months, step.ctx.today, step.members)?;
+        if let Some(e) = dues_entry(step, m, paid, months)? {
+            step.txn.append(&[e]);
+        }
+        Ok(format!(
+            "renewed {} for {months} months: member until {until}",
+            m.id
+        ))
+    })
+}
+
+pub fn freeze(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
+    transition(ctx, id, "member freeze", |m, step| {
+        member::freeze(m, reason, step.ctx.today)?;
+        Ok(format!("froze {}: {}", m.id, m.reason))
+    })
+}
+
+pub fn unfreeze(ctx: &Ctx, id: &str) -> Result<Outcome> {
+    transition(ctx, id, "member unfreeze", |m, step| {
+        let status = member::unfreeze(m, step.ctx.today, step.store.rules())?;
+        Ok(format!("unfroze {}: now {status}", m.id))
+    })
+}
+
+/// The member's current balances, from the ledger.
+pub fn balances(store: &Store, id: &str) -> Result<Balances> {
+    let entries: Vec<LedgerEntry> = store.load()?;
+    let mut b = Balances::default();
+    for e in entries.iter().filter(|e| e.member == id) {
+        b.add(e);
+    }
+    Ok(b)
+}
+
+/// Leaving forfeits the points balance (积分清零) as one ledger entry.
+fn forfeit(step: &mut Step, m: &Member, why: &str) -> Result<i64> {
+    let points = balances(step.store, &m.id)?.points;
+    if points > 0 {
+        let mut ids = LedgerIds::new(step.store)?;
+        let e = entry(
+            step.ctx,
+            &mut ids,
+            EntryKind::Forfeit,
+            &m.id,
+            Cents::ZERO,
+            -points,
+            why,
+        );
+        step.txn.append(&[e]);
+    }
+    Ok(points.max(0))
+}
+
+pub fn exit(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
+    transition(ctx, id, "member exit", |m, step| {
+        member::exit(m, reason, step.ctx.today)?;
+        let lost = forfeit(step, m, "member exit")?;
+        Ok(format!("{} has left; {lost} points forfeited", m.id))
+    })
+}
+
+pub fn expel(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
+    transition(ctx, id, "member expel", |m, step| {
+        member::expel(m, reason, step.ctx.today)?;
+        let lost = forfeit(step, m, "member expel")?;
+        Ok(format!(
+            "expelled {}: {}; {lost} points forfeited; phone {} is barred",
+            m.id, m.reason, m.phone
+        ))
+    })
+}
+
+pub fn restore(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
+    transition(ctx, id, "member restore", |m, step| {
+        let staff: Vec<Staff> = step.store.load()?;
+        require_role(
+            &staff,
+            &step.ctx.operator,
+            &[Role::Manager, Role::Director],
+            "reinstating a member",
+        )?;
+        member::restore(m, reason, step.ctx.today, step.store.rules(), step.members)?;
+        Ok(format!(
+            "restored {}: active until {}",
+            m.id,
+            m.expires.map(|d| d.to_string()).unwrap_or_default()
+        ))
+    })
+}
+
+pub fn update(ctx: &Ctx, id: &str, u: Update) -> Result<Outcome> {
+    transition(ctx, id, "member update", |m, step| {
+        if let Some(r) = &u.referrer {
+            check_referrer(step.members, r)?;
+        }
+        if let Some(s) = &u.sales {
+            check_staff(step.store, s)?;
+        }
+        let before = m.clone();
+        member::update(m, u, step.ctx.today, step.members)?;
+        let changes = crate::store::records::changes(Some(&before), m);
+        if changes.is_empty() {
+            return Err(DomainError::Invalid(format!(
+                "nothing to change for {}: give at least one field flag with a new value",
+                m.id
+            ))
+            .into());
+        }
+        Ok(format!("updated {}: {changes}", m.id))
+    })
+}
+
+/// Everything the office knows about one member.
+#[derive(Debug)]
+pub struct Profile {
+    pub member: Member,
+    pub cards: Vec<Card>,
+    pub balances: Balances,
+    pub history: Vec<AuditEntry>,
+}
+
+pub fn show(ctx: &Ctx, id: &str) -> Result<Profile> {
+    let store = ctx.read()?;
+    let members: Vec<Member> = store.load()?;
+    let (_, m) = find(&members, id)?;
+    let cards: Vec<Card> = store.load()?;
+    let audit: Vec<AuditEntry> = store.load()?;
+    let card_numbers: Vec<&str> = cards
+        .iter()
+        .filter(|c| c.member == id)
+        .map(|c| c.number.as_str())
+        .collect();
+    let history = audit
+        .into_iter()
+        .filter(|a| a.record == id || card_numbers.contains(&a.record.as_str()))
+        .collect();
+    Ok(Profile {
+        member: m.clone(),
+        cards: cards.into_iter().filter(|c| c.member == id).collect(),
+        balances: balances(&store, id)?,
+        history,
+    })
+}
+
+/// Filters for `member list`; all given must hold.
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub statuses: Vec<Status>,
+    pub tier: Option<String>,
+    pub expiring_within: Option<u32>,
+    pub birthday_within: Option<u32>,
+    pub search: Option<String>,
+}
+
+pub fn list(ctx: &Ctx, f: &Filter) -> Result<Vec<Member>> {
+    let store = ctx.read()?;
+    if let Some(t) = &f.tier {
+        if store.rules().tier(t).is_none() {
+            let names: Vec<&str> = store
+                .rules()
+                .tiers
+                .iter()
+                .map(|t| t.name.as_str())
+                .collect();
+            return Err(DomainError::Invalid(format!(
+                "no tier '{t}' in club.toml; the tiers are {}",
+                names.join(", ")
+            ))
+            .into());
+        }
+    }
+    let needle = f.search.as_ref().map(|s| s.to_lowercase());
+    let phone_needle = f
+        .search
+        .as_deref()
+        .and_then(crate::domain::phone::normalise);
+    let members: Vec<Member> = store.load()?;
+    Ok(members
+        .into_iter()
+        .filter(|m| f.statuses.is_empty() || f.statuses.contains(&m.status))
+        .filter(|m| f.tier.as_ref().is_none_or(|t| &m.tier == t))
+        .filter(|m| {
+            f.expiring_within
+                .is_none_or(|d| member::expiring_within(m, ctx.today, d))
+        })
+        .filter(|m| {
+            f.birthday_within
+                .is_none_or(|d| member::birthday_within(m, ctx.today, d))
+        })
+        .filter(|m| {
+            needle.as_ref().is_none_or(|n| {
+                m.name.to_lowercase().contains(n)
+                    || m.id.to_lowercase() == *n
+                    || m.card.to_lowercase() == *n
+                    || phone_needle
+                        .as_ref()
+                        .is_some_and(|p| m.phone.contains(p.as_str()))
+            })
+        })
+        .collect())
+}
+
+/// One change made by the nightly sweep.
+#[derive(Debug)]
+pub struct SweepChange {
+    pub member: Member,
+    pub from: Status,
+}
+
+pub fn sweep(ctx: &Ctx) -> Result<(Vec<SweepChange>, Vec<String>)> {
+    let mut store = ctx.write()?;
+    let mut members: Vec<Member> = store.load()?;
+    let mut changes = Vec::new();
+    let mut audit = Vec::new();
+    for m in members.iter_mut() {
+        let before = m.clone();
+        if member::sweep(m, ctx.today, store.rules()).is_some() {
+            audit.push(ctx.audit("member sweep", Some(&before), m));
+            changes.push(SweepChange {
+                member: m.clone(),
+                from: before.status,
+            });
+        }
+    }
+    if changes.is_empty() {
+        return Ok((changes, Vec::new()));
+    }
+    let mut txn = Txn::new();
+    txn.append(&audit);
+    txn.put_table(&mut members);
+    let files = ctx.finish(&mut store, txn)?;
+    Ok((changes, files))
+}

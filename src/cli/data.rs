@@ -1,0 +1,76 @@
+//! `clubctl init` and `clubctl data ...`
+
+use super::{output, Env};
+use crate::app::data as app;
+use crate::app::Ctx;
+use crate::error::{Error, Result};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The new data directory (must not exist, or be empty).
+    pub dir: PathBuf,
+    /// The club's name, written into club.toml.
+    #[arg(long)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DataCmd {
+    /// Validate every file: headers, versions, rows, ids, references, dates.
+    Check,
+    /// Move torn journal lines aside into .rejected files.
+    Repair,
+}
+
+pub fn init(a: InitArgs, ctx: &Ctx) -> Result<()> {
+    if ctx.dry_run {
+        output::say(&format!(
+            "dry run: would create {}; nothing was written",
+            a.dir.display()
+        ));
+        return Ok(());
+    }
+    app::init(&a.dir, a.name.as_deref())?;
+    output::say(&format!(
+        "created {}: edit {}/club.toml to set your rules",
+        a.dir.display(),
+        a.dir.display()
+    ));
+    Ok(())
+}
+
+pub fn run(cmd: DataCmd, ctx: &Ctx, _env: &Env) -> Result<()> {
+    match cmd {
+        DataCmd::Check => {
+            let problems = app::check(ctx)?;
+            if problems.is_empty() {
+                output::say(&format!("{}: data check passed", ctx.data.display()));
+                return Ok(());
+            }
+            for p in &problems {
+                output::say(&p.to_string());
+            }
+            Err(Error::Data(format!(
+                "data check found {} problem{} in {}",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" },
+                ctx.data.display()
+            )))
+        }
+        DataCmd::Repair => {
+            let moved = app::repair(ctx)?;
+            if moved.is_empty() {
+                output::say("data repair: nothing to do");
+            }
+            for (file, line) in moved {
+                let verb = if ctx.dry_run { "would move" } else { "moved" };
+                output::say(&format!(
+                    "data repair: {verb} the torn line {file}:{line} into {file}.rejected"
+                ));
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! The command line: clap definitions, one module per area, and the glue
+//! that turns arguments into an `app` call and its result into output.
+
+pub mod card;
+pub mod data;
+pub mod member;
+pub mod output;
+pub mod staff;
+
+use crate::app::Ctx;
+use crate::error::{Error, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use output::Format;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+/// clubctl: run a membership program from plain files.
+///
+/// Members, cards, points, stored value, tiers, sales leads and events,
+/// kept in a data directory you can open, diff and back up.
+#[derive(Debug, Parser)]
+#[command(
+    name = "clubctl",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// The data directory.
+    #[arg(long, global = true, env = "CLUBCTL_DATA", default_value = "data")]
+    pub data: PathBuf,
+    /// The business day every rule uses (default: the clock's date).
+    #[arg(long, global = true, env = "CLUBCTL_TODAY", value_name = "YYYY-MM-DD")]
+    pub today: Option<NaiveDate>,
+    /// Who is at the keyboard, for the audit trail (default: login name).
+    #[arg(
+        long = "as",
+        global = true,
+        env = "CLUBCTL_OPERATOR",
+        value_name = "OPERATOR"
+    )]
+    pub operator: Option<String>,
+    /// Output format of listings.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Show what would change, and write nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// Answer yes to confirmations.
+    #[arg(long, global = true)]
+    pub yes: bool,
+    /// Seconds to wait for another writer to finish.
+    #[arg(long, global = true, default_value_t = 10, value_name = "SECONDS")]
+    pub wait: u64,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new data directory with a commented club.toml.
+    Init(data::InitArgs),
+    /// Members: apply, review, renew, freeze, leave, list.
+    #[command(subcommand)]
+    Member(member::MemberCmd),
+    /// Cards: report a loss, reissue.
+    #[command(subcommand)]
+    Card(card::CardCmd),
+    /// Staff: salespeople, secretaries, managers, directors.
+    #[command(subcommand)]
+    Staff(staff::StaffCmd),
+    /// The data directory: check, repair.
+    #[command(subcommand)]
+    Data(data::DataCmd),
+}
+
+/// What the cli layer needs besides the app context.
+pub struct Env {
+    pub format: Format,
+    pub yes: bool,
+    /// Whether standard input is a terminal: prompts only then.
+    pub interactive: bool,
+}
+
+/// Runs the binary; returns design.md's exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let ctx = context(&cli);
+    let env = Env {
+        format: cli.format,
+        yes: cli.yes,
+        interactive: std::io::stdin().is_terminal(),
+    };
+    match dispatch(cli.command, &ctx, &env) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            output::say(&format!("error: {e}"));
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+/// The one place the environment and the clock are read.
+fn context(cli: &Cli) -> Ctx {
+    let operator = cli
+        .operator
+        .clone()
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("LOGNAME").ok())
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_string());
+    Ctx {
+        data: cli.data.clone(),
+        today: cli
+            .today
+            .unwrap_or_else(|| chrono::Local::now().date_naive()),
+        now: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        operator,
+        command: command_line(),
+        dry_run: cli.dry_run,
+        wait: Duration::from_secs(cli.wait),
+    }
+}
+
+/// The command line as a person would retype it.
+fn command_line() -> String {
+    let quote = |a: String| {
+        if !a.is_empty()
+            && a.chars()
+                .all(|c| c.is_alphanumeric() || "-_./:=@+,".contains(c))
+        {
+            a
+        } else {
+            format!("'{}'", a.replace('\'', "'\\''"))
+        }
+    };
+    let mut parts = vec!["clubctl".to_string()];
+    parts.extend(std::env::args().skip(1).map(quote));
+    parts.join(" ")
+}
+
+fn dispatch(cmd: Command, ctx: &Ctx, env: &Env) -> Result<()> {
+    match cmd {
+        Command::Init(args) => data::init(args, ctx),
+        Command::Member(c) => member::run(c, ctx, env),
+        Command::Card(c) => card::run(c, ctx, env),
+        Command::Staff(c) => staff::run(c, ctx, env),
+        Command::Data(c) => data::run(c, ctx, env),
+    }
+}
+
+/// Output errors: a closed pipe (`clubctl member list | head`) ends quietly.
+pub(crate) fn out(r: std::io::Result<()>) -> Result<()> {
+    match r {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::Failure(format!("writing output: {e}"))),
+    }
+}
+
+/// Reports what a changing command did, or in a dry run what it would do.
+pub(crate) fn report(ctx: &Ctx, message: &str, files: &[String]) {
+    if ctx.dry_run {
+        output::say(&format!("dry run: {message}"));
+        if !files.is_empty() {
+            output::say(&format!(
+                "dry run: would change {}; nothing was written",
+                files.join(", ")
+            ));
+        }
+    } else {
+        output::say(message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,217 @@
+//! The only place that prints records: tables for people (comfy-table, CJK
+//! widths handled), CSV for scripts, JSON for programs.
+
+use crate::domain::Cents;
+use clap::ValueEnum;
+use comfy_table::{presets, Table};
+use serde_json::{Map, Value};
+use std::io::{self, Write};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+}
+
+/// One value in a listing; the kind decides how each format writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Text people typed or ids: neutralised in CSV when it could be read
+    /// as a spreadsheet formula.
+    Text(String),
+    Int(i64),
+    Money(Cents),
+    Bool(bool),
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Cell {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Cell {
+        Cell::Text(s)
+    }
+}
+
+impl<T: ToString> From<Option<T>> for Cell {
+    fn from(v: Option<T>) -> Cell {
+        Cell::Text(v.map(|v| v.to_string()).unwrap_or_default())
+    }
+}
+
+/// Rows under stable English column names, whatever the output format.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+impl Listing {
+    pub fn new(headers: &[&'static str]) -> Listing {
+        Listing {
+            headers: headers.to_vec(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) {
+        debug_assert_eq!(row.len(), self.headers.len());
+        self.rows.push(row);
+    }
+}
+
+/// A text cell that a spreadsheet would run as a formula gets a leading
+/// `'` (OWASP CSV injection). Numeric columns are never touched.
+pub fn neutralise(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\n') => format!("'{s}").into(),
+        _ => s.into(),
+    }
+}
+
+fn text(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(s) => s.clone(),
+        Cell::Int(n) => n.to_string(),
+        Cell::Money(c) => c.to_string(),
+        Cell::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+    }
+}
+
+fn json(cell: &Cell) -> Value {
+    match cell {
+        Cell::Text(s) => Value::String(s.clone()),
+        Cell::Int(n) => Value::from(*n),
+        // Money stays a decimal string: no float ever holds it.
+        Cell::Money(c) => Value::String(c.to_string()),
+        Cell::Bool(b) => Value::Bool(*b),
+    }
+}
+
+pub fn table_string(l: &Listing) -> String {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED);
+    t.set_header(l.headers.iter().copied());
+    for row in &l.rows {
+        t.add_row(row.iter().map(text));
+    }
+    t.to_string()
+}
+
+pub fn json_value(l: &Listing) -> Value {
+    Value::Array(
+        l.rows
+            .iter()
+            .map(|row| {
+                let obj: Map<String, Value> = l
+                    .headers
+                    .iter()
+                    .zip(row)
+                    .map(|(h, c)| (h.to_string(), json(c)))
+                    .collect();
+                Value::Object(obj)
+            })
+            .collect(),
+    )
+}
+
+pub fn write_csv(l: &Listing, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(&l.headers)?;
+    for row in &l.rows {
+        w.write_record(row.iter().map(|c| match c {
+            Cell::Text(s) => neutralise(s).into_owned(),
+            other => text(other),
+        }))?;
+    }
+    w.flush()
+}
+
+/// Prints a listing on standard output in the chosen format.
+pub fn print(l: &Listing, format: Format) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    match format {
+        Format::Table => writeln!(out, "{}", table_string(l)),
+        Format::Csv => write_csv(l, &mut out),
+        Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&json_value(l))?),
+    }
+}
+
+/// Prints any serialisable value as pretty JSON on standard output.
+pub fn print_json(v: &Value) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    writeln!(out, "{}", serde_json::to_string_pretty(v)?)
+}
+
+/// Prints a line on standard output: a new record's id, for `$(...)`.
+pub fn print_line(s: &str) -> io::Result<()> {
+    writeln!(io::stdout().lock(), "{s}")
+}
+
+/// A message for people, on standard error.
+pub fn say(s: &str) {
+    let _ = writeln!(io::stderr().lock(), "{s}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_but_numbers_are_not() {
+        let mut l = Listing::new(&["name", "points"]);
+        l.push(vec![Cell::from("=HYPERLINK(\"x\")"), Cell::Int(-50)]);
+        l.push(vec![Cell::from("-rm"), Cell::Money(Cents(-320))]);
+        l.push(vec![Cell::from("王小明"), Cell::Int(3)]);
+        let mut out = Vec::new();
+        write_csv(&l, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "name,points\n\"'=HYPERLINK(\"\"x\"\")\",-50\n'-rm,-3.20\n王小明,3\n"
+        );
+    }
+
+    #[test]
+    fn json_keeps_types_and_raw_text() {
+        let mut l = Listing::new(&["name", "points", "wallet"]);
+        l.push(vec![
+            Cell::from("=1+1"),
+            Cell::Int(7),
+            Cell::Money(Cents(1050)),
+        ]);
+        assert_eq!(
+            json_value(&l).to_string(),
+            r#"[{"name":"=1+1","points":7,"wallet":"10.50"}]"#
+        );
+    }
+
+    #[test]
+    fn cjk_names_line_up_in_tables() {
+        let mut l = Listing::new(&["name", "id"]);
+        l.push(vec![Cell::from("王小明"), Cell::from("M1")]);
+        l.push(vec![Cell::from("Bob"), Cell::from("M2")]);
+        let t = table_string(&l);
+        let widths: Vec<usize> = t
+            .lines()
+            .map(|line| {
+                line.chars()
+                    .map(|c| {
+                        if c > '\u{2E80}' && c != '│' && c != '─' {
+                            2
+                        } else {
+                            1
+                        }
+                    })
+                    .sum()
+            })
+            .collect();
+        assert!(widths.windows(2).all(|w| w[0] == w[1]), "{t}");
+    }
+}

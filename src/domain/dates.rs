@@ -1,0 +1,93 @@
+//! Calendar rules: month arithmetic that clamps to month ends, and birthdays
+//! that wrap the year end and treat 29 February as 28 February in common years.
+
+use chrono::{Datelike, Months, NaiveDate};
+
+/// `date` plus `months` calendar months; 31 January + 1 month is the last day
+/// of February.
+pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// `date` minus `months` calendar months, clamped to month ends.
+pub fn sub_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_sub_months(Months::new(months))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// `date` plus `days` days.
+pub fn add_days(date: NaiveDate, days: i64) -> NaiveDate {
+    date.checked_add_signed(chrono::Duration::days(days))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// The birthday of someone born on `born`, celebrated in `year`: 29 February
+/// falls on 28 February in a common year.
+pub fn birthday_in(born: NaiveDate, year: i32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, born.month(), born.day())
+        .or_else(|| NaiveDate::from_ymd_opt(year, 2, 28))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Days from `today` to the next birthday (0 when it is today).
+pub fn days_to_birthday(born: NaiveDate, today: NaiveDate) -> i64 {
+    let this_year = birthday_in(born, today.year());
+    let next = if this_year >= today {
+        this_year
+    } else {
+        birthday_in(born, today.year() + 1)
+    };
+    (next - today).num_days()
+}
+
+/// Whole years of age on `today`.
+pub fn age_on(born: NaiveDate, today: NaiveDate) -> i32 {
+    let mut age = today.year() - born.year();
+    if birthday_in(born, today.year()) > today {
+        age -= 1;
+    }
+    age
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn month_ends_clamp() {
+        assert_eq!(add_months(d("2026-01-31"), 1), d("2026-02-28"));
+        assert_eq!(add_months(d("2028-01-31"), 1), d("2028-02-29"));
+        assert_eq!(add_months(d("2028-02-29"), 12), d("2029-02-28"));
+        assert_eq!(add_months(d("2026-03-31"), 12), d("2027-03-31"));
+        assert_eq!(sub_months(d("2026-03-31"), 1), d("2026-02-28"));
+    }
+
+    #[test]
+    fn leap_day_birthday_is_28_february_in_common_years() {
+        let born = d("2000-02-29");
+        assert_eq!(birthday_in(born, 2026), d("2026-02-28"));
+        assert_eq!(birthday_in(born, 2028), d("2028-02-29"));
+        assert_eq!(days_to_birthday(born, d("2026-02-28")), 0);
+        assert_eq!(days_to_birthday(born, d("2026-02-27")), 1);
+    }
+
+    #[test]
+    fn birthdays_wrap_the_year_end() {
+        let born = d("1990-01-02");
+        assert_eq!(days_to_birthday(born, d("2026-12-30")), 3);
+        assert_eq!(days_to_birthday(born, d("2026-01-02")), 0);
+        assert_eq!(days_to_birthday(born, d("2026-01-03")), 364);
+    }
+
+    #[test]
+    fn age_turns_on_the_birthday() {
+        let born = d("2000-02-29");
+        assert_eq!(age_on(born, d("2026-02-27")), 25);
+        assert_eq!(age_on(born, d("2026-02-28")), 26);
+    }
+}

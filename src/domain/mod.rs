@@ -1,0 +1,17 @@
+//! The business rules as plain types and pure functions. Nothing here reads
+//! a file, the clock or the environment: "today" and the rules come in as
+//! arguments.
+
+pub mod card;
+pub mod dates;
+pub mod error;
+pub mod ledger;
+pub mod member;
+pub mod money;
+pub mod phone;
+pub mod rules;
+pub mod staff;
+
+pub use error::DomainError;
+pub use money::Cents;
+pub use rules::ClubRules;

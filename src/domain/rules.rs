@@ -1,0 +1,335 @@
+//! `club.toml`: the program's identity and every rule's numbers. Each field
+//! has the default that domain.md gives, so a short file is a valid one, and
+//! an unknown key is refused so that a typo never silently falls back to a
+//! default.
+
+use super::money::Cents;
+use serde::{Deserialize, Deserializer, Serialize};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClubRules {
+    pub club: Identity,
+    pub membership: Membership,
+    pub card: CardRules,
+    pub points: PointsRules,
+    pub tier: TierPolicy,
+    pub tiers: Vec<Tier>,
+    pub lead: LeadRules,
+    pub commission: Commission,
+    pub referral: Referral,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Identity {
+    pub name: String,
+    /// Language of labels and headings: "en" or "zh".
+    pub lang: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Membership {
+    /// Months a membership runs from approval or renewal.
+    pub term_months: u32,
+    /// Days after expiry during which a member may still renew.
+    pub grace_days: u32,
+    /// Yearly dues, recorded when `--paid` is not given. Zero records nothing.
+    pub dues: Cents,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CardRules {
+    /// Card numbers are the prefix followed by a zero-padded sequence.
+    pub prefix: String,
+    pub digits: usize,
+    /// A replacement must be asked for within this many days of the loss
+    /// report (the day of the report is day 0).
+    pub reissue_window_days: u32,
+    pub reissue_fee: Cents,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PointsRules {
+    pub per_yuan: u32,
+    /// Months after which an earned lot lapses.
+    pub validity_months: u32,
+    /// Yuan a hundred points are worth when offset against a bill.
+    pub yuan_per_100: Cents,
+    /// Spend categories that earn nothing (special offers, vouchers).
+    pub excluded_categories: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TierPolicy {
+    /// The rolling window in which spend and points qualify for a tier.
+    pub window_months: u32,
+    /// Months without a purchase or recharge after which a tier drops a step.
+    pub downgrade_after_months: u32,
+}
+
+/// One rung of the tier ladder; `tiers` lists them from lowest to highest.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    pub name: String,
+    #[serde(default)]
+    pub zh: String,
+    #[serde(default)]
+    pub min_spend: Cents,
+    #[serde(default)]
+    pub min_points: i64,
+    #[serde(default)]
+    pub min_visits: u32,
+    /// Points multiplier in hundredths (1.5 is 150), so earning stays exact.
+    #[serde(default = "Hundredths::one")]
+    pub multiplier: Hundredths,
+    /// Discount in percent.
+    #[serde(default)]
+    pub discount: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LeadRules {
+    pub valid_days: u32,
+    pub max_active: u32,
+    pub reclaim_cooldown_days: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Commission {
+    /// Percent of first-year dues paid on a deal.
+    pub rate: u32,
+    /// Percent of the commission the winner keeps on an arbitrated deal.
+    pub split: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Referral {
+    /// Percent of the referred member's first recharge paid to the referrer.
+    pub percent: u32,
+    /// "points" or "wallet".
+    pub reward: String,
+}
+
+/// A ratio kept as an integer number of hundredths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(into = "f64")]
+pub struct Hundredths(pub u32);
+
+impl Hundredths {
+    fn one() -> Self {
+        Hundredths(100)
+    }
+}
+
+impl From<Hundredths> for f64 {
+    fn from(h: Hundredths) -> f64 {
+        f64::from(h.0) / 100.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Hundredths {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = f64::deserialize(d)?;
+        if !(0.0..=1000.0).contains(&v) {
+            return Err(serde::de::Error::custom("a multiplier between 0 and 1000"));
+        }
+        Ok(Hundredths((v * 100.0).round() as u32))
+    }
+}
+
+impl Default for Identity {
+    fn default() -> Self {
+        Identity {
+            name: "Our Club".into(),
+            lang: "en".into(),
+        }
+    }
+}
+
+impl Default for Membership {
+    fn default() -> Self {
+        Membership {
+            term_months: 12,
+            grace_days: 30,
+            dues: Cents::ZERO,
+        }
+    }
+}
+
+impl Default for CardRules {
+    fn default() -> Self {
+        CardRules {
+            prefix: "VIP".into(),
+            digits: 6,
+            reissue_window_days: 10,
+            reissue_fee: Cents(2000),
+        }
+    }
+}
+
+impl Default for PointsRules {
+    fn default() -> Self {
+        PointsRules {
+            per_yuan: 1,
+            validity_months: 12,
+            yuan_per_100: Cents(100),
+            excluded_categories: vec!["specials".into(), "voucher".into()],
+        }
+    }
+}
+
+impl Default for TierPolicy {
+    fn default() -> Self {
+        TierPolicy {
+            window_months: 12,
+            downgrade_after_months: 12,
+        }
+    }
+}
+
+impl Default for LeadRules {
+    fn default() -> Self {
+        LeadRules {
+            valid_days: 40,
+            max_active: 10,
+            reclaim_cooldown_days: 0,
+        }
+    }
+}
+
+impl Default for Commission {
+    fn default() -> Self {
+        Commission { rate: 5, split: 50 }
+    }
+}
+
+impl Default for Referral {
+    fn default() -> Self {
+        Referral {
+            percent: 10,
+            reward: "points".into(),
+        }
+    }
+}
+
+impl Default for ClubRules {
+    fn default() -> Self {
+        let tier = |name: &str, zh: &str, spend: i64, points: i64, mult: u32, discount: u32| Tier {
+            name: name.into(),
+            zh: zh.into(),
+            min_spend: Cents(spend * 100),
+            min_points: points,
+            min_visits: 0,
+            multiplier: Hundredths(mult),
+            discount,
+        };
+        ClubRules {
+            club: Identity::default(),
+            membership: Membership::default(),
+            card: CardRules::default(),
+            points: PointsRules::default(),
+            tier: TierPolicy::default(),
+            tiers: vec![
+                tier("basic", "普通", 0, 0, 100, 0),
+                tier("silver", "银卡", 2000, 5000, 120, 5),
+                tier("gold", "金卡", 5000, 10000, 150, 10),
+                tier("platinum", "白金", 20000, 40000, 200, 15),
+            ],
+            lead: LeadRules::default(),
+            commission: Commission::default(),
+            referral: Referral::default(),
+        }
+    }
+}
+
+impl ClubRules {
+    /// Parses `club.toml`; the error names the line and the key at fault.
+    pub fn from_toml(text: &str) -> Result<ClubRules, String> {
+        let rules: ClubRules = toml::from_str(text).map_err(|e| e.to_string())?;
+        rules.validate()?;
+        Ok(rules)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if self.tiers.is_empty() {
+            return Err("[[tiers]] lists no tier; at least one (the entry tier) is needed".into());
+        }
+        for (i, t) in self.tiers.iter().enumerate() {
+            if self.tiers[..i].iter().any(|o| o.name == t.name) {
+                return Err(format!("tier '{}' is listed twice in [[tiers]]", t.name));
+            }
+        }
+        if self.membership.term_months == 0 {
+            return Err("membership.term_months must be at least 1".into());
+        }
+        if self.card.digits == 0 || self.card.digits > 18 {
+            return Err("card.digits must be between 1 and 18".into());
+        }
+        Ok(())
+    }
+
+    /// The entry tier every new member starts in.
+    pub fn entry_tier(&self) -> &str {
+        self.tiers
+            .first()
+            .map(|t| t.name.as_str())
+            .unwrap_or("basic")
+    }
+
+    pub fn tier(&self, name: &str) -> Option<&Tier> {
+        self.tiers.iter().find(|t| t.name == name)
+    }
+
+    /// Rank of a tier on the ladder (0 is the entry tier).
+    pub fn tier_rank(&self, name: &str) -> Option<usize> {
+        self.tiers.iter().position(|t| t.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_file_takes_every_default() {
+        let r = ClubRules::from_toml("").unwrap();
+        assert_eq!(r.membership.term_months, 12);
+        assert_eq!(r.membership.grace_days, 30);
+        assert_eq!(r.card.reissue_window_days, 10);
+        assert_eq!(r.lead.valid_days, 40);
+        assert_eq!(r.tiers.len(), 4);
+        assert_eq!(r.entry_tier(), "basic");
+    }
+
+    #[test]
+    fn money_and_multipliers_parse_exactly() {
+        let r = ClubRules::from_toml(
+            "[membership]\ndues = \"1280.50\"\n[[tiers]]\nname = \"one\"\nmultiplier = 1.15\n",
+        )
+        .unwrap();
+        assert_eq!(r.membership.dues, Cents(128050));
+        assert_eq!(r.tiers[0].multiplier, Hundredths(115));
+    }
+
+    #[test]
+    fn a_typo_is_refused_not_defaulted() {
+        let err = ClubRules::from_toml("[membership]\nterm_month = 6\n").unwrap_err();
+        assert!(err.contains("term_month"), "{err}");
+    }
+
+    #[test]
+    fn duplicate_tiers_are_refused() {
+        let err =
+            ClubRules::from_toml("[[tiers]]\nname = \"a\"\n[[tiers]]\nname = \"a\"\n").unwrap_err();
+        assert!(err.contains("twice"), "{err}");
+    }
+}

@@ -1,0 +1,66 @@
+//! The one error type the binary returns, and the one place that decides
+//! the exit code for each kind (design.md's table).
+
+use crate::domain::DomainError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The command line itself is wrong (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// The data directory is missing, corrupt, newer or torn (exit 3).
+    #[error("{0}")]
+    Data(String),
+    /// A rule refused the step (exit 4).
+    #[error("{0}")]
+    Refused(String),
+    /// No such record (exit 5).
+    #[error("{0}")]
+    NotFound(String),
+    /// Another writer holds the lock past the wait limit (exit 6).
+    #[error("{0}")]
+    Busy(String),
+    /// Anything unexpected: an I/O error, a bug (exit 1).
+    #[error("{0}")]
+    Failure(String),
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Failure(_) => 1,
+            Error::Usage(_) => 2,
+            Error::Data(_) => 3,
+            Error::Refused(_) => 4,
+            Error::NotFound(_) => 5,
+            Error::Busy(_) => 6,
+        }
+    }
+}
+
+impl From<DomainError> for Error {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Refused(m) => Error::Refused(m),
+            DomainError::NotFound(m) => Error::NotFound(m),
+            DomainError::Invalid(m) => Error::Usage(m),
+        }
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        let msg = e.to_string();
+        match e {
+            StoreError::Busy { .. } => Error::Busy(msg),
+            StoreError::Io { .. } => Error::Failure(msg),
+            StoreError::Missing(_)
+            | StoreError::Corrupt { .. }
+            | StoreError::Torn { .. }
+            | StoreError::Newer { .. } => Error::Data(msg),
+        }
+    }
+}

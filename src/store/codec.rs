@@ -1,0 +1,240 @@
+//! CSV codecs for tables and journals. Every problem found while reading is
+//! reported with its file and line; nothing here panics on a bad file.
+
+use super::error::{Result, StoreError};
+use super::fsutil;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// A record type kept in one CSV file of the data directory.
+pub trait Record: Serialize + DeserializeOwned {
+    /// The file's name in the data directory.
+    const FILE: &'static str;
+    /// The file's data format version, recorded in the manifest.
+    const VERSION: u32;
+    /// The header row, in column order.
+    const HEADER: &'static [&'static str];
+    /// Tables are rewritten whole, sorted by key; journals are appended to.
+    const JOURNAL: bool;
+    /// The id that orders a table's rows and names a record in messages.
+    fn key(&self) -> &str;
+}
+
+/// One problem in a data file, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub line: u64,
+    pub msg: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: {}", self.path.display(), self.line, self.msg)
+    }
+}
+
+impl From<Problem> for StoreError {
+    fn from(p: Problem) -> Self {
+        StoreError::Corrupt {
+            path: p.path,
+            line: p.line,
+            msg: p.msg,
+        }
+    }
+}
+
+/// What a scan of a file found: the rows that parsed, with their lines, and
+/// every problem. A torn last journal line is a problem, never a row.
+pub struct Scan<T> {
+    pub rows: Vec<(u64, T)>,
+    pub problems: Vec<Problem>,
+    /// Line number of a torn last line, if any.
+    pub torn: Option<u64>,
+}
+
+/// Reads and checks a whole file. A missing file scans as empty.
+pub fn scan<T: Record>(path: &Path) -> Result<Scan<T>> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(super::error::io_err("reading", path)(e)),
+    };
+    Ok(scan_bytes(path, &bytes))
+}
+
+pub fn scan_bytes<T: Record>(path: &Path, bytes: &[u8]) -> Scan<T> {
+    let problem = |line: u64, msg: String| Problem {
+        path: path.to_path_buf(),
+        line,
+        msg,
+    };
+    let mut out = Scan {
+        rows: Vec::new(),
+        problems: Vec::new(),
+        torn: None,
+    };
+    if bytes.is_empty() {
+        return out;
+    }
+    let mut body = bytes;
+    if T::JOURNAL && bytes.last() != Some(&b'\n') {
+        // Everything after the last newline is a line whose write never
+        // finished: report it, and read only what precedes it.
+        let cut = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line = bytes[..cut].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+        out.torn = Some(line);
+        out.problems.push(problem(
+            line,
+            "the last line is torn (cut short by a crash while it was written); it is not counted. Run `clubctl data repair` to move it aside".into(),
+        ));
+        body = &bytes[..cut];
+        if body.is_empty() {
+            return out;
+        }
+    }
+    let mut rdr = csv::ReaderBuilder::new().from_reader(body);
+    match rdr.byte_headers() {
+        Ok(h) => {
+            let found: Vec<String> = h
+                .iter()
+                .map(|f| String::from_utf8_lossy(f).into_owned())
+                .collect();
+            if found != T::HEADER {
+                out.problems.push(problem(
+                    1,
+                    format!(
+                        "the header is '{}', expected '{}'",
+                        found.join(","),
+                        T::HEADER.join(",")
+                    ),
+                ));
+                return out;
+            }
+        }
+        Err(e) => {
+            out.problems
+                .push(problem(1, format!("cannot read the header: {e}")));
+            return out;
+        }
+    }
+    let headers = rdr.byte_headers().cloned().unwrap_or_default();
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = rec.position().map_or(0, |p| p.line());
+                match rec.deserialize::<T>(Some(&headers)) {
+                    Ok(row) => out.rows.push((line, row)),
+                    Err(e) => out.problems.push(problem(line, describe(&e))),
+                }
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                out.problems.push(problem(line, describe(&e)));
+                if !matches!(
+                    e.kind(),
+                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                ) {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A csv error without its own position prefix (we print file:line first).
+fn describe(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Deserialize { err, .. } => match err.field() {
+            Some(i) => format!("column {}: {}", i + 1, err.kind()),
+            None => err.kind().to_string(),
+        },
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("the row has {len} fields, the header {expected_len}"),
+        csv::ErrorKind::Utf8 { err, .. } => format!("not valid UTF-8 ({err})"),
+        _ => e.to_string(),
+    }
+}
+
+/// Reads a whole file, failing on its first problem.
+pub fn load<T: Record>(path: &Path) -> Result<Vec<T>> {
+    let scan = scan::<T>(path)?;
+    if let Some(line) = scan.torn {
+        return Err(StoreError::Torn {
+            path: path.to_path_buf(),
+            line,
+        });
+    }
+    if let Some(p) = scan.problems.into_iter().next() {
+        return Err(p.into());
+    }
+    Ok(scan.rows.into_iter().map(|(_, r)| r).collect())
+}
+
+/// The header row alone: a new, empty file.
+pub fn header<T: Record>() -> Vec<u8> {
+    encode::<T>(&[])
+}
+
+/// Rows as CSV lines, with a header row when `with_header`.
+pub fn encode_rows<T: Record>(rows: &[T], with_header: bool) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::with_capacity(64 + rows.len() * 96));
+    // Serializing plain records into memory cannot fail; a failure here
+    // would be a bug in a record type, caught by the round-trip tests.
+    if with_header {
+        w.write_record(T::HEADER).expect("writing to memory");
+    }
+    for r in rows {
+        w.serialize(r).expect("serializing a record");
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// A whole table file.
+pub fn encode<T: Record>(rows: &[T]) -> Vec<u8> {
+    encode_rows(rows, true)
+}
+
+/// The first field of the last complete line of a journal, read from its
+/// tail so that the cost does not grow with the journal.
+pub fn last_key(path: &Path) -> Result<Option<String>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let len = fsutil::len(path)?;
+    if len == 0 {
+        return Ok(None);
+    }
+    let mut f = std::fs::File::open(path).map_err(super::error::io_err("opening", path))?;
+    let mut window = 4096u64;
+    loop {
+        let start = len.saturating_sub(window);
+        let mut buf = Vec::with_capacity((len - start) as usize);
+        f.seek(SeekFrom::Start(start))
+            .and_then(|_| (&mut f).take(len - start).read_to_end(&mut buf))
+            .map_err(super::error::io_err("reading", path))?;
+        let complete = match buf.iter().rposition(|&b| b == b'\n') {
+            Some(i) => &buf[..i],
+            None if start == 0 => return Ok(None),
+            None => {
+                window *= 4;
+                continue;
+            }
+        };
+        match complete.iter().rposition(|&b| b == b'\n') {
+            Some(i) => {
+                let line = &complete[i + 1..];
+                let key = line.split(|&b| b == b',').next().unwrap_or_default();
+                let key = String::from_utf8_lossy(key).into_owned();
+                return Ok(Some(key).filter(|k| !k.is_empty()));
+            }
+            None if start == 0 => return Ok(None),
+            None => window *= 4,
+        }
+    }
+}

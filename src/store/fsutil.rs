@@ -1,0 +1,116 @@
+//! The one place files are replaced or appended to. A replacement is a temp
+//! file in the same directory, synced, renamed over the old one, and the
+//! directory synced (tempfile's `persist` syncs neither, so we do both).
+
+use super::error::{io_err, Result};
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// Files hold personal data: readable by their owner only.
+#[cfg(unix)]
+fn private(opts: &mut OpenOptions) -> &mut OpenOptions {
+    use std::os::unix::fs::OpenOptionsExt;
+    opts.mode(0o600)
+}
+
+#[cfg(not(unix))]
+fn private(opts: &mut OpenOptions) -> &mut OpenOptions {
+    opts
+}
+
+pub fn sync_dir(dir: &Path) -> Result<()> {
+    #[cfg(unix)]
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err("syncing directory", dir))?;
+    let _ = dir;
+    Ok(())
+}
+
+/// Writes `bytes` to a synced temp file beside `path` and returns its path;
+/// renaming it into place is the caller's commit step.
+pub fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".clubctl-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io_err("creating a temp file in", dir))?;
+    tmp.write_all(bytes)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(io_err("writing", tmp.path()))?;
+    let (_file, kept) = tmp.keep().map_err(|e| super::StoreError::Io {
+        what: "keeping temp file",
+        path: e.file.path().to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(kept)
+}
+
+pub fn rename(from: &Path, to: &Path) -> Result<()> {
+    std::fs::rename(from, to).map_err(io_err("renaming into place", to))
+}
+
+/// Replaces `path` with `bytes` atomically: readers see the old file or the
+/// new one, never half of either.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = write_temp(path, bytes)?;
+    rename(&tmp, path)?;
+    sync_dir(path.parent().unwrap_or(Path::new(".")))
+}
+
+/// Creates a new file (refusing to overwrite) readable by its owner only.
+pub fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut f = private(OpenOptions::new().write(true).create_new(true))
+        .open(path)
+        .map_err(io_err("creating", path))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(io_err("writing", path))
+}
+
+/// Appends `bytes` (whole lines) to a journal with one write and an fsync.
+/// The journal is first cut back to `len_before`, which makes the step safe
+/// to repeat when recovery replays a transaction.
+pub fn append_at(path: &Path, len_before: u64, bytes: &[u8]) -> Result<()> {
+    let mut f = private(OpenOptions::new().read(true).write(true).create(true))
+        .open(path)
+        .map_err(io_err("opening journal", path))?;
+    f.set_len(len_before)
+        .and_then(|_| f.seek(SeekFrom::Start(len_before)))
+        .and_then(|_| f.write_all(bytes))
+        .and_then(|_| f.sync_all())
+        .map_err(io_err("appending to", path))
+}
+
+/// The size of a file, 0 when it does not exist.
+pub fn len(path: &Path) -> Result<u64> {
+    match std::fs::metadata(path) {
+        Ok(m) => Ok(m.len()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
+        Err(e) => Err(io_err("reading size of", path)(e)),
+    }
+}
+
+/// The last byte of a file, if it has one.
+pub fn last_byte(path: &Path) -> Result<Option<u8>> {
+    let mut f = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_err("opening", path)(e)),
+    };
+    let len = f.metadata().map_err(io_err("reading", path))?.len();
+    if len == 0 {
+        return Ok(None);
+    }
+    let mut b = [0u8; 1];
+    f.seek(SeekFrom::Start(len - 1))
+        .and_then(|_| f.read_exact(&mut b))
+        .map_err(io_err("reading", path))?;
+    Ok(Some(b[0]))
+}
+
+pub fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(io_err("reading", path))
+}

@@ -1,0 +1,250 @@
+//! The data directory: plain files a person can open, diff and back up.
+//! Tables are rewritten whole and atomically, journals only appended to,
+//! and every change goes through one transaction under the directory lock.
+
+pub mod codec;
+pub mod error;
+pub mod fsutil;
+pub mod lock;
+pub mod manifest;
+pub mod records;
+pub mod txn;
+
+pub use codec::{Problem, Record, Scan};
+pub use error::{Result, StoreError};
+pub use records::AuditEntry;
+pub use txn::Txn;
+
+use crate::domain::ledger::LedgerEntry;
+use crate::domain::rules::ClubRules;
+use lock::{DirLock, Mode};
+use manifest::{Manifest, MANIFEST};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub const CLUB_TOML: &str = "club.toml";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Shared: many readers at once, never a half-written state.
+    Read,
+    /// Exclusive: one writer at a time.
+    Write,
+}
+
+/// An open data directory, locked for as long as it lives.
+pub struct Store {
+    dir: PathBuf,
+    _lock: DirLock,
+    access: Access,
+    rules: ClubRules,
+    manifest: Manifest,
+}
+
+impl Store {
+    /// Opens `dir`, waiting up to `wait` for the lock. `holder` (the command
+    /// line) is recorded in the lock file for whoever has to wait on us.
+    pub fn open(dir: &Path, access: Access, wait: Duration, holder: &str) -> Result<Store> {
+        if !dir.is_dir() {
+            return Err(StoreError::Missing(format!(
+                "there is no data directory at {}: create one with `clubctl init {}`, or point --data (or CLUBCTL_DATA) at an existing one",
+                dir.display(),
+                dir.display()
+            )));
+        }
+        if !dir.join(CLUB_TOML).is_file() {
+            return Err(StoreError::Missing(format!(
+                "{} is not a clubctl data directory: it has no {CLUB_TOML}; create one with `clubctl init DIR`",
+                dir.display()
+            )));
+        }
+        let mode = match access {
+            Access::Read => Mode::Shared,
+            Access::Write => Mode::Exclusive,
+        };
+        let mut lock = DirLock::acquire(dir, mode, wait, holder)?;
+        if txn::needs_recovery(dir) {
+            if mode == Mode::Shared {
+                drop(lock);
+                let exclusive = DirLock::acquire(dir, Mode::Exclusive, wait, holder)?;
+                txn::recover(dir)?;
+                drop(exclusive);
+                lock = DirLock::acquire(dir, mode, wait, holder)?;
+            } else {
+                txn::recover(dir)?;
+            }
+        }
+        let manifest_path = dir.join(MANIFEST);
+        let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                StoreError::Missing(format!(
+                    "{} is missing: the data directory has no record of its format versions",
+                    manifest_path.display()
+                ))
+            } else {
+                error::io_err("reading", &manifest_path)(e)
+            }
+        })?;
+        let manifest = Manifest::parse(&manifest_path, &text)?;
+        // Every listed file is at a version we read (migrations are applied
+        // here once a format has a second version; see manifest.rs).
+        if !manifest.plan()?.is_empty() {
+            return Err(StoreError::Missing(
+                "the data needs a migration this clubctl cannot apply".into(),
+            ));
+        }
+        let rules = read_rules(dir)?;
+        Ok(Store {
+            dir: dir.to_path_buf(),
+            _lock: lock,
+            access,
+            rules,
+            manifest,
+        })
+    }
+
+    /// Creates a new data directory holding `club_toml` and empty tables.
+    /// Refuses a directory that exists and is not empty.
+    pub fn init(dir: &Path, club_toml: &str) -> Result<()> {
+        if dir.exists() {
+            let empty = std::fs::read_dir(dir)
+                .map(|mut it| it.next().is_none())
+                .unwrap_or(false);
+            if !empty {
+                return Err(StoreError::Missing(format!(
+                    "{} already exists and is not empty; clubctl init never overwrites data: choose a new directory",
+                    dir.display()
+                )));
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(error::io_err("creating", dir))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+                .map_err(error::io_err("setting permissions of", dir))?;
+        }
+        fsutil::create_new(&dir.join(CLUB_TOML), club_toml.as_bytes())?;
+        fsutil::create_new(
+            &dir.join(MANIFEST),
+            Manifest::current().to_toml().as_bytes(),
+        )?;
+        use crate::domain::{card::Card, member::Member, staff::Staff};
+        for (file, bytes) in [
+            (Member::FILE, codec::header::<Member>()),
+            (Card::FILE, codec::header::<Card>()),
+            (Staff::FILE, codec::header::<Staff>()),
+            (LedgerEntry::FILE, codec::header::<LedgerEntry>()),
+            (AuditEntry::FILE, codec::header::<AuditEntry>()),
+        ] {
+            fsutil::create_new(&dir.join(file), &bytes)?;
+        }
+        fsutil::sync_dir(dir)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn rules(&self) -> &ClubRules {
+        &self.rules
+    }
+
+    fn path<T: Record>(&self) -> PathBuf {
+        self.dir.join(T::FILE)
+    }
+
+    /// Every record of a table or journal; fails on the first bad line.
+    pub fn load<T: Record>(&self) -> Result<Vec<T>> {
+        let path = self.path::<T>();
+        if self.manifest.files.contains_key(T::FILE) && !path.exists() {
+            return Err(StoreError::Missing(format!(
+                "{} is missing, though the manifest lists it; restore it from a backup",
+                path.display()
+            )));
+        }
+        codec::load(&path)
+    }
+
+    /// Every record with its line, and every problem, for `data check`.
+    pub fn scan<T: Record>(&self) -> Result<Scan<T>> {
+        codec::scan(&self.path::<T>())
+    }
+
+    /// The id of the last ledger entry, read from the journal's tail.
+    pub fn last_entry_id(&self) -> Result<Option<String>> {
+        codec::last_key(&self.path::<LedgerEntry>())
+    }
+
+    /// Applies a transaction: all of it, or (on any error) none of it.
+    pub fn commit(&mut self, mut txn: Txn) -> Result<()> {
+        debug_assert_eq!(self.access, Access::Write, "commit needs write access");
+        if txn.is_empty() {
+            return Ok(());
+        }
+        let mut manifest = self.manifest.clone();
+        for f in txn.files() {
+            if let Some(&(_, v)) = records::FILES.iter().find(|(name, _)| *name == f) {
+                manifest.files.entry(f).or_insert(v);
+            }
+        }
+        if manifest != self.manifest {
+            txn.put_file(MANIFEST, manifest.to_toml().into_bytes());
+        }
+        txn::commit(&self.dir, txn)?;
+        self.manifest = manifest;
+        Ok(())
+    }
+
+    /// Moves torn last lines of the journals into `<file>.rejected` files.
+    /// Returns what was moved, as (file, line).
+    pub fn repair(&mut self) -> Result<Vec<(String, u64)>> {
+        let mut moved = Vec::new();
+        for file in [LedgerEntry::FILE, AuditEntry::FILE] {
+            let path = self.dir.join(file);
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(error::io_err("reading", &path)(e)),
+            };
+            if bytes.is_empty() || bytes.last() == Some(&b'\n') {
+                continue;
+            }
+            let cut = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let line = bytes[..cut].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            let rejected = self.dir.join(format!("{file}.rejected"));
+            let mut torn = bytes[cut..].to_vec();
+            torn.push(b'\n');
+            fsutil::append_at(&rejected, fsutil::len(&rejected)?, &torn)?;
+            fsutil::append_at(&path, cut as u64, &[])?;
+            moved.push((file.to_string(), line));
+        }
+        Ok(moved)
+    }
+}
+
+/// Reads and checks `club.toml`; a bad key names its line.
+pub fn read_rules(dir: &Path) -> Result<ClubRules> {
+    let path = dir.join(CLUB_TOML);
+    let text = std::fs::read_to_string(&path).map_err(error::io_err("reading", &path))?;
+    ClubRules::from_toml(&text).map_err(|msg| {
+        let line = msg
+            .lines()
+            .find_map(|l| l.strip_prefix("TOML parse error at line "))
+            .and_then(|rest| rest.split(',').next())
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(1);
+        let first = msg
+            .lines()
+            .filter(|l| {
+                !l.trim().is_empty() && !l.starts_with("TOML parse error") && !l.contains('|')
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        StoreError::Corrupt {
+            path,
+            line,
+            msg: if first.is_empty() { msg } else { first },
+        }
+    })
+}

@@ -1,0 +1,223 @@
+//! All-or-nothing changes across several files. A transaction is prepared
+//! (new tables written to synced temp files), then committed by one atomic
+//! step: the intent file `txn.pending` appears, naming every journal append
+//! and every rename. Applying it is repeatable, so a process killed halfway
+//! leaves work that the next open finishes; a process killed before the
+//! intent file exists leaves only temp files, which the next open discards.
+
+use super::codec::{encode, encode_rows, Record};
+use super::error::{Result, StoreError};
+use super::fsutil;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const PENDING: &str = "txn.pending";
+
+/// The changes one command makes, built in memory; nothing is written until
+/// `Store::commit`.
+#[derive(Debug, Default)]
+pub struct Txn {
+    pub(super) tables: Vec<(&'static str, Vec<u8>)>,
+    pub(super) appends: Vec<(&'static str, Vec<u8>)>,
+    pub(super) extra: Vec<(String, Vec<u8>)>,
+}
+
+impl Txn {
+    pub fn new() -> Txn {
+        Txn::default()
+    }
+
+    /// Replaces a whole table, sorted by key so a diff shows only changes.
+    pub fn put_table<T: Record>(&mut self, rows: &mut [T]) {
+        rows.sort_by(|a, b| a.key().cmp(b.key()));
+        let bytes = encode(rows);
+        self.tables.retain(|(f, _)| *f != T::FILE);
+        self.tables.push((T::FILE, bytes));
+    }
+
+    /// Appends lines to a journal.
+    pub fn append<T: Record>(&mut self, rows: &[T]) {
+        if rows.is_empty() {
+            return;
+        }
+        let bytes = encode_rows(rows, false);
+        match self.appends.iter_mut().find(|(f, _)| *f == T::FILE) {
+            Some((_, b)) => b.extend_from_slice(&bytes),
+            None => self.appends.push((T::FILE, bytes)),
+        }
+    }
+
+    /// Replaces a file that is not a table (the manifest).
+    pub(super) fn put_file(&mut self, name: &str, bytes: Vec<u8>) {
+        self.extra.retain(|(f, _)| f != name);
+        self.extra.push((name.to_string(), bytes));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty() && self.appends.is_empty() && self.extra.is_empty()
+    }
+
+    /// The files this transaction would change, for a dry run's report.
+    pub fn files(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.tables.iter().map(|(f, _)| f.to_string()).collect();
+        v.extend(self.appends.iter().map(|(f, _)| f.to_string()));
+        v.extend(self.extra.iter().map(|(f, _)| f.clone()));
+        v
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Intent {
+    appends: Vec<Append>,
+    renames: Vec<Rename>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Append {
+    file: String,
+    len_before: u64,
+    data: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Rename {
+    from: String,
+    to: String,
+}
+
+/// Writes the transaction; returns when every change is durable.
+pub fn commit(dir: &Path, txn: Txn) -> Result<()> {
+    // Check every journal first: appending after a torn line would glue
+    // two records together.
+    let mut appends = Vec::new();
+    for (file, bytes) in txn.appends {
+        let path = dir.join(file);
+        if !matches!(fsutil::last_byte(&path)?, None | Some(b'\n')) {
+            let line = count_lines(&path)?;
+            return Err(StoreError::Torn { path, line });
+        }
+        let len_before = fsutil::len(&path)?;
+        let mut data = String::from_utf8(bytes).unwrap_or_default();
+        if len_before == 0 {
+            data = header_for(file) + &data;
+        }
+        appends.push(Append {
+            file: file.to_string(),
+            len_before,
+            data,
+        });
+    }
+    let mut renames = Vec::new();
+    let mut temps: Vec<PathBuf> = Vec::new();
+    let staged: Vec<(String, Vec<u8>)> = txn
+        .tables
+        .into_iter()
+        .map(|(f, b)| (f.to_string(), b))
+        .chain(txn.extra)
+        .collect();
+    for (file, bytes) in staged {
+        let target = dir.join(&file);
+        match fsutil::write_temp(&target, &bytes) {
+            Ok(tmp) => {
+                renames.push(Rename {
+                    from: name_of(&tmp),
+                    to: file,
+                });
+                temps.push(tmp);
+            }
+            Err(e) => {
+                for t in temps {
+                    let _ = std::fs::remove_file(t);
+                }
+                return Err(e);
+            }
+        }
+    }
+    let intent = Intent { appends, renames };
+    let text = serde_json::to_vec(&intent).unwrap_or_default();
+    if let Err(e) = fsutil::write_atomic(&dir.join(PENDING), &text) {
+        for t in temps {
+            let _ = std::fs::remove_file(t);
+        }
+        return Err(e);
+    }
+    apply(dir, &intent)
+}
+
+fn name_of(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn count_lines(path: &Path) -> Result<u64> {
+    let bytes = fsutil::read(path)?;
+    Ok(bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1)
+}
+
+fn header_for(file: &str) -> String {
+    use super::records::AuditEntry;
+    use crate::domain::ledger::LedgerEntry;
+    let bytes = match file {
+        f if f == LedgerEntry::FILE => super::codec::header::<LedgerEntry>(),
+        f if f == AuditEntry::FILE => super::codec::header::<AuditEntry>(),
+        _ => Vec::new(),
+    };
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// Carries out an intent; safe to repeat after a crash at any point.
+fn apply(dir: &Path, intent: &Intent) -> Result<()> {
+    for a in &intent.appends {
+        fsutil::append_at(&dir.join(&a.file), a.len_before, a.data.as_bytes())?;
+    }
+    for r in &intent.renames {
+        let from = dir.join(&r.from);
+        if from.exists() {
+            fsutil::rename(&from, &dir.join(&r.to))?;
+        }
+    }
+    fsutil::sync_dir(dir)?;
+    let pending = dir.join(PENDING);
+    std::fs::remove_file(&pending).map_err(super::error::io_err("removing", &pending))?;
+    fsutil::sync_dir(dir)
+}
+
+/// Whether a crashed writer left work behind.
+pub fn needs_recovery(dir: &Path) -> bool {
+    dir.join(PENDING).exists() || stray_temps(dir).next().is_some()
+}
+
+fn stray_temps(dir: &Path) -> impl Iterator<Item = PathBuf> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = name_of(p);
+            n.starts_with(".clubctl-") && n.ends_with(".tmp")
+        })
+}
+
+/// Finishes a committed transaction, or discards an uncommitted one. Must
+/// run under the exclusive lock.
+pub fn recover(dir: &Path) -> Result<bool> {
+    let pending = dir.join(PENDING);
+    let mut did = false;
+    if pending.exists() {
+        let bytes = fsutil::read(&pending)?;
+        let intent: Intent = serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+            path: pending.clone(),
+            line: e.line() as u64,
+            msg: format!("the pending transaction cannot be read: {e}"),
+        })?;
+        apply(dir, &intent)?;
+        did = true;
+    }
+    for tmp in stray_temps(dir).collect::<Vec<_>>() {
+        std::fs::remove_file(&tmp).map_err(super::error::io_err("removing", &tmp))?;
+        did = true;
+    }
+    Ok(did)
+}
