@@ -158,17 +158,5 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
 /// `data repair`: torn journal lines moved aside into `.rejected` files.
 pub fn repair(ctx: &Ctx) -> Result<Vec<(String, u64)>> {
     let mut store = ctx.write()?;
-    if ctx.dry_run {
-        let mut torn = Vec::new();
-        for (file, scan_torn) in [
-            (LedgerEntry::FILE, store.scan::<LedgerEntry>()?.torn),
-            (AuditEntry::FILE, store.scan::<AuditEntry>()?.torn),
-        ] {
-            if let Some(line) = scan_torn {
-                torn.push((file.to_string(), line));
-            }
-        }
-        return Ok(torn);
-    }
-    Ok(store.repair()?)
+    Ok(store.repair(ctx.dry_run)?)
 }

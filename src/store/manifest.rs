@@ -33,7 +33,10 @@ impl Manifest {
     /// The manifest a new data directory starts with.
     pub fn current() -> Manifest {
         Manifest {
-            files: FILES.iter().map(|(f, v)| (f.to_string(), *v)).collect(),
+            files: FILES
+                .iter()
+                .map(|f| (f.name.to_string(), f.version))
+                .collect(),
         }
     }
 
@@ -57,7 +60,7 @@ impl Manifest {
     pub fn plan(&self) -> Result<Vec<&'static Migration>> {
         let mut steps = Vec::new();
         for (file, &found) in &self.files {
-            let Some(&(_, supported)) = FILES.iter().find(|(f, _)| f == file) else {
+            let Some(supported) = super::records::spec_of(file).map(|f| f.version) else {
                 return Err(StoreError::Newer {
                     file: file.clone(),
                     found,

@@ -129,15 +129,8 @@ impl Store {
             &dir.join(MANIFEST),
             Manifest::current().to_toml().as_bytes(),
         )?;
-        use crate::domain::{card::Card, member::Member, staff::Staff};
-        for (file, bytes) in [
-            (Member::FILE, codec::header::<Member>()),
-            (Card::FILE, codec::header::<Card>()),
-            (Staff::FILE, codec::header::<Staff>()),
-            (LedgerEntry::FILE, codec::header::<LedgerEntry>()),
-            (AuditEntry::FILE, codec::header::<AuditEntry>()),
-        ] {
-            fsutil::create_new(&dir.join(file), &bytes)?;
+        for f in records::FILES {
+            fsutil::create_new(&dir.join(f.name), &(f.header)())?;
         }
         fsutil::sync_dir(dir)
     }
@@ -184,8 +177,8 @@ impl Store {
         }
         let mut manifest = self.manifest.clone();
         for f in txn.files() {
-            if let Some(&(_, v)) = records::FILES.iter().find(|(name, _)| *name == f) {
-                manifest.files.entry(f).or_insert(v);
+            if let Some(spec) = records::spec_of(&f) {
+                manifest.files.entry(f).or_insert(spec.version);
             }
         }
         if manifest != self.manifest {
@@ -196,11 +189,11 @@ impl Store {
         Ok(())
     }
 
-    /// Moves torn last lines of the journals into `<file>.rejected` files.
-    /// Returns what was moved, as (file, line).
-    pub fn repair(&mut self) -> Result<Vec<(String, u64)>> {
+    /// Moves torn last lines of the journals into `<file>.rejected` files
+    /// (with `dry_run`, only finds them). Returns them as (file, line).
+    pub fn repair(&mut self, dry_run: bool) -> Result<Vec<(String, u64)>> {
         let mut moved = Vec::new();
-        for file in [LedgerEntry::FILE, AuditEntry::FILE] {
+        for file in records::FILES.iter().filter(|f| f.journal).map(|f| f.name) {
             let path = self.dir.join(file);
             let bytes = match std::fs::read(&path) {
                 Ok(b) => b,
@@ -212,6 +205,10 @@ impl Store {
             }
             let cut = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             let line = bytes[..cut].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+            if dry_run {
+                moved.push((file.to_string(), line));
+                continue;
+            }
             let rejected = self.dir.join(format!("{file}.rejected"));
             let mut torn = bytes[cut..].to_vec();
             torn.push(b'\n');

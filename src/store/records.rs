@@ -99,14 +99,38 @@ impl Record for AuditEntry {
     }
 }
 
-/// Every file the store knows, with its current version.
-pub const FILES: &[(&str, u32)] = &[
-    (Member::FILE, Member::VERSION),
-    (Card::FILE, Card::VERSION),
-    (Staff::FILE, Staff::VERSION),
-    (LedgerEntry::FILE, LedgerEntry::VERSION),
-    (AuditEntry::FILE, AuditEntry::VERSION),
+/// A file the store knows: its name, version, kind and empty contents.
+pub struct FileSpec {
+    pub name: &'static str,
+    pub version: u32,
+    pub journal: bool,
+    /// The header row alone: the file as `init` creates it.
+    pub header: fn() -> Vec<u8>,
+}
+
+const fn spec<T: Record>() -> FileSpec {
+    FileSpec {
+        name: T::FILE,
+        version: T::VERSION,
+        journal: T::JOURNAL,
+        header: super::codec::header::<T>,
+    }
+}
+
+/// Every file the store knows. A new record type is registered here once;
+/// `init`, the manifest, journal appends and `data repair` follow.
+pub const FILES: &[FileSpec] = &[
+    spec::<Member>(),
+    spec::<Card>(),
+    spec::<Staff>(),
+    spec::<LedgerEntry>(),
+    spec::<AuditEntry>(),
 ];
+
+/// The spec of a known file.
+pub fn spec_of(name: &str) -> Option<&'static FileSpec> {
+    FILES.iter().find(|f| f.name == name)
+}
 
 /// `field: old → new` for every field in which two records differ, named
 /// by the file's header.

@@ -156,13 +156,7 @@ fn count_lines(path: &Path) -> Result<u64> {
 }
 
 fn header_for(file: &str) -> String {
-    use super::records::AuditEntry;
-    use crate::domain::ledger::LedgerEntry;
-    let bytes = match file {
-        f if f == LedgerEntry::FILE => super::codec::header::<LedgerEntry>(),
-        f if f == AuditEntry::FILE => super::codec::header::<AuditEntry>(),
-        _ => Vec::new(),
-    };
+    let bytes = super::records::spec_of(file).map_or_else(Vec::new, |f| (f.header)());
     String::from_utf8(bytes).unwrap_or_default()
 }
 

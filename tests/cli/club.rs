@@ -1,0 +1,165 @@
+//! `TestClub`: a fresh data directory, a fixed business day and operator,
+//! and a cleared environment, so a developer's own settings never leak in.
+
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub struct TestClub {
+    _tmp: tempfile::TempDir,
+    dir: PathBuf,
+    pub today: String,
+    pub operator: String,
+}
+
+/// What one run of clubctl did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl TestClub {
+    /// A new club made by `clubctl init`, on 2026-11-25, operated by `office`.
+    pub fn new() -> TestClub {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path().join("club");
+        let club = TestClub {
+            _tmp: tmp,
+            dir,
+            today: "2026-11-25".into(),
+            operator: "office".into(),
+        };
+        let run = club.run(&["init", club.dir.to_str().expect("utf-8 temp path")]);
+        assert_eq!(run.code, 0, "init failed: {}", run.stderr);
+        club
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn path(&self, file: &str) -> PathBuf {
+        self.dir.join(file)
+    }
+
+    /// Sets the business day for the following commands.
+    pub fn on(&mut self, today: &str) -> &mut Self {
+        self.today = today.to_string();
+        self
+    }
+
+    /// Sets the operator (`--as`) for the following commands.
+    pub fn as_operator(&mut self, operator: &str) -> &mut Self {
+        self.operator = operator.to_string();
+        self
+    }
+
+    /// The clubctl command with this club's environment and nothing else.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::cargo_bin("clubctl").expect("the clubctl binary");
+        c.env_clear()
+            .env("CLUBCTL_DATA", &self.dir)
+            .env("CLUBCTL_TODAY", &self.today)
+            .env("CLUBCTL_OPERATOR", &self.operator)
+            .args(args);
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = self.cmd(args).output().expect("running clubctl");
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Runs a command that must succeed; returns its trimmed stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let run = self.run(args);
+        assert_eq!(
+            run.code, 0,
+            "clubctl {args:?} failed ({}):\n{}",
+            run.code, run.stderr
+        );
+        run.stdout.trim().to_string()
+    }
+
+    /// Every file of the data directory (but the lock) with its bytes.
+    pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        let mut files = BTreeMap::new();
+        for entry in std::fs::read_dir(&self.dir).expect("data dir") {
+            let entry = entry.expect("dir entry");
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name == "clubctl.lock" {
+                continue;
+            }
+            files.insert(
+                name,
+                std::fs::read(entry.path()).expect("reading a data file"),
+            );
+        }
+        files
+    }
+
+    /// Runs a command that must be refused with `code`, naming `needle` in
+    /// its message, and leave every data file byte-for-byte as it was.
+    pub fn refused(&self, args: &[&str], code: i32, needle: &str) -> Run {
+        let before = self.snapshot();
+        let run = self.run(args);
+        assert_eq!(
+            run.code, code,
+            "clubctl {args:?} should exit {code}, got {}:\nstdout: {}\nstderr: {}",
+            run.code, run.stdout, run.stderr
+        );
+        assert!(
+            run.stderr.contains(needle),
+            "clubctl {args:?}: stderr should mention {needle:?}:\n{}",
+            run.stderr
+        );
+        assert!(
+            run.stdout.is_empty(),
+            "a refusal printed on stdout: {}",
+            run.stdout
+        );
+        let after = self.snapshot();
+        assert_eq!(
+            before.keys().collect::<Vec<_>>(),
+            after.keys().collect::<Vec<_>>(),
+            "files appeared or vanished"
+        );
+        for (name, bytes) in &before {
+            assert!(
+                after[name] == *bytes,
+                "clubctl {args:?} was refused but changed {name}"
+            );
+        }
+        run
+    }
+
+    pub fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.path(file)).expect("reading a data file")
+    }
+
+    /// A member added and approved; returns the id.
+    pub fn active_member(&self, name: &str, phone: &str) -> String {
+        let id = self.ok(&["member", "add", "--name", name, "--phone", phone]);
+        self.ok(&["member", "approve", &id]);
+        id
+    }
+
+    /// A staff member; returns the id.
+    pub fn staff(&self, name: &str, role: &str) -> String {
+        self.ok(&["staff", "add", "--name", name, "--role", role])
+    }
+
+    /// `data check` must pass.
+    pub fn check(&self) {
+        let run = self.run(&["data", "check"]);
+        assert_eq!(run.code, 0, "data check failed:\n{}", run.stderr);
+    }
+}

@@ -1,0 +1,7 @@
+//! All integration tests in one binary: each module runs the real clubctl
+//! on a temporary data directory, as a person or a cron job would.
+
+mod club;
+
+mod members;
+mod store;
