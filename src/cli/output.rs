@@ -3,7 +3,7 @@
 
 use crate::domain::Cents;
 use clap::ValueEnum;
-use comfy_table::{presets, Table};
+use comfy_table::{presets, ContentArrangement, Table};
 use serde_json::{Map, Value};
 use std::io::{self, Write};
 
@@ -92,9 +92,18 @@ fn json(cell: &Cell) -> Value {
     }
 }
 
+/// Table width when standard output is not a terminal.
+const FALLBACK_WIDTH: u16 = 160;
+
 pub fn table_string(l: &Listing) -> String {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED);
+    // Wrap long cells (audit changes, notes) to the terminal, or to a
+    // readable width when the output goes to a file or a pager.
+    t.set_content_arrangement(ContentArrangement::Dynamic);
+    if t.width().is_none() {
+        t.set_width(FALLBACK_WIDTH);
+    }
     t.set_header(l.headers.iter().copied());
     for row in &l.rows {
         t.add_row(row.iter().map(text));
