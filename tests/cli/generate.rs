@@ -113,6 +113,20 @@ fn a_generated_club_passes_data_check() {
     assert!(toml.contains("dues = \"1280\""));
     let ledger = std::fs::read_to_string(dir.join("ledger.csv")).unwrap();
     assert!(ledger.contains(",dues,") && ledger.contains("1280.00"));
+    // Every audit line says what changed, and every member's application
+    // is on record.
+    let audit = std::fs::read_to_string(dir.join("audit.csv")).unwrap();
+    let mut rdr = csv::Reader::from_reader(audit.as_bytes());
+    let mut added = std::collections::HashSet::new();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        assert!(!r[5].is_empty(), "an audit line without changes: {r:?}");
+        assert!(r[6].starts_with("clubctl "), "{r:?}");
+        if &r[4] == "member add" {
+            added.insert(r[3].to_string());
+        }
+    }
+    assert_eq!(added.len(), 500);
 }
 
 #[test]

@@ -1047,8 +1047,10 @@ struct Fields {
 impl Fields {
     fn new() -> Fields {
         Fields {
+            // Flexible: one reader serves records of different widths.
             reader: csv::ReaderBuilder::new()
                 .has_headers(false)
+                .flexible(true)
                 .from_reader(std::io::Cursor::new(Vec::new())),
             record: csv::StringRecord::new(),
         }
@@ -1228,6 +1230,13 @@ mod tests {
         let mut s = Sim::new(&rules, today, &opts);
         s.run();
         let mut fields = Fields::new();
+        // A narrower record first: the reader must not hold later ones to
+        // its width.
+        let staff = &s.staff[0];
+        assert_eq!(
+            fields.changes(None, staff),
+            crate::store::records::changes(None, staff)
+        );
         let a = &s.members[0];
         let mut b = a.clone();
         b.status = Status::Frozen;
