@@ -193,3 +193,52 @@ fn every_example_rule_file_passes_data_check() {
     }
     assert_eq!(seen, 4);
 }
+
+/// A club holding a copy of the sample in `data/`.
+fn sample_copy() -> TestClub {
+    let club = TestClub::new();
+    for (name, bytes) in files(&repo("data")) {
+        std::fs::write(club.path(&name), bytes).unwrap();
+    }
+    club
+}
+
+#[test]
+fn the_sample_clubs_nightly_sweep_has_already_run_on_its_day() {
+    let club = sample_copy();
+    club.check();
+    let run = club.run(&["member", "sweep"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("nothing to do"), "{}", run.stderr);
+    let mut club = club;
+    club.on("2026-11-26");
+    club.ok(&["member", "sweep"]);
+    club.check();
+}
+
+#[test]
+fn the_sample_club_takes_further_work() {
+    let mut club = sample_copy();
+    club.as_operator("S03");
+    club.ok(&["member", "approve", "M000058"]);
+    club.ok(&["member", "renew", "M000003"]);
+    club.refused(&["card", "reissue", "M000008"], 4, "no longer reissues");
+    club.check();
+}
+
+#[test]
+fn a_dry_run_generates_nothing() {
+    let club = TestClub::new();
+    let dir = club.dir().with_file_name("dry");
+    let run = club.run(&[
+        "--dry-run",
+        "data",
+        "generate",
+        dir.to_str().unwrap(),
+        "--members",
+        "10",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("nothing was written"), "{}", run.stderr);
+    assert!(!dir.exists());
+}
