@@ -457,8 +457,8 @@ impl<'r> Sim<'r> {
             for _ in 0..self.arrivals[d] {
                 self.apply();
             }
-            // Work planned for today may plan more work for today's later
-            // days only, never for today, so one pass suffices.
+            // Today's work only ever plans later days, so one pass over
+            // today's agenda suffices.
             for ev in std::mem::take(&mut self.office[d]) {
                 self.handle(ev);
             }
@@ -497,11 +497,8 @@ impl<'r> Sim<'r> {
             }
             let command =
                 command_line(&["staff", "add", "--name", &s.name, "--role", role.as_str()]);
-            let director = if self.director.is_empty() {
-                s.id.clone()
-            } else {
-                self.director.clone()
-            };
+            // The director, hired first, sets up the office.
+            let director = self.director.clone();
             self.audit(&director, "staff add", None, &s, command);
             self.staff.push(s);
         }
