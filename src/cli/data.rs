@@ -22,6 +22,9 @@ pub enum DataCmd {
     Check,
     /// Move torn journal lines aside into .rejected files.
     Repair,
+    /// Create a new data directory holding a simulated club (deterministic
+    /// for a seed), for demos, tests and benchmarks.
+    Generate(super::generate::GenerateArgs),
 }
 
 pub fn init(a: InitArgs, ctx: &Ctx) -> Result<()> {
@@ -41,8 +44,9 @@ pub fn init(a: InitArgs, ctx: &Ctx) -> Result<()> {
     Ok(())
 }
 
-pub fn run(cmd: DataCmd, ctx: &Ctx, _env: &Env) -> Result<()> {
+pub fn run(cmd: DataCmd, ctx: &Ctx, env: &Env) -> Result<()> {
     match cmd {
+        DataCmd::Generate(a) => super::generate::run(a, ctx, env),
         DataCmd::Check => {
             let problems = app::check(ctx)?;
             if problems.is_empty() {

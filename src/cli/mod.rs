@@ -3,6 +3,7 @@
 
 pub mod card;
 pub mod data;
+pub mod generate;
 pub mod member;
 pub mod output;
 pub mod staff;

@@ -3,5 +3,6 @@
 
 mod club;
 
+mod generate;
 mod members;
 mod store;
