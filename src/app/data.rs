@@ -6,6 +6,7 @@ use crate::domain::ledger::LedgerEntry;
 use crate::domain::member::{self, Member};
 use crate::domain::staff::Staff;
 use crate::error::Result;
+use crate::store::codec::key_order;
 use crate::store::{AuditEntry, Problem, Record, Scan, Store};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -138,7 +139,7 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
                 format!("entry {} names unknown member {}", e.id, e.member),
             ));
         }
-        if last_id.is_some_and(|prev| prev >= e.id.as_str()) {
+        if last_id.is_some_and(|prev| key_order(prev, &e.id).is_ge()) {
             out.push(problem::<LedgerEntry>(
                 &store,
                 *line,

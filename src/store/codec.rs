@@ -21,6 +21,12 @@ pub trait Record: Serialize + DeserializeOwned {
     fn key(&self) -> &str;
 }
 
+/// The order of ids in tables and journals: shorter first, then by text, so
+/// that `M1000000` follows `M999999` when a sequence outgrows its width.
+pub fn key_order(a: &str, b: &str) -> std::cmp::Ordering {
+    (a.len(), a).cmp(&(b.len(), b))
+}
+
 /// One problem in a data file, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -236,5 +242,17 @@ pub fn last_key(path: &Path) -> Result<Option<String>> {
             None if start == 0 => return Ok(None),
             None => window *= 4,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_order;
+
+    #[test]
+    fn ids_past_their_width_sort_after_the_narrower_ones() {
+        let mut ids = vec!["M1000000", "M999999", "M000002"];
+        ids.sort_by(|a, b| key_order(a, b));
+        assert_eq!(ids, ["M000002", "M999999", "M1000000"]);
     }
 }

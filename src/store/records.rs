@@ -133,30 +133,67 @@ pub fn spec_of(name: &str) -> Option<&'static FileSpec> {
 }
 
 /// `field: old → new` for every field in which two records differ, named
-/// by the file's header.
+/// by the file's header. Fields are read back exactly as the file writes
+/// them, with one reader kept per thread (building a reader per call
+/// dominated bulk work such as a sweep over a million members).
 pub fn changes<T: Record>(before: Option<&T>, after: &T) -> String {
-    let fields = |r: &T| -> Vec<String> {
+    FIELDS.with(|f| {
+        let mut f = f.borrow_mut();
+        let new = f.read(after);
+        let old = match before {
+            Some(b) => f.read(b),
+            None => vec![String::new(); new.len()],
+        };
+        let mut out = String::new();
+        for (h, (o, n)) in T::HEADER.iter().zip(old.iter().zip(new.iter())) {
+            if o != n {
+                if !out.is_empty() {
+                    out.push_str("; ");
+                }
+                out.push_str(h);
+                out.push_str(": ");
+                out.push_str(o);
+                out.push_str(" → ");
+                out.push_str(n);
+            }
+        }
+        out
+    })
+}
+
+thread_local! {
+    static FIELDS: std::cell::RefCell<Fields> = std::cell::RefCell::new(Fields::new());
+}
+
+/// A reusable reader that splits one encoded record into its fields.
+struct Fields {
+    reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
+    record: csv::StringRecord,
+}
+
+impl Fields {
+    fn new() -> Fields {
+        Fields {
+            // Flexible: one reader serves records of different widths.
+            reader: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(std::io::Cursor::new(Vec::new())),
+            record: csv::StringRecord::new(),
+        }
+    }
+
+    fn read<T: Record>(&mut self, r: &T) -> Vec<String> {
         let bytes = super::codec::encode_rows(std::slice::from_ref(r), false);
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(bytes.as_slice());
-        rdr.records()
-            .next()
-            .and_then(|r| r.ok())
-            .map(|r| r.iter().map(str::to_string).collect())
-            .unwrap_or_default()
-    };
-    let new = fields(after);
-    let old = before
-        .map(fields)
-        .unwrap_or_else(|| vec![String::new(); new.len()]);
-    T::HEADER
-        .iter()
-        .zip(old.iter().zip(new.iter()))
-        .filter(|(_, (o, n))| o != n)
-        .map(|(h, (o, n))| format!("{h}: {o} → {n}"))
-        .collect::<Vec<_>>()
-        .join("; ")
+        *self.reader.get_mut() = std::io::Cursor::new(bytes);
+        if self.reader.seek(csv::Position::new()).is_err() {
+            return Vec::new();
+        }
+        match self.reader.read_record(&mut self.record) {
+            Ok(true) => self.record.iter().map(str::to_string).collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -250,6 +287,27 @@ mod tests {
             changes: "status: pending → active".into(),
             command: "clubctl member approve M000001".into(),
         });
+    }
+
+    #[test]
+    fn changes_work_for_records_of_any_width_in_turn() {
+        let staff = Staff {
+            id: "S01".into(),
+            name: "李娜".into(),
+            role: Role::Sales,
+            active: true,
+        };
+        assert_eq!(
+            changes(None, &staff),
+            "id:  → S01; name:  → 李娜; role:  → sales; active:  → true"
+        );
+        let before = member();
+        let mut after = before.clone();
+        after.note = "dues, \"in arrears\"".into();
+        assert_eq!(
+            changes(Some(&before), &after),
+            "note: line one\nline two → dues, \"in arrears\""
+        );
     }
 
     #[test]

@@ -29,7 +29,7 @@ impl Txn {
 
     /// Replaces a whole table, sorted by key so a diff shows only changes.
     pub fn put_table<T: Record>(&mut self, rows: &mut [T]) {
-        rows.sort_by(|a, b| a.key().cmp(b.key()));
+        rows.sort_by(|a, b| super::codec::key_order(a.key(), b.key()));
         let bytes = encode(rows);
         self.tables.retain(|(f, _)| *f != T::FILE);
         self.tables.push((T::FILE, bytes));

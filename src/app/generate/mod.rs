@@ -23,7 +23,6 @@ use crate::domain::rules::ClubRules;
 use crate::domain::staff::{Role, Staff};
 use crate::domain::{Cents, DomainError};
 use crate::error::{Error, Result};
-use crate::store::codec::encode_rows;
 use crate::store::{Access, AuditEntry, Record, Store, Txn};
 use chrono::{Datelike, NaiveDate, Weekday};
 use names::*;
@@ -223,7 +222,6 @@ struct Sim<'r> {
     ledger_count: usize,
     audit_count: usize,
     txn: Txn,
-    fields: Fields,
     phones: HashSet<u64>,
     /// Applications arriving on each day of the simulation.
     arrivals: Vec<u32>,
@@ -267,7 +265,6 @@ impl<'r> Sim<'r> {
             ledger_count: 0,
             audit_count: 0,
             txn: Txn::new(),
-            fields: Fields::new(),
             phones: HashSet::with_capacity(opts.members as usize),
             arrivals: vec![0; days],
             office: vec![Vec::new(); days],
@@ -389,7 +386,7 @@ impl<'r> Sim<'r> {
         after: &T,
         command: String,
     ) {
-        let changes = self.fields.changes(before, after);
+        let changes = crate::store::records::changes(before, after);
         self.audit_line(operator, action, after.key(), changes, command);
     }
 
@@ -1033,57 +1030,6 @@ impl<'r> Sim<'r> {
     }
 }
 
-/// The audit trail's `field: old → new` text, as `records::changes` writes
-/// it, with one CSV reader kept for every record instead of one built per
-/// call (building it dominated the run time at scale).
-struct Fields {
-    reader: csv::Reader<std::io::Cursor<Vec<u8>>>,
-    record: csv::StringRecord,
-}
-
-impl Fields {
-    fn new() -> Fields {
-        Fields {
-            // Flexible: one reader serves records of different widths.
-            reader: csv::ReaderBuilder::new()
-                .has_headers(false)
-                .flexible(true)
-                .from_reader(std::io::Cursor::new(Vec::new())),
-            record: csv::StringRecord::new(),
-        }
-    }
-
-    fn fields<T: Record>(&mut self, r: &T) -> Vec<String> {
-        let bytes = encode_rows(std::slice::from_ref(r), false);
-        *self.reader.get_mut() = std::io::Cursor::new(bytes);
-        if self.reader.seek(csv::Position::new()).is_err() {
-            return Vec::new();
-        }
-        match self.reader.read_record(&mut self.record) {
-            Ok(true) => self.record.iter().map(str::to_string).collect(),
-            _ => Vec::new(),
-        }
-    }
-
-    fn changes<T: Record>(&mut self, before: Option<&T>, after: &T) -> String {
-        let new = self.fields(after);
-        let old = match before {
-            Some(b) => self.fields(b),
-            None => vec![String::new(); new.len()],
-        };
-        let mut out = String::new();
-        for (h, (o, n)) in T::HEADER.iter().zip(old.iter().zip(new.iter())) {
-            if o != n {
-                if !out.is_empty() {
-                    out.push_str("; ");
-                }
-                out.push_str(&format!("{h}: {o} → {n}"));
-            }
-        }
-        out
-    }
-}
-
 /// The `member add` command line an application came from.
 fn add_command(app: &Application) -> String {
     let mut args: Vec<&str> = vec!["member", "add", "--name", &app.name, "--phone", &app.phone];
@@ -1219,32 +1165,6 @@ mod tests {
             .iter()
             .filter(|e| e.kind == EntryKind::Dues)
             .all(|e| e.cents == Cents(128_000)));
-    }
-
-    #[test]
-    fn changes_read_as_the_audit_trail_writes_them() {
-        let (rules, opts, today) = sim(50, 12, 5);
-        let mut s = Sim::new(&rules, today, &opts);
-        s.run();
-        let mut fields = Fields::new();
-        // A narrower record first: the reader must not hold later ones to
-        // its width.
-        let staff = &s.staff[0];
-        assert_eq!(
-            fields.changes(None, staff),
-            crate::store::records::changes(None, staff)
-        );
-        let a = &s.members[0];
-        let mut b = a.clone();
-        b.status = Status::Frozen;
-        b.reason = "dues, \"in arrears\"".into();
-        b.note = "line one\nline two".into();
-        for (before, after) in [(None, a), (Some(a), &b), (Some(&b), a), (Some(a), a)] {
-            assert_eq!(
-                fields.changes(before, after),
-                crate::store::records::changes(before, after)
-            );
-        }
     }
 
     #[test]
