@@ -171,7 +171,7 @@ pub(crate) fn out(r: std::io::Result<()>) -> Result<()> {
 /// Reports what a changing command did, or in a dry run what it would do.
 pub(crate) fn report(ctx: &Ctx, message: &str, files: &[String]) {
     if ctx.dry_run {
-        output::say(&format!("dry run: {message}"));
+        output::say(&format!("dry run, not carried out: {message}"));
         if !files.is_empty() {
             output::say(&format!(
                 "dry run: would change {}; nothing was written",

@@ -23,6 +23,8 @@ pub enum Cell {
     Int(i64),
     Money(Cents),
     Bool(bool),
+    /// No value (a date not yet set): empty in tables and CSV, null in JSON.
+    Null,
 }
 
 impl From<&str> for Cell {
@@ -39,7 +41,7 @@ impl From<String> for Cell {
 
 impl<T: ToString> From<Option<T>> for Cell {
     fn from(v: Option<T>) -> Cell {
-        Cell::Text(v.map(|v| v.to_string()).unwrap_or_default())
+        v.map_or(Cell::Null, |v| Cell::Text(v.to_string()))
     }
 }
 
@@ -79,6 +81,7 @@ fn text(cell: &Cell) -> String {
         Cell::Int(n) => n.to_string(),
         Cell::Money(c) => c.to_string(),
         Cell::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        Cell::Null => String::new(),
     }
 }
 
@@ -89,6 +92,7 @@ fn json(cell: &Cell) -> Value {
         // Money stays a decimal string: no float ever holds it.
         Cell::Money(c) => Value::String(c.to_string()),
         Cell::Bool(b) => Value::Bool(*b),
+        Cell::Null => Value::Null,
     }
 }
 
