@@ -73,7 +73,15 @@ fn charge(
                 ))
                 .into());
             }
-            entry(ctx, ids, EntryKind::Pay, &r.member, Cents(-e.fee.0), 0, &note)
+            entry(
+                ctx,
+                ids,
+                EntryKind::Pay,
+                &r.member,
+                Cents(-e.fee.0),
+                0,
+                &note,
+            )
         }
         Pay::Cash | Pay::None => entry(ctx, ids, EntryKind::Fee, &r.member, e.fee, 0, &note),
     };
@@ -86,14 +94,28 @@ fn charge(
 }
 
 /// The ledger entry giving `amount` of `r`'s fee back the way it was paid.
-fn refund(ctx: &Ctx, ids: &mut LedgerIds, e: &Event, r: &Registration, amount: Cents) -> Option<LedgerEntry> {
+fn refund(
+    ctx: &Ctx,
+    ids: &mut LedgerIds,
+    e: &Event,
+    r: &Registration,
+    amount: Cents,
+) -> Option<LedgerEntry> {
     if amount.0 <= 0 {
         return None;
     }
     let note = format!("event refund {}", e.id);
     let mut x = match r.pay {
         Pay::Wallet => entry(ctx, ids, EntryKind::Pay, &r.member, amount, 0, &note),
-        Pay::Cash | Pay::None => entry(ctx, ids, EntryKind::Fee, &r.member, Cents(-amount.0), 0, &note),
+        Pay::Cash | Pay::None => entry(
+            ctx,
+            ids,
+            EntryKind::Fee,
+            &r.member,
+            Cents(-amount.0),
+            0,
+            &note,
+        ),
     };
     x.reference = r.payment.clone();
     Some(x)
@@ -189,9 +211,8 @@ pub fn unregister(ctx: &Ctx, event_id: &str, member_id: &str) -> Result<Unregist
     let members: Vec<Member> = store.load()?;
     let (_, m) = find(&members, member_id)?;
     let mut regs: Vec<Registration> = store.load()?;
-    let i = reg_index(&regs, &e.id, &m.id).ok_or_else(|| {
-        DomainError::Refused(format!("{} is not registered for {}", m.id, e.id))
-    })?;
+    let i = reg_index(&regs, &e.id, &m.id)
+        .ok_or_else(|| DomainError::Refused(format!("{} is not registered for {}", m.id, e.id)))?;
     let before = regs.clone();
     let w = event::unregister(e, &mut regs, i, ctx.today, store.rules())?;
     let mut txn = Txn::new();
@@ -201,10 +222,7 @@ pub fn unregister(ctx: &Ctx, event_id: &str, member_id: &str) -> Result<Unregist
     }
     txn.append(&[ctx.audit("event unregister", Some(&before[i]), &regs[i])]);
     let mut promoted = None;
-    let mut message = format!(
-        "{} unregistered from {}; refunded {}",
-        m.id, e.id, w.refund
-    );
+    let mut message = format!("{} unregistered from {}; refunded {}", m.id, e.id, w.refund);
     if let Some(p) = w.promoted {
         txn.append(&[ctx.audit("event promote", Some(&before[p]), &regs[p])]);
         let pm = find(&members, &regs[p].member)?.1.clone();
@@ -246,11 +264,7 @@ pub fn checkin(ctx: &Ctx, event_id: &str, member_id: &str, pay: Pay) -> Result<O
                 txn.append(&[x]);
             }
             let i = reg_index(&regs, &e.id, &m.id);
-            txn.append(&[ctx.audit(
-                "event checkin",
-                i.map(|i| &before[i]),
-                &r,
-            )]);
+            txn.append(&[ctx.audit("event checkin", i.map(|i| &before[i]), &r)]);
             match i {
                 Some(i) => regs[i] = r,
                 None => regs.push(r),
@@ -261,9 +275,10 @@ pub fn checkin(ctx: &Ctx, event_id: &str, member_id: &str, pay: Pay) -> Result<O
         // The registration's status already says "once"; the ledger is
         // checked too, so an edited table can never pay twice.
         let ledger: Vec<LedgerEntry> = store.load()?;
-        if ledger.iter().any(|x| {
-            x.kind == EntryKind::Grant && x.member == m.id && x.reference == e.id
-        }) {
+        if ledger
+            .iter()
+            .any(|x| x.kind == EntryKind::Grant && x.member == m.id && x.reference == e.id)
+        {
             return Err(DomainError::Refused(format!(
                 "{} was already granted the points of {} (see ledger.csv)",
                 m.id, e.id
@@ -325,7 +340,11 @@ pub fn feedback(
             "{} scored {} {score}/5{}",
             m.id,
             e.id,
-            if replaced { " (replaces the earlier score)" } else { "" }
+            if replaced {
+                " (replaces the earlier score)"
+            } else {
+                ""
+            }
         ),
         files,
     })
@@ -340,22 +359,27 @@ pub struct Notice {
     pub refund: Cents,
 }
 
-/// Cancels `which` registrations of the event in full: refunds and audits.
+/// Cancels `which` registrations of the closed or cancelled event in full:
+/// refunds and audits, in a new transaction.
 fn withdraw_in_full(
     ctx: &Ctx,
-    txn: &mut Txn,
-    ids: &mut LedgerIds,
+    store: &Store,
     e: &Event,
     before: &[Registration],
     regs: &mut [Registration],
     which: &[usize],
     members: &[Member],
-    action: &str,
-) -> Result<Vec<Notice>> {
+) -> Result<(Txn, Vec<Notice>)> {
+    let action = match e.status {
+        EventStatus::Cancelled => "event cancel",
+        _ => "event close",
+    };
+    let mut txn = Txn::new();
+    let mut ids = LedgerIds::new(store)?;
     let mut notices = Vec::new();
     for &i in which {
         let left = Cents(regs[i].paid.0 - regs[i].refunded.0);
-        if let Some(x) = refund(ctx, ids, e, &regs[i], left) {
+        if let Some(x) = refund(ctx, &mut ids, e, &regs[i], left) {
             txn.append(&[x]);
             regs[i].refunded = regs[i].paid;
         }
@@ -366,7 +390,7 @@ fn withdraw_in_full(
             refund: Cents(left.0.max(0)),
         });
     }
-    Ok(notices)
+    Ok((txn, notices))
 }
 
 /// `event close`: records the actual cost; the wait-list is refunded.
@@ -380,12 +404,9 @@ pub fn close(ctx: &Ctx, event_id: &str, cost: Cents) -> Result<(Outcome, Vec<Not
     let before = regs.clone();
     let which = event::close(&mut events[k], &mut regs, cost, ctx.today)?;
     let e = events[k].clone();
-    let mut txn = Txn::new();
-    let mut ids = LedgerIds::new(&store)?;
+    let (mut txn, notices) =
+        withdraw_in_full(ctx, &store, &e, &before, &mut regs, &which, &members)?;
     txn.append(&[ctx.audit("event close", Some(&before_event), &e)]);
-    let notices = withdraw_in_full(
-        ctx, &mut txn, &mut ids, &e, &before, &mut regs, &which, &members, "event close",
-    )?;
     let variance = Cents(cost.0 - e.budget.0);
     txn.put_table(&mut events);
     txn.put_table(&mut regs);
@@ -417,12 +438,9 @@ pub fn cancel(ctx: &Ctx, event_id: &str, reason: &str) -> Result<(Outcome, Vec<N
     let before = regs.clone();
     let which = event::cancel(&mut events[k], &mut regs, reason)?;
     let e = events[k].clone();
-    let mut txn = Txn::new();
-    let mut ids = LedgerIds::new(&store)?;
+    let (mut txn, notices) =
+        withdraw_in_full(ctx, &store, &e, &before, &mut regs, &which, &members)?;
     txn.append(&[ctx.audit("event cancel", Some(&before_event), &e)]);
-    let notices = withdraw_in_full(
-        ctx, &mut txn, &mut ids, &e, &before, &mut regs, &which, &members, "event cancel",
-    )?;
     txn.put_table(&mut events);
     txn.put_table(&mut regs);
     let files = ctx.finish(&mut store, txn)?;
@@ -479,7 +497,12 @@ pub fn show(ctx: &Ctx, event_id: &str) -> Result<EventView> {
     let mut roster: Vec<(Registration, Option<Member>)> = regs
         .iter()
         .filter(|r| r.event == e.id)
-        .map(|r| (r.clone(), by_id.get(r.member.as_str()).map(|m| (*m).clone())))
+        .map(|r| {
+            (
+                r.clone(),
+                by_id.get(r.member.as_str()).map(|m| (*m).clone()),
+            )
+        })
         .collect();
     roster.sort_by_key(|(r, _)| r.seq);
     Ok(EventView {
@@ -564,7 +587,10 @@ pub fn check(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
                 format!("event {} is also on line {first}", e.id),
             ));
         }
-        let regs = by_event.get(e.id.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+        let regs = by_event
+            .get(e.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
         for m in event::problems(e, regs, store.rules()) {
             out.push(problem(Event::FILE, *line, format!("{}: {m}", e.id)));
         }

@@ -637,7 +637,12 @@ pub fn feedback(e: &Event, r: &mut Registration, score: u8, comment: &str) -> Re
 /// `event close`: the event is over; the actual cost is recorded. Members
 /// still on the wait-list never got a place: they are cancelled (and the
 /// caller refunds them in full). Returns their indices.
-pub fn close(e: &mut Event, regs: &mut [Registration], cost: Cents, today: NaiveDate) -> Result<Vec<usize>> {
+pub fn close(
+    e: &mut Event,
+    regs: &mut [Registration],
+    cost: Cents,
+    today: NaiveDate,
+) -> Result<Vec<usize>> {
     require_open(e, "closing")?;
     if cost.0 < 0 {
         return Err(DomainError::Invalid("--cost must not be negative".into()));
@@ -737,9 +742,7 @@ pub fn problems(e: &Event, regs: &[&Registration], rules: &ClubRules) -> Vec<Str
             out.push(format!("{taken} places taken, capacity {cap}"));
         }
     }
-    let waiting = regs
-        .iter()
-        .any(|r| r.status == RegStatus::Waitlisted);
+    let waiting = regs.iter().any(|r| r.status == RegStatus::Waitlisted);
     if waiting && e.status != EventStatus::Planned {
         out.push(format!("{} but members are still wait-listed", e.status));
     }
@@ -843,8 +846,8 @@ mod tests {
             end: None,
             location: String::new(),
             capacity: Some(2),
-            budget: Cents(100_00),
-            fee: Cents(50_00),
+            budget: Cents(10000),
+            fee: Cents(5000),
             min_tier: String::new(),
             points: 10,
             backfill: false,
@@ -852,7 +855,13 @@ mod tests {
     }
 
     fn event() -> Event {
-        plan("E0001".into(), a_plan("2026-12-10"), d("2026-11-25"), &rules()).unwrap()
+        plan(
+            "E0001".into(),
+            a_plan("2026-12-10"),
+            d("2026-11-25"),
+            &rules(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -922,7 +931,13 @@ mod tests {
                 RegStatus::Waitlisted
             ]
         );
-        let dup = register(&e, &member("M000003", "basic", Status::Active), &regs, today, &r);
+        let dup = register(
+            &e,
+            &member("M000003", "basic", Status::Active),
+            &regs,
+            today,
+            &r,
+        );
         assert!(matches!(dup, Err(DomainError::Refused(m)) if m.contains("already")));
         let w = unregister(&e, &mut regs, 0, today, &r).unwrap();
         assert_eq!(w.promoted, Some(2));
@@ -945,14 +960,14 @@ mod tests {
             &r,
         )
         .unwrap();
-        reg.paid = Cents(50_00);
+        reg.paid = Cents(5000);
         reg.pay = Pay::Cash;
         assert_eq!(full_refund_until(&e, &r), d("2026-12-07"));
-        assert_eq!(refund_due(&e, &reg, d("2026-12-07"), &r), Cents(50_00));
+        assert_eq!(refund_due(&e, &reg, d("2026-12-07"), &r), Cents(5000));
         assert_eq!(refund_due(&e, &reg, d("2026-12-08"), &r), Cents::ZERO);
         reg.status = RegStatus::Waitlisted;
-        assert_eq!(refund_due(&e, &reg, d("2026-12-09"), &r), Cents(50_00));
-        reg.refunded = Cents(50_00);
+        assert_eq!(refund_due(&e, &reg, d("2026-12-09"), &r), Cents(5000));
+        reg.refunded = Cents(5000);
         assert_eq!(refund_due(&e, &reg, d("2026-11-25"), &r), Cents::ZERO);
     }
 
@@ -969,17 +984,50 @@ mod tests {
             &r,
         )
         .unwrap()];
-        let early = checkin(&e, &member("M000001", "basic", Status::Active), &mut regs, d("2026-12-09"), &r);
+        let early = checkin(
+            &e,
+            &member("M000001", "basic", Status::Active),
+            &mut regs,
+            d("2026-12-09"),
+            &r,
+        );
         assert!(matches!(early, Err(DomainError::Refused(_))));
-        let c = checkin(&e, &member("M000001", "basic", Status::Active), &mut regs, day, &r).unwrap();
+        let c = checkin(
+            &e,
+            &member("M000001", "basic", Status::Active),
+            &mut regs,
+            day,
+            &r,
+        )
+        .unwrap();
         assert_eq!(c, CheckIn::Registered(0));
-        let again = checkin(&e, &member("M000001", "basic", Status::Active), &mut regs, day, &r);
+        let again = checkin(
+            &e,
+            &member("M000001", "basic", Status::Active),
+            &mut regs,
+            day,
+            &r,
+        );
         assert!(matches!(again, Err(DomainError::Refused(m)) if m.contains("once")));
-        match checkin(&e, &member("M000002", "basic", Status::Active), &mut regs, day, &r).unwrap() {
+        match checkin(
+            &e,
+            &member("M000002", "basic", Status::Active),
+            &mut regs,
+            day,
+            &r,
+        )
+        .unwrap()
+        {
             CheckIn::WalkIn(w) => regs.push(w),
             other => panic!("{other:?}"),
         }
-        let full = checkin(&e, &member("M000003", "basic", Status::Active), &mut regs, day, &r);
+        let full = checkin(
+            &e,
+            &member("M000003", "basic", Status::Active),
+            &mut regs,
+            day,
+            &r,
+        );
         assert!(matches!(full, Err(DomainError::Refused(m)) if m.contains("full")));
     }
 
@@ -1009,8 +1057,18 @@ mod tests {
             &r,
         )
         .unwrap()];
-        checkin(&e, &member("M000001", "basic", Status::Active), &mut regs, d("2026-12-10"), &r).unwrap();
-        assert!(matches!(cancel(&mut e, &mut regs, "rain"), Err(DomainError::Refused(_))));
+        checkin(
+            &e,
+            &member("M000001", "basic", Status::Active),
+            &mut regs,
+            d("2026-12-10"),
+            &r,
+        )
+        .unwrap();
+        assert!(matches!(
+            cancel(&mut e, &mut regs, "rain"),
+            Err(DomainError::Refused(_))
+        ));
         assert_eq!(e.status, EventStatus::Planned);
     }
 }

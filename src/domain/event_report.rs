@@ -33,7 +33,10 @@ impl EventFigures {
     /// Attendance rate in tenths of a percent (750 is 75.0%), rounded half
     /// up; `None` with no registrations.
     pub fn attendance_permille(&self) -> Option<i64> {
-        ratio(i64::from(self.attended) * 1000, i64::from(self.registrations))
+        ratio(
+            i64::from(self.attended) * 1000,
+            i64::from(self.registrations),
+        )
     }
 
     /// Average satisfaction in hundredths (450 is 4.50); `None` unscored.
@@ -176,7 +179,7 @@ mod tests {
             end: None,
             location: String::new(),
             capacity: Some(10),
-            budget: Cents(1000_00),
+            budget: Cents(100000),
             fee: Cents::ZERO,
             min_tier: String::new(),
             points: 0,
@@ -207,7 +210,7 @@ mod tests {
 
     fn sample() -> (Vec<Event>, Vec<Registration>) {
         let events = vec![
-            ev("E0001", "2026-11-30", EventStatus::Closed, Some(1200_00)),
+            ev("E0001", "2026-11-30", EventStatus::Closed, Some(120000)),
             ev("E0002", "2026-12-01", EventStatus::Planned, None),
             ev("E0003", "2026-11-10", EventStatus::Cancelled, None),
         ];
@@ -235,27 +238,42 @@ mod tests {
         assert_eq!((f.registrations, f.attended), (4, 3));
         assert_eq!(f.attendance_permille(), Some(750));
         assert_eq!(f.satisfaction_hundredths(), Some(450));
-        assert_eq!(f.variance(), Cents(200_00));
+        assert_eq!(f.variance(), Cents(20000));
         assert_eq!(r.total.events, 3);
         assert_eq!(r.total.held, 2);
         assert_eq!(r.total.registrations, 5);
         assert_eq!(r.total.attendance_permille(), Some(600));
-        assert_eq!(r.total.budget, Cents(2000_00));
+        assert_eq!(r.total.budget, Cents(200000));
     }
 
     #[test]
     fn month_filter_keeps_month_end_events_in_their_month() {
         let (events, regs) = sample();
-        let nov = report(&events, &regs, Some("2026-11".parse().unwrap()), d("2026-12-31"));
+        let nov = report(
+            &events,
+            &regs,
+            Some("2026-11".parse().unwrap()),
+            d("2026-12-31"),
+        );
         assert_eq!(
             nov.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
             ["E0003", "E0001"]
         );
-        let dec = report(&events, &regs, Some("2026-12".parse().unwrap()), d("2026-12-31"));
+        let dec = report(
+            &events,
+            &regs,
+            Some("2026-12".parse().unwrap()),
+            d("2026-12-31"),
+        );
         assert_eq!(dec.rows.len(), 1);
         assert_eq!(dec.rows[0].id, "E0002");
         // Not yet held on the day before.
-        let early = report(&events, &regs, Some("2026-12".parse().unwrap()), d("2026-11-30"));
+        let early = report(
+            &events,
+            &regs,
+            Some("2026-12".parse().unwrap()),
+            d("2026-11-30"),
+        );
         assert_eq!(early.total.held, 0);
     }
 

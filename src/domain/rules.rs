@@ -297,7 +297,9 @@ impl ClubRules {
             return Err("card.digits must be between 1 and 18".into());
         }
         if self.events.refund_percent > 100 || self.events.late_refund_percent > 100 {
-            return Err("events.refund_percent and events.late_refund_percent must be 0 to 100".into());
+            return Err(
+                "events.refund_percent and events.late_refund_percent must be 0 to 100".into(),
+            );
         }
         Ok(())
     }

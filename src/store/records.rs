@@ -117,8 +117,20 @@ impl Record for Registration {
     const FILE: &'static str = "registrations.csv";
     const VERSION: u32 = 1;
     const HEADER: &'static [&'static str] = &[
-        "id", "event", "member", "status", "seq", "registered", "paid", "pay", "payment",
-        "refunded", "attended", "walk_in", "score", "comment",
+        "id",
+        "event",
+        "member",
+        "status",
+        "seq",
+        "registered",
+        "paid",
+        "pay",
+        "payment",
+        "refunded",
+        "attended",
+        "walk_in",
+        "score",
+        "comment",
     ];
     const JOURNAL: bool = false;
     fn key(&self) -> &str {

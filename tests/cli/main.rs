@@ -3,5 +3,6 @@
 
 mod club;
 
+mod events;
 mod members;
 mod store;
