@@ -341,12 +341,7 @@ pub fn plan(id: String, p: Plan, today: NaiveDate, rules: &ClubRules) -> Result<
 /// Why `m` may not come to `e`, if they may not: only live members
 /// (active or in grace) of the minimum tier or above.
 pub fn eligible(e: &Event, m: &Member, rules: &ClubRules) -> Result<()> {
-    if !matches!(m.status, Status::Active | Status::Grace) {
-        return refused(format!(
-            "{} is {}; only active members and members in grace may come to events (renew or unfreeze first)",
-            m.id, m.status
-        ));
-    }
+    require_live(m)?;
     if e.min_tier.is_empty() {
         return Ok(());
     }
@@ -358,6 +353,18 @@ pub fn eligible(e: &Event, m: &Member, rules: &ClubRules) -> Result<()> {
             "{} is {} tier; {} is for {} tier and above",
             m.id, m.tier, e.id, e.min_tier
         )),
+    }
+}
+
+/// Only active members and members in grace take part (and earn points).
+fn require_live(m: &Member) -> Result<()> {
+    if matches!(m.status, Status::Active | Status::Grace) {
+        Ok(())
+    } else {
+        refused(format!(
+            "{} is {}; only active members and members in grace may come to events (renew or unfreeze first)",
+            m.id, m.status
+        ))
     }
 }
 
@@ -485,6 +492,13 @@ pub fn unregister(
     rules: &ClubRules,
 ) -> Result<Withdrawal> {
     require_open(e, "changes to registrations")?;
+    if today > e.last_day() {
+        return refused(format!(
+            "{} was held on {}; registrations no longer change (close it with `clubctl event close`)",
+            e.id,
+            e.last_day()
+        ));
+    }
     let r = &regs[i];
     match r.status {
         RegStatus::Registered | RegStatus::Waitlisted => {}
@@ -543,6 +557,7 @@ pub fn checkin(
             e.id, e.date
         ));
     }
+    require_live(m)?;
     let existing = regs
         .iter()
         .position(|r| r.id == registration_id(&e.id, &m.id));

@@ -15,6 +15,9 @@ pub struct EventFigures {
     pub held: u32,
     /// Members who held a place: registered, or checked in (walk-ins too).
     pub registrations: u32,
+    /// Registrations of events already held: what attendance is measured
+    /// against, so an event still to come does not lower the rate.
+    pub expected: u32,
     /// Members still waiting for a place.
     pub waitlisted: u32,
     pub attended: u32,
@@ -30,13 +33,10 @@ pub struct EventFigures {
 }
 
 impl EventFigures {
-    /// Attendance rate in tenths of a percent (750 is 75.0%), rounded half
-    /// up; `None` with no registrations.
+    /// Attendance rate of held events in tenths of a percent (750 is
+    /// 75.0%), rounded half up; `None` with nothing held or registered.
     pub fn attendance_permille(&self) -> Option<i64> {
-        ratio(
-            i64::from(self.attended) * 1000,
-            i64::from(self.registrations),
-        )
+        ratio(i64::from(self.attended) * 1000, i64::from(self.expected))
     }
 
     /// Average satisfaction in hundredths (450 is 4.50); `None` unscored.
@@ -53,6 +53,7 @@ impl EventFigures {
         self.events += o.events;
         self.held += o.held;
         self.registrations += o.registrations;
+        self.expected += o.expected;
         self.waitlisted += o.waitlisted;
         self.attended += o.attended;
         self.walk_ins += o.walk_ins;
@@ -120,6 +121,9 @@ pub fn figures(e: &Event, regs: &[Registration], today: NaiveDate) -> EventFigur
             f.scores += 1;
             f.score_sum += u32::from(s);
         }
+    }
+    if f.held > 0 {
+        f.expected = f.registrations;
     }
     f
 }
@@ -243,6 +247,11 @@ mod tests {
         assert_eq!(r.total.held, 2);
         assert_eq!(r.total.registrations, 5);
         assert_eq!(r.total.attendance_permille(), Some(600));
+        // On 30 November E0002 is still to come: its registration does not
+        // lower the rate.
+        let r = report(&events, &regs, None, d("2026-11-30"));
+        assert_eq!(r.rows[2].figures.attendance_permille(), None);
+        assert_eq!(r.total.attendance_permille(), Some(750));
         assert_eq!(r.total.budget, Cents(200000));
     }
 

@@ -639,11 +639,11 @@ fn report_gives_each_event_and_a_total_in_every_format() {
     );
     assert_eq!(
         lines[2],
-        "E0002,2026-12-20,Walk,planned,0,,1,0,0,0,0.0%,0,,100.00,0.00,-100.00,0.00"
+        "E0002,2026-12-20,Walk,planned,0,,1,0,0,0,,0,,100.00,0.00,-100.00,0.00"
     );
     assert_eq!(
         lines[3],
-        "total,2026-12,2 events,,1,,4,0,2,0,50.0%,2,4.50,600.00,450.00,-150.00,0.00"
+        "total,2026-12,2 events,,1,,4,0,2,0,66.7%,2,4.50,600.00,450.00,-150.00,0.00"
     );
     let json: serde_json::Value =
         serde_json::from_str(&club.ok(&["report", "events", "--format", "json"])).unwrap();
@@ -700,4 +700,26 @@ fn dry_run_writes_nothing() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("would change"), "{}", run.stderr);
     assert_eq!(before, club.snapshot());
+}
+
+#[test]
+fn after_the_event_registrations_no_longer_change_and_frozen_members_earn_nothing() {
+    let mut club = TestClub::new();
+    let ids = members(&club, 2);
+    let e = plan(&club, &["--points", "10"]);
+    club.ok(&["event", "register", &e, &ids[0]]);
+    club.ok(&["event", "register", &e, &ids[1]]);
+    club.ok(&["member", "freeze", &ids[1], "--reason", "arrears"]);
+    club.on("2026-12-10");
+    club.refused(&["event", "checkin", &e, &ids[1]], 4, "is frozen");
+    club.on("2026-12-11");
+    club.refused(&["event", "unregister", &e, &ids[0]], 4, "no longer change");
+    club.refused(
+        &["event", "register", &e, &ids[0]],
+        4,
+        "registration is closed",
+    );
+    // Attendance may still be recorded late, until the event is closed.
+    club.ok(&["event", "checkin", &e, &ids[0]]);
+    club.check();
 }
