@@ -448,7 +448,7 @@ pub fn cancel(ctx: &Ctx, event_id: &str, reason: &str) -> Result<(Outcome, Vec<N
     Ok((
         Outcome {
             message: format!(
-                "cancelled {}: {} members to tell, {} refunded",
+                "cancelled {}: {} to tell (listed below), {} refunded",
                 e.id,
                 notices.len(),
                 Cents(total)
