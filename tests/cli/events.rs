@@ -723,3 +723,49 @@ fn after_the_event_registrations_no_longer_change_and_frozen_members_earn_nothin
     club.ok(&["event", "checkin", &e, &ids[0]]);
     club.check();
 }
+
+#[test]
+fn unknown_records_and_bad_values_are_refused_without_writing() {
+    let mut club = TestClub::new();
+    let ids = members(&club, 2);
+    let e = plan(&club, &[]);
+    for args in [
+        vec!["event", "show", "E0404"],
+        vec!["event", "unregister", "E0404", &ids[0]],
+        vec!["event", "checkin", "E0404", &ids[0]],
+        vec!["event", "feedback", "E0404", &ids[0], "--score", "3"],
+        vec!["event", "close", "E0404", "--cost", "1"],
+        vec!["event", "cancel", "E0404", "--reason", "x"],
+    ] {
+        club.refused(&args, 5, "no event E0404");
+    }
+    club.refused(&["event", "checkin", &e, "M000404"], 5, "no member M000404");
+    club.refused(
+        &["event", "unregister", &e, &ids[0]],
+        4,
+        "is not registered",
+    );
+    club.on("2026-12-10");
+    club.refused(&["event", "close", &e, "--cost=-5"], 2, "--cost");
+    club.refused(&["event", "close", &e, "--cost", "12.345"], 2, "12.345");
+}
+
+#[test]
+fn registration_on_the_day_of_the_event_is_open() {
+    let club = TestClub::new();
+    let ids = members(&club, 1);
+    let e = club.ok(&[
+        "event",
+        "plan",
+        "--title",
+        "Now",
+        "--date",
+        "2026-11-25",
+        "--points",
+        "5",
+    ]);
+    assert_eq!(club.ok(&["event", "register", &e, &ids[0]]), "registered");
+    club.ok(&["event", "checkin", &e, &ids[0]]);
+    assert_eq!(ledger(&club, "grant", &ids[0]).len(), 1);
+    club.check();
+}
