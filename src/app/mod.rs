@@ -4,6 +4,7 @@
 
 pub mod card;
 pub mod data;
+pub mod event;
 pub mod generate;
 pub mod member;
 pub mod staff;

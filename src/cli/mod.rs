@@ -3,9 +3,11 @@
 
 pub mod card;
 pub mod data;
+pub mod event;
 pub mod generate;
 pub mod member;
 pub mod output;
+pub mod report;
 pub mod staff;
 
 use crate::app::Ctx;
@@ -73,6 +75,12 @@ pub enum Command {
     /// Staff: salespeople, secretaries, managers, directors.
     #[command(subcommand)]
     Staff(staff::StaffCmd),
+    /// Events: plan, register, wait-list, check in, close, feedback.
+    #[command(subcommand)]
+    Event(event::EventCmd),
+    /// Reports: events.
+    #[command(subcommand)]
+    Report(report::ReportCmd),
     /// The data directory: check, repair.
     #[command(subcommand)]
     Data(data::DataCmd),
@@ -155,6 +163,8 @@ fn dispatch(cmd: Command, ctx: &Ctx, env: &Env) -> Result<()> {
         Command::Member(c) => member::run(c, ctx, env),
         Command::Card(c) => card::run(c, ctx, env),
         Command::Staff(c) => staff::run(c, ctx, env),
+        Command::Event(c) => event::run(c, ctx, env),
+        Command::Report(c) => report::run(c, ctx, env),
         Command::Data(c) => data::run(c, ctx, env),
     }
 }

@@ -96,17 +96,13 @@ fn json(cell: &Cell) -> Value {
     }
 }
 
-/// Table width when standard output is not a terminal.
-const FALLBACK_WIDTH: u16 = 160;
-
 pub fn table_string(l: &Listing) -> String {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED);
-    // Wrap long cells (audit changes, notes) to the terminal, or to a
-    // readable width when the output goes to a file or a pager.
-    t.set_content_arrangement(ContentArrangement::Dynamic);
-    if t.width().is_none() {
-        t.set_width(FALLBACK_WIDTH);
+    // Wrap long cells (audit changes, notes) to fit a terminal; output
+    // going to a file or a pipe keeps one line per row.
+    if t.width().is_some() {
+        t.set_content_arrangement(ContentArrangement::Dynamic);
     }
     t.set_header(l.headers.iter().copied());
     for row in &l.rows {

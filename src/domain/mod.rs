@@ -5,6 +5,8 @@
 pub mod card;
 pub mod dates;
 pub mod error;
+pub mod event;
+pub mod event_report;
 pub mod ledger;
 pub mod member;
 pub mod money;

@@ -18,6 +18,7 @@ pub struct ClubRules {
     pub lead: LeadRules,
     pub commission: Commission,
     pub referral: Referral,
+    pub events: EventRules,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -117,6 +118,26 @@ pub struct Referral {
     pub percent: u32,
     /// "points" or "wallet".
     pub reward: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct EventRules {
+    /// A registered member who withdraws at least this many days before the
+    /// event gets `refund_percent` of the fee back; later, `late_refund_percent`.
+    pub refund_days_before: u32,
+    pub refund_percent: u32,
+    pub late_refund_percent: u32,
+}
+
+impl Default for EventRules {
+    fn default() -> Self {
+        EventRules {
+            refund_days_before: 3,
+            refund_percent: 100,
+            late_refund_percent: 0,
+        }
+    }
 }
 
 /// A ratio kept as an integer number of hundredths.
@@ -247,6 +268,7 @@ impl Default for ClubRules {
             lead: LeadRules::default(),
             commission: Commission::default(),
             referral: Referral::default(),
+            events: EventRules::default(),
         }
     }
 }
@@ -273,6 +295,11 @@ impl ClubRules {
         }
         if self.card.digits == 0 || self.card.digits > 18 {
             return Err("card.digits must be between 1 and 18".into());
+        }
+        if self.events.refund_percent > 100 || self.events.late_refund_percent > 100 {
+            return Err(
+                "events.refund_percent and events.late_refund_percent must be 0 to 100".into(),
+            );
         }
         Ok(())
     }

@@ -2,6 +2,7 @@
 
 use super::codec::Record;
 use crate::domain::card::Card;
+use crate::domain::event::{Event, Registration};
 use crate::domain::ledger::LedgerEntry;
 use crate::domain::member::Member;
 use crate::domain::staff::Staff;
@@ -99,6 +100,44 @@ impl Record for AuditEntry {
     }
 }
 
+impl Record for Event {
+    const FILE: &'static str = "events.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] = &[
+        "id", "title", "kind", "date", "end", "location", "capacity", "budget", "fee", "min_tier",
+        "points", "status", "cost", "reason",
+    ];
+    const JOURNAL: bool = false;
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Record for Registration {
+    const FILE: &'static str = "registrations.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "event",
+        "member",
+        "status",
+        "seq",
+        "registered",
+        "paid",
+        "pay",
+        "payment",
+        "refunded",
+        "attended",
+        "walk_in",
+        "score",
+        "comment",
+    ];
+    const JOURNAL: bool = false;
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
 /// A file the store knows: its name, version, kind and empty contents.
 pub struct FileSpec {
     pub name: &'static str,
@@ -125,6 +164,8 @@ pub const FILES: &[FileSpec] = &[
     spec::<Staff>(),
     spec::<LedgerEntry>(),
     spec::<AuditEntry>(),
+    spec::<Event>(),
+    spec::<Registration>(),
 ];
 
 /// The spec of a known file.
@@ -308,6 +349,43 @@ mod tests {
             changes(Some(&before), &after),
             "note: line one\nline two → dues, \"in arrears\""
         );
+    }
+
+    #[test]
+    fn event_records_round_trip_under_their_headers() {
+        use crate::domain::event::{EventKind, EventStatus, Pay, RegStatus};
+        round_trip(Event {
+            id: "E0001".into(),
+            title: "Spring tea, \"garden\"".into(),
+            kind: EventKind::MemberDay,
+            date: d("2026-12-01"),
+            end: Some(d("2026-12-02")),
+            location: String::new(),
+            capacity: Some(20),
+            budget: Cents(150000),
+            fee: Cents(5000),
+            min_tier: "silver".into(),
+            points: 50,
+            status: EventStatus::Closed,
+            cost: Some(Cents(140000)),
+            reason: String::new(),
+        });
+        round_trip(Registration {
+            id: "E0001/M000001".into(),
+            event: "E0001".into(),
+            member: "M000001".into(),
+            status: RegStatus::Attended,
+            seq: 3,
+            registered: d("2026-11-25"),
+            paid: Cents(5000),
+            pay: Pay::Wallet,
+            payment: "T00000009".into(),
+            refunded: Cents::ZERO,
+            attended: Some(d("2026-12-01")),
+            walk_in: false,
+            score: Some(4),
+            comment: "good, \"tea\"".into(),
+        });
     }
 
     #[test]

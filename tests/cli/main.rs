@@ -3,6 +3,7 @@
 
 mod club;
 
+mod events;
 mod generate;
 mod members;
 mod store;

@@ -1,0 +1,599 @@
+//! Event commands: plan, register, unregister, check in, feedback, close,
+//! cancel, and the listings and report. Fees and refunds go through the
+//! ledger: a wallet fee is a `pay` entry (-cents), a cash fee a `fee` entry
+//! (+cents); a refund is the same kind with the opposite sign, referencing
+//! the entry it gives back.
+
+use super::{entry, find, Ctx, LedgerIds};
+use crate::domain::event::{
+    self, CheckIn, Event, EventStatus, Month, Pay, Plan, RegStatus, Registration,
+};
+use crate::domain::event_report::{self, EventFigures, EventsReport};
+use crate::domain::ledger::{Balances, EntryKind, LedgerEntry};
+use crate::domain::member::Member;
+use crate::domain::{Cents, DomainError};
+use crate::error::Result;
+use crate::store::{Problem, Record, Store, Txn};
+use std::collections::{HashMap, HashSet};
+
+/// What a changing command did, for the cli to report.
+#[derive(Debug)]
+pub struct Outcome {
+    pub message: String,
+    pub files: Vec<String>,
+}
+
+fn find_event<'a>(events: &'a [Event], id: &str) -> Result<(usize, &'a Event)> {
+    events
+        .iter()
+        .enumerate()
+        .find(|(_, e)| e.id == id)
+        .ok_or_else(|| {
+            DomainError::NotFound(format!(
+                "no event {id}; list them with `clubctl event list`"
+            ))
+            .into()
+        })
+}
+
+fn reg_index(regs: &[Registration], event: &str, member: &str) -> Option<usize> {
+    let id = event::registration_id(event, member);
+    regs.iter().position(|r| r.id == id)
+}
+
+fn wallet(store: &Store, member: &str) -> Result<Cents> {
+    let entries: Vec<LedgerEntry> = store.load()?;
+    let mut b = Balances::default();
+    for e in entries.iter().filter(|e| e.member == member) {
+        b.add(e);
+    }
+    Ok(b.wallet)
+}
+
+/// Takes the event's fee for `r` by `pay`; returns the ledger entry.
+fn charge(
+    ctx: &Ctx,
+    store: &Store,
+    ids: &mut LedgerIds,
+    e: &Event,
+    r: &mut Registration,
+    pay: Pay,
+) -> Result<Option<LedgerEntry>> {
+    if e.fee == Cents::ZERO {
+        return Ok(None);
+    }
+    let note = format!("event fee {}", e.id);
+    let mut x = match pay {
+        Pay::Wallet => {
+            let held = wallet(store, &r.member)?;
+            if held < e.fee {
+                return Err(DomainError::Refused(format!(
+                    "{}'s wallet holds {held}, short of the {} fee for {}; recharge first or pay with --pay cash",
+                    r.member, e.fee, e.id
+                ))
+                .into());
+            }
+            entry(
+                ctx,
+                ids,
+                EntryKind::Pay,
+                &r.member,
+                Cents(-e.fee.0),
+                0,
+                &note,
+            )
+        }
+        Pay::Cash | Pay::None => entry(ctx, ids, EntryKind::Fee, &r.member, e.fee, 0, &note),
+    };
+    x.reference = e.id.clone();
+    r.paid = e.fee;
+    r.pay = if pay == Pay::None { Pay::Cash } else { pay };
+    r.payment = x.id.clone();
+    r.refunded = Cents::ZERO;
+    Ok(Some(x))
+}
+
+/// The ledger entry giving `amount` of `r`'s fee back the way it was paid.
+fn refund(
+    ctx: &Ctx,
+    ids: &mut LedgerIds,
+    e: &Event,
+    r: &Registration,
+    amount: Cents,
+) -> Option<LedgerEntry> {
+    if amount.0 <= 0 {
+        return None;
+    }
+    let note = format!("event refund {}", e.id);
+    let mut x = match r.pay {
+        Pay::Wallet => entry(ctx, ids, EntryKind::Pay, &r.member, amount, 0, &note),
+        Pay::Cash | Pay::None => entry(
+            ctx,
+            ids,
+            EntryKind::Fee,
+            &r.member,
+            Cents(-amount.0),
+            0,
+            &note,
+        ),
+    };
+    x.reference = r.payment.clone();
+    Some(x)
+}
+
+/// `event plan`: a new event; returns its id.
+pub fn plan(ctx: &Ctx, p: Plan) -> Result<(String, Outcome)> {
+    let mut store = ctx.write()?;
+    let mut events: Vec<Event> = store.load()?;
+    let id = event::next_id(&events);
+    let e = event::plan(id.clone(), p, ctx.today, store.rules())?;
+    let mut txn = Txn::new();
+    txn.append(&[ctx.audit("event plan", None, &e)]);
+    let message = format!("planned {} \"{}\" on {}", e.id, e.title, e.date);
+    events.push(e);
+    txn.put_table(&mut events);
+    let files = ctx.finish(&mut store, txn)?;
+    Ok((id, Outcome { message, files }))
+}
+
+/// What a registration came to.
+#[derive(Debug)]
+pub struct Registered {
+    pub registration: Registration,
+    /// Place on the wait-list (1 is next), when wait-listed.
+    pub waiting: Option<usize>,
+    pub outcome: Outcome,
+}
+
+/// `event register`: a place, or the end of the wait-list; the fee is paid
+/// from the wallet or in cash.
+pub fn register(ctx: &Ctx, event_id: &str, member_id: &str, pay: Pay) -> Result<Registered> {
+    let mut store = ctx.write()?;
+    let events: Vec<Event> = store.load()?;
+    let (_, e) = find_event(&events, event_id)?;
+    let members: Vec<Member> = store.load()?;
+    let (_, m) = find(&members, member_id)?;
+    let mut regs: Vec<Registration> = store.load()?;
+    let mut r = event::register(e, m, &regs, ctx.today, store.rules())?;
+    let mut txn = Txn::new();
+    let mut ids = LedgerIds::new(&store)?;
+    if let Some(x) = charge(ctx, &store, &mut ids, e, &mut r, pay)? {
+        txn.append(&[x]);
+    }
+    let i = reg_index(&regs, &e.id, &m.id);
+    let before = i.map(|i| regs[i].clone());
+    txn.append(&[ctx.audit("event register", before.as_ref(), &r)]);
+    match i {
+        Some(i) => regs[i] = r.clone(),
+        None => regs.push(r.clone()),
+    }
+    let waiting = (r.status == RegStatus::Waitlisted).then(|| {
+        regs.iter()
+            .filter(|o| o.event == e.id && o.status == RegStatus::Waitlisted && o.seq <= r.seq)
+            .count()
+    });
+    let paid = if r.paid.0 > 0 {
+        format!("; paid {} by {}", r.paid, r.pay.as_str())
+    } else {
+        String::new()
+    };
+    let message = match waiting {
+        Some(n) => format!(
+            "{} is full: {} is wait-listed, number {n} in line{paid}",
+            e.id, m.id
+        ),
+        None => format!("{} registered for {} on {}{paid}", m.id, e.id, e.date),
+    };
+    txn.put_table(&mut regs);
+    let files = ctx.finish(&mut store, txn)?;
+    Ok(Registered {
+        registration: r,
+        waiting,
+        outcome: Outcome { message, files },
+    })
+}
+
+/// What an unregistration came to.
+#[derive(Debug)]
+pub struct Unregistered {
+    pub refund: Cents,
+    /// The wait-listed member who got the freed place.
+    pub promoted: Option<Member>,
+    pub outcome: Outcome,
+}
+
+/// `event unregister`: frees the place, refunds by the rule, promotes the
+/// first on the wait-list.
+pub fn unregister(ctx: &Ctx, event_id: &str, member_id: &str) -> Result<Unregistered> {
+    let mut store = ctx.write()?;
+    let events: Vec<Event> = store.load()?;
+    let (_, e) = find_event(&events, event_id)?;
+    let members: Vec<Member> = store.load()?;
+    let (_, m) = find(&members, member_id)?;
+    let mut regs: Vec<Registration> = store.load()?;
+    let i = reg_index(&regs, &e.id, &m.id)
+        .ok_or_else(|| DomainError::Refused(format!("{} is not registered for {}", m.id, e.id)))?;
+    let before = regs.clone();
+    let w = event::unregister(e, &mut regs, i, ctx.today, store.rules())?;
+    let mut txn = Txn::new();
+    let mut ids = LedgerIds::new(&store)?;
+    if let Some(x) = refund(ctx, &mut ids, e, &regs[i], w.refund) {
+        txn.append(&[x]);
+    }
+    txn.append(&[ctx.audit("event unregister", Some(&before[i]), &regs[i])]);
+    let mut promoted = None;
+    let mut message = format!("{} unregistered from {}; refunded {}", m.id, e.id, w.refund);
+    if let Some(p) = w.promoted {
+        txn.append(&[ctx.audit("event promote", Some(&before[p]), &regs[p])]);
+        let pm = find(&members, &regs[p].member)?.1.clone();
+        message.push_str(&format!(
+            "; {} ({}, {}) moves up from the wait-list",
+            pm.id, pm.name, pm.phone
+        ));
+        promoted = Some(pm);
+    }
+    txn.put_table(&mut regs);
+    let files = ctx.finish(&mut store, txn)?;
+    Ok(Unregistered {
+        refund: w.refund,
+        promoted,
+        outcome: Outcome { message, files },
+    })
+}
+
+/// `event checkin`: attendance, and the event's points granted once.
+pub fn checkin(ctx: &Ctx, event_id: &str, member_id: &str, pay: Pay) -> Result<Outcome> {
+    let mut store = ctx.write()?;
+    let events: Vec<Event> = store.load()?;
+    let (_, e) = find_event(&events, event_id)?;
+    let members: Vec<Member> = store.load()?;
+    let (_, m) = find(&members, member_id)?;
+    let mut regs: Vec<Registration> = store.load()?;
+    let before = regs.clone();
+    let c = event::checkin(e, m, &mut regs, ctx.today, store.rules())?;
+    let mut txn = Txn::new();
+    let mut ids = LedgerIds::new(&store)?;
+    let mut how = "registered";
+    match c {
+        CheckIn::Registered(i) => {
+            txn.append(&[ctx.audit("event checkin", Some(&before[i]), &regs[i])]);
+        }
+        CheckIn::WalkIn(mut r) => {
+            how = "walk-in";
+            if let Some(x) = charge(ctx, &store, &mut ids, e, &mut r, pay)? {
+                txn.append(&[x]);
+            }
+            let i = reg_index(&regs, &e.id, &m.id);
+            txn.append(&[ctx.audit("event checkin", i.map(|i| &before[i]), &r)]);
+            match i {
+                Some(i) => regs[i] = r,
+                None => regs.push(r),
+            }
+        }
+    }
+    if e.points > 0 {
+        // The registration's status already says "once"; the ledger is
+        // checked too, so an edited table can never pay twice.
+        let ledger: Vec<LedgerEntry> = store.load()?;
+        if ledger
+            .iter()
+            .any(|x| x.kind == EntryKind::Grant && x.member == m.id && x.reference == e.id)
+        {
+            return Err(DomainError::Refused(format!(
+                "{} was already granted the points of {} (see ledger.csv)",
+                m.id, e.id
+            ))
+            .into());
+        }
+        let mut x = entry(
+            ctx,
+            &mut ids,
+            EntryKind::Grant,
+            &m.id,
+            Cents::ZERO,
+            e.points,
+            &format!("event check-in {}", e.id),
+        );
+        x.reference = e.id.clone();
+        txn.append(&[x]);
+    }
+    txn.put_table(&mut regs);
+    let files = ctx.finish(&mut store, txn)?;
+    Ok(Outcome {
+        message: format!(
+            "{} checked in to {} ({how}); {} points granted",
+            m.id, e.id, e.points
+        ),
+        files,
+    })
+}
+
+/// `event feedback`: a score 1..5 from an attendee; a second replaces the first.
+pub fn feedback(
+    ctx: &Ctx,
+    event_id: &str,
+    member_id: &str,
+    score: u8,
+    comment: &str,
+) -> Result<Outcome> {
+    let mut store = ctx.write()?;
+    let events: Vec<Event> = store.load()?;
+    let (_, e) = find_event(&events, event_id)?;
+    let members: Vec<Member> = store.load()?;
+    let (_, m) = find(&members, member_id)?;
+    let mut regs: Vec<Registration> = store.load()?;
+    let i = reg_index(&regs, &e.id, &m.id).ok_or_else(|| {
+        DomainError::Refused(format!(
+            "{} did not come to {}; only members who checked in may give feedback",
+            m.id, e.id
+        ))
+    })?;
+    let before = regs[i].clone();
+    event::feedback(e, &mut regs[i], score, comment)?;
+    let replaced = before.score.is_some();
+    let mut txn = Txn::new();
+    txn.append(&[ctx.audit("event feedback", Some(&before), &regs[i])]);
+    txn.put_table(&mut regs);
+    let files = ctx.finish(&mut store, txn)?;
+    Ok(Outcome {
+        message: format!(
+            "{} scored {} {score}/5{}",
+            m.id,
+            e.id,
+            if replaced {
+                " (replaces the earlier score)"
+            } else {
+                ""
+            }
+        ),
+        files,
+    })
+}
+
+/// A member told of a change, with what they got back.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub member: Member,
+    /// Status before the change (registered or waitlisted).
+    pub was: RegStatus,
+    pub refund: Cents,
+}
+
+/// Cancels `which` registrations of the closed or cancelled event in full:
+/// refunds and audits, in a new transaction.
+fn withdraw_in_full(
+    ctx: &Ctx,
+    store: &Store,
+    e: &Event,
+    before: &[Registration],
+    regs: &mut [Registration],
+    which: &[usize],
+    members: &[Member],
+) -> Result<(Txn, Vec<Notice>)> {
+    let action = match e.status {
+        EventStatus::Cancelled => "event cancel",
+        _ => "event close",
+    };
+    let mut txn = Txn::new();
+    let mut ids = LedgerIds::new(store)?;
+    let mut notices = Vec::new();
+    for &i in which {
+        let left = Cents(regs[i].paid.0 - regs[i].refunded.0);
+        if let Some(x) = refund(ctx, &mut ids, e, &regs[i], left) {
+            txn.append(&[x]);
+            regs[i].refunded = regs[i].paid;
+        }
+        txn.append(&[ctx.audit(action, Some(&before[i]), &regs[i])]);
+        notices.push(Notice {
+            member: find(members, &regs[i].member)?.1.clone(),
+            was: before[i].status,
+            refund: Cents(left.0.max(0)),
+        });
+    }
+    Ok((txn, notices))
+}
+
+/// `event close`: records the actual cost; the wait-list is refunded.
+pub fn close(ctx: &Ctx, event_id: &str, cost: Cents) -> Result<(Outcome, Vec<Notice>)> {
+    let mut store = ctx.write()?;
+    let mut events: Vec<Event> = store.load()?;
+    let (k, _) = find_event(&events, event_id)?;
+    let members: Vec<Member> = store.load()?;
+    let mut regs: Vec<Registration> = store.load()?;
+    let before_event = events[k].clone();
+    let before = regs.clone();
+    let which = event::close(&mut events[k], &mut regs, cost, ctx.today)?;
+    let e = events[k].clone();
+    let (mut txn, notices) =
+        withdraw_in_full(ctx, &store, &e, &before, &mut regs, &which, &members)?;
+    txn.append(&[ctx.audit("event close", Some(&before_event), &e)]);
+    let variance = Cents(cost.0 - e.budget.0);
+    txn.put_table(&mut events);
+    txn.put_table(&mut regs);
+    let files = ctx.finish(&mut store, txn)?;
+    Ok((
+        Outcome {
+            message: format!(
+                "closed {}: cost {cost} against budget {} ({}{variance}); {} left on the wait-list refunded",
+                e.id,
+                e.budget,
+                if variance.0 > 0 { "+" } else { "" },
+                notices.len()
+            ),
+            files,
+        },
+        notices,
+    ))
+}
+
+/// `event cancel`: every registered and wait-listed member is refunded in
+/// full and listed, to be told.
+pub fn cancel(ctx: &Ctx, event_id: &str, reason: &str) -> Result<(Outcome, Vec<Notice>)> {
+    let mut store = ctx.write()?;
+    let mut events: Vec<Event> = store.load()?;
+    let (k, _) = find_event(&events, event_id)?;
+    let members: Vec<Member> = store.load()?;
+    let mut regs: Vec<Registration> = store.load()?;
+    let before_event = events[k].clone();
+    let before = regs.clone();
+    let which = event::cancel(&mut events[k], &mut regs, reason)?;
+    let e = events[k].clone();
+    let (mut txn, notices) =
+        withdraw_in_full(ctx, &store, &e, &before, &mut regs, &which, &members)?;
+    txn.append(&[ctx.audit("event cancel", Some(&before_event), &e)]);
+    txn.put_table(&mut events);
+    txn.put_table(&mut regs);
+    let files = ctx.finish(&mut store, txn)?;
+    let total: i64 = notices.iter().map(|n| n.refund.0).sum();
+    Ok((
+        Outcome {
+            message: format!(
+                "cancelled {}: {} to tell (listed below), {} refunded",
+                e.id,
+                notices.len(),
+                Cents(total)
+            ),
+            files,
+        },
+        notices,
+    ))
+}
+
+/// `event list`: events by date, with their figures.
+pub fn list(ctx: &Ctx, month: Option<Month>, upcoming: bool) -> Result<Vec<(Event, EventFigures)>> {
+    let store = ctx.read()?;
+    let events: Vec<Event> = store.load()?;
+    let regs: Vec<Registration> = store.load()?;
+    let mut out: Vec<(Event, EventFigures)> = events
+        .into_iter()
+        .filter(|e| month.is_none_or(|m| m.overlaps(e.date, e.last_day())))
+        .filter(|e| !upcoming || (e.status == EventStatus::Planned && e.last_day() >= ctx.today))
+        .map(|e| {
+            let f = event_report::figures(&e, &regs, ctx.today);
+            (e, f)
+        })
+        .collect();
+    out.sort_by(|a, b| (a.0.date, &a.0.id).cmp(&(b.0.date, &b.0.id)));
+    Ok(out)
+}
+
+/// One event with its roster.
+#[derive(Debug)]
+pub struct EventView {
+    pub event: Event,
+    pub figures: EventFigures,
+    /// Registrations in sign-up order, with the member when known.
+    pub roster: Vec<(Registration, Option<Member>)>,
+}
+
+/// `event show`.
+pub fn show(ctx: &Ctx, event_id: &str) -> Result<EventView> {
+    let store = ctx.read()?;
+    let events: Vec<Event> = store.load()?;
+    let (_, e) = find_event(&events, event_id)?;
+    let members: Vec<Member> = store.load()?;
+    let regs: Vec<Registration> = store.load()?;
+    let by_id: HashMap<&str, &Member> = members.iter().map(|m| (m.id.as_str(), m)).collect();
+    let mut roster: Vec<(Registration, Option<Member>)> = regs
+        .iter()
+        .filter(|r| r.event == e.id)
+        .map(|r| {
+            (
+                r.clone(),
+                by_id.get(r.member.as_str()).map(|m| (*m).clone()),
+            )
+        })
+        .collect();
+    roster.sort_by_key(|(r, _)| r.seq);
+    Ok(EventView {
+        figures: event_report::figures(e, &regs, ctx.today),
+        event: e.clone(),
+        roster,
+    })
+}
+
+/// `event invite`: members who may come and have not signed up.
+pub fn invite(ctx: &Ctx, event_id: &str) -> Result<(Event, Vec<Member>)> {
+    let store = ctx.read()?;
+    let events: Vec<Event> = store.load()?;
+    let (_, e) = find_event(&events, event_id)?;
+    if e.status != EventStatus::Planned {
+        return Err(DomainError::Refused(format!(
+            "{} is {}; nobody can be invited",
+            e.id, e.status
+        ))
+        .into());
+    }
+    let members: Vec<Member> = store.load()?;
+    let regs: Vec<Registration> = store.load()?;
+    let list = event::invitees(e, &members, &regs, store.rules())
+        .into_iter()
+        .cloned()
+        .collect();
+    Ok((e.clone(), list))
+}
+
+/// `report events`.
+pub fn report(ctx: &Ctx, month: Option<Month>) -> Result<EventsReport> {
+    let store = ctx.read()?;
+    let events: Vec<Event> = store.load()?;
+    let regs: Vec<Registration> = store.load()?;
+    Ok(event_report::report(&events, &regs, month, ctx.today))
+}
+
+/// `data check` for events and registrations: members and events exist,
+/// capacity respected, dates coherent, keys unique.
+pub fn check(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
+    let events = store.scan::<Event>()?;
+    let regs = store.scan::<Registration>()?;
+    let members = store.scan::<Member>()?;
+    out.extend(events.problems);
+    out.extend(regs.problems);
+    let problem = |file: &str, line: u64, msg: String| Problem {
+        path: store.dir().join(file),
+        line,
+        msg,
+    };
+    let member_ids: HashSet<&str> = members.rows.iter().map(|(_, m)| m.id.as_str()).collect();
+    let mut by_event: HashMap<&str, Vec<&Registration>> = HashMap::new();
+    let mut seen: HashMap<&str, u64> = HashMap::new();
+    for (line, r) in &regs.rows {
+        if let Some(first) = seen.insert(r.key(), *line) {
+            out.push(problem(
+                Registration::FILE,
+                *line,
+                format!("registration {} is also on line {first}", r.id),
+            ));
+        }
+        by_event.entry(r.event.as_str()).or_default().push(r);
+        let e = events.rows.iter().map(|(_, e)| e).find(|e| e.id == r.event);
+        let mut msgs = event::registration_problems(r, e);
+        if e.is_none() {
+            msgs.push(format!("event {} is not in events.csv", r.event));
+        }
+        if !member_ids.contains(r.member.as_str()) {
+            msgs.push(format!("member {} is not in members.csv", r.member));
+        }
+        for m in msgs {
+            out.push(problem(Registration::FILE, *line, format!("{}: {m}", r.id)));
+        }
+    }
+    let mut seen: HashMap<&str, u64> = HashMap::new();
+    for (line, e) in &events.rows {
+        if let Some(first) = seen.insert(e.key(), *line) {
+            out.push(problem(
+                Event::FILE,
+                *line,
+                format!("event {} is also on line {first}", e.id),
+            ));
+        }
+        let regs = by_event
+            .get(e.id.as_str())
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for m in event::problems(e, regs, store.rules()) {
+            out.push(problem(Event::FILE, *line, format!("{}: {m}", e.id)));
+        }
+    }
+    Ok(())
+}
