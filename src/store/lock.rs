@@ -40,11 +40,13 @@ impl DirLock {
     /// pid and command in the lock file so that a waiting one can name it.
     pub fn acquire(dir: &Path, mode: Mode, wait: Duration, holder: &str) -> Result<DirLock> {
         let path = dir.join(LOCK_FILE);
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
+        let mut opts = OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        // The holder note is a command line, which can carry names and
+        // phone numbers: owner only, like every other file here.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let mut file = opts
             .open(&path)
             .map_err(io_err("opening lock file", &path))?;
         let start = Instant::now();
