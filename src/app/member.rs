@@ -261,11 +261,10 @@ pub fn restore(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
             "reinstating a member",
         )?;
         member::restore(m, reason, step.ctx.today, step.store.rules(), step.members)?;
-        Ok(format!(
-            "restored {}: active until {}",
-            m.id,
-            m.expires.map(|d| d.to_string()).unwrap_or_default()
-        ))
+        Ok(match m.expires {
+            Some(until) => format!("restored {}: {} until {until}", m.id, m.status),
+            None => format!("restored {}: the application is pending review again", m.id),
+        })
     })
 }
 

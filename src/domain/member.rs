@@ -394,6 +394,12 @@ pub fn restore(
     expect_status(m, &[Status::Exited, Status::Expelled], "restore", "")?;
     let reason = required(reason, "the reason")?;
     check_phone_free(members, &m.phone, Some(&m.id))?;
+    if m.card.is_empty() {
+        // Never approved (left or removed while pending): the application
+        // stands again, and approval issues the card and starts the term.
+        set_status(m, Status::Pending, today, &reason);
+        return Ok(());
+    }
     if m.joined.is_none() {
         m.joined = Some(today);
     }
@@ -738,6 +744,22 @@ mod tests {
         expel(&mut m, "fraud", d("2026-05-01")).unwrap();
         restore(&mut m, "appeal upheld", d("2027-03-01"), &r, &[]).unwrap();
         assert_eq!(m.expires, Some(d("2028-03-01")));
+    }
+
+    #[test]
+    fn restoring_a_member_never_approved_reopens_the_application() {
+        let r = rules();
+        let mut m = applied("M000001", "13800000001", "2026-01-15", &[]);
+        exit(&mut m, "changed their mind", d("2026-01-20")).unwrap();
+        restore(&mut m, "asked again", d("2026-02-01"), &r, &[]).unwrap();
+        assert_eq!(m.status, Status::Pending);
+        assert_eq!((m.joined, m.expires), (None, None));
+        assert!(problems(&m, &r).is_empty(), "{:?}", problems(&m, &r));
+        expel(&mut m, "forged papers", d("2026-02-02")).unwrap();
+        restore(&mut m, "papers were fine", d("2026-02-03"), &r, &[]).unwrap();
+        assert_eq!(m.status, Status::Pending);
+        approve(&mut m, "VIP000001", d("2026-02-04"), &r).unwrap();
+        assert_eq!(m.expires, Some(d("2027-02-04")));
     }
 
     #[test]

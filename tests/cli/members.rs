@@ -1527,3 +1527,24 @@ fn a_missing_data_directory_exits_3_and_says_how_to_make_one() {
     assert_eq!(run.code, 3);
     assert!(run.stderr.contains("clubctl init"), "{}", run.stderr);
 }
+
+#[test]
+fn restoring_an_applicant_who_left_while_pending_reopens_the_application() {
+    let mut club = TestClub::new();
+    let manager = club.staff("Wang", "manager");
+    let id = club.ok(&["member", "add", "--name", "A", "--phone", "13800000001"]);
+    club.ok(&["member", "expel", &id, "--reason", "forged papers"]);
+    club.as_operator(&manager);
+    let run = club.run(&["member", "restore", &id, "--reason", "papers were fine"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("pending review again"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(field(&club, &id, "status"), "pending");
+    assert_eq!(field(&club, &id, "card"), "");
+    club.check();
+    assert_eq!(club.ok(&["member", "approve", &id]), "VIP000001");
+    club.check();
+}
