@@ -790,3 +790,115 @@ fn a_sweep_killed_at_any_moment_is_all_or_nothing() {
          ({recovered} finished by recovery)"
     );
 }
+
+// ---------------------------------------------------------------- audit
+
+#[test]
+fn the_audit_trail_says_who_did_what_when_and_with_which_command() {
+    let mut club = TestClub::new();
+    club.as_operator("S02").on("2026-12-01");
+    let id = club.ok(&[
+        "member",
+        "add",
+        "--name",
+        "王 小明",
+        "--phone",
+        "13800000001",
+    ]);
+    let audit = club.read("audit.csv");
+    let line = audit.lines().nth(1).unwrap();
+    let fields: Vec<&str> = line.splitn(7, ',').collect();
+    // at: wall-clock time, RFC 3339 UTC, to the second.
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(fields[0]).is_ok() && fields[0].ends_with('Z'),
+        "{line}"
+    );
+    assert_eq!(
+        &fields[1..5],
+        ["2026-12-01", "S02", id.as_str(), "member add"]
+    );
+    assert!(
+        line.ends_with(",clubctl member add --name '王 小明' --phone 13800000001"),
+        "the command line as a person would retype it: {line}"
+    );
+}
+
+#[test]
+fn the_operator_defaults_to_the_login_name() {
+    let club = TestClub::new();
+    let out = club
+        .cmd(&["member", "add", "--name", "A", "--phone", "13800000001"])
+        .env_remove("CLUBCTL_OPERATOR")
+        .env("USER", "alice")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(club
+        .read("audit.csv")
+        .contains(",alice,M000001,member add,"));
+    let out = club
+        .cmd(&[
+            "--as", "bob", "member", "freeze", "M000001", "--reason", "x",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "pending cannot be frozen");
+    let out = club
+        .cmd(&[
+            "--as", "bob", "member", "reject", "M000001", "--reason", "x",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(club
+        .read("audit.csv")
+        .contains(",bob,M000001,member reject,"));
+}
+
+#[test]
+fn the_data_option_wins_over_the_environment() {
+    let club = TestClub::new();
+    let other = TestClub::new();
+    other.ok(&[
+        "member",
+        "add",
+        "--name",
+        "Elsewhere",
+        "--phone",
+        "13800000001",
+    ]);
+    let dir = other.dir().to_str().unwrap().to_string();
+    let out = club.ok(&["--data", &dir, "member", "list", "--format", "csv"]);
+    assert!(out.contains("Elsewhere"), "{out}");
+    assert_eq!(
+        club.ok(&["member", "list", "--format", "csv"])
+            .lines()
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_closed_pipe_ends_a_listing_quietly() {
+    let club = big_club();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_clubctl"))
+        .env_clear()
+        .env("CLUBCTL_DATA", club.dir())
+        .args(["member", "list", "--format", "csv"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read one line, as `| head -1` would, then close the pipe.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 16];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
