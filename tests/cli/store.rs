@@ -580,8 +580,6 @@ fn a_waiting_writer_goes_ahead_once_the_lock_is_released() {
         "the command went ahead while the lock was held"
     );
     holder.join().unwrap();
-    // The lock file now names the last writer.
-    assert!(club.read("clubctl.lock").contains("member add"));
     club.check();
 }
 
@@ -901,4 +899,24 @@ fn a_closed_pipe_ends_a_listing_quietly() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn a_writer_kept_waiting_by_readers_is_not_told_of_a_writer_long_gone() {
+    let club = TestClub::new();
+    club.active_member("A", "13800000001");
+    assert_eq!(club.read("clubctl.lock"), "", "a writer wipes its note");
+    let reader = OpenOptions::new()
+        .read(true)
+        .open(club.path("clubctl.lock"))
+        .unwrap();
+    reader.lock_shared().unwrap();
+    let run = club.refused(
+        &[
+            "--wait", "0", "member", "freeze", "M000001", "--reason", "x",
+        ],
+        6,
+        "another clubctl process holds the lock",
+    );
+    assert!(!run.stderr.contains("member approve"), "{}", run.stderr);
 }
