@@ -920,3 +920,41 @@ fn a_writer_kept_waiting_by_readers_is_not_told_of_a_writer_long_gone() {
     );
     assert!(!run.stderr.contains("member approve"), "{}", run.stderr);
 }
+
+#[test]
+fn writers_started_together_take_turns() {
+    let club = TestClub::new();
+    let children: Vec<_> = (1..=8)
+        .map(|i| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_clubctl"))
+                .env_clear()
+                .env("CLUBCTL_DATA", club.dir())
+                .env("CLUBCTL_TODAY", "2026-11-25")
+                .env("CLUBCTL_OPERATOR", "office")
+                .args(["--wait", "60", "member", "add", "--name", &format!("P{i}")])
+                .args(["--phone", &format!("1380000000{i}")])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut ids: Vec<String> = children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            String::from_utf8(out.stdout).unwrap().trim().to_string()
+        })
+        .collect();
+    ids.sort();
+    let want: Vec<String> = (1..=8).map(|i| format!("M{i:06}")).collect();
+    assert_eq!(ids, want, "every writer saw the one before it");
+    assert_eq!(club.read("members.csv").lines().count(), 9);
+    assert_eq!(club.read("audit.csv").lines().count(), 9);
+    club.check();
+}
