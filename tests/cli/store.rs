@@ -705,39 +705,42 @@ fn a_sweep_killed_at_any_moment_is_all_or_nothing() {
     let window = took.clamp(20, 2000) + 20;
 
     let (mut none, mut all, mut recovered) = (0, 0, 0);
-    for i in 0..12 {
+    for i in 0..16 {
         let dir = work.path().join(format!("run{i}"));
         copy_dir(club.dir(), &dir);
         let mut child = run(&dir, &["member", "sweep"])
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        // Most kills land at a random moment. Some wait for the first temp
-        // file (the transaction is being staged) or for the intent file
-        // (past the commit point), so that both sides of the commit point
-        // are hit whatever the machine's speed.
-        let watch = match i % 4 {
-            1 => Some(false),
-            2 => Some(true),
-            _ => None,
+        // A third of the kills land at a random moment; the others wait
+        // for an event: the first temp file (the change is being staged),
+        // the intent file (the commit point is passed), or the audit trail
+        // growing (the change is being applied). So both sides of the
+        // commit point are hit whatever the machine's speed.
+        let audit_len = std::fs::metadata(dir.join("audit.csv")).unwrap().len();
+        let event = |name: &str| -> bool {
+            match i % 4 {
+                1 => name.ends_with(".tmp"),
+                2 => name == "txn.pending",
+                _ => {
+                    name == "audit.csv"
+                        && std::fs::metadata(dir.join(name)).is_ok_and(|m| m.len() != audit_len)
+                }
+            }
         };
         let mut saw_intent = false;
-        match watch {
-            None => std::thread::sleep(std::time::Duration::from_millis(random_below(window))),
-            Some(intent) => loop {
-                let seen = std::fs::read_dir(&dir).unwrap().any(|e| {
-                    let name = e.unwrap().file_name().to_string_lossy().into_owned();
-                    if intent {
-                        name == "txn.pending"
-                    } else {
-                        name.ends_with(".tmp")
-                    }
-                });
+        if i % 4 == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(random_below(window)));
+        } else {
+            loop {
+                let seen = std::fs::read_dir(&dir)
+                    .unwrap()
+                    .any(|e| event(&e.unwrap().file_name().to_string_lossy()));
                 if seen || child.try_wait().unwrap().is_some() {
-                    saw_intent = seen && intent;
+                    saw_intent = seen && i % 4 != 1;
                     break;
                 }
-            },
+            }
         }
         let _ = child.kill(); // SIGKILL; fails only when it already ended
         child.wait().unwrap();
@@ -759,7 +762,10 @@ fn a_sweep_killed_at_any_moment_is_all_or_nothing() {
         assert!(leftovers.is_empty(), "run {i}: {leftovers:?} left behind");
         match census(&dir) {
             (KILL_MEMBERS, 0, 0) => {
-                assert!(!saw_intent, "run {i}: a committed sweep was lost");
+                assert!(
+                    !saw_intent,
+                    "run {i}: the sweep was past its commit point, yet nothing was done"
+                );
                 none += 1;
                 for f in ["members.csv", "cards.csv", "audit.csv", "manifest.toml"] {
                     assert!(
