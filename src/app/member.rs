@@ -242,7 +242,7 @@ pub fn exit(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
 
 pub fn expel(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
     transition(ctx, id, "member expel", |m, step| {
-        member::expel(m, reason, step.ctx.today)?;
+        member::expel(m, reason, step.ctx.today, step.members)?;
         let lost = forfeit(step, m, "member expel")?;
         Ok(format!(
             "expelled {}: {}; {lost} points forfeited; phone {} is barred",

@@ -1548,3 +1548,30 @@ fn restoring_an_applicant_who_left_while_pending_reopens_the_application() {
     assert_eq!(club.ok(&["member", "approve", &id]), "VIP000001");
     club.check();
 }
+
+#[test]
+fn a_member_whose_phone_passed_to_someone_else_cannot_be_expelled_onto_it() {
+    let mut club = TestClub::new();
+    let a = club.active_member("A", "13800000001");
+    let x = club.active_member("X", "13800000002");
+    club.ok(&["member", "exit", &x]);
+    club.on("2028-01-01");
+    club.ok(&["member", "sweep"]);
+    assert_eq!(field(&club, &a, "status"), "expired");
+    club.ok(&["member", "add", "--name", "B", "--phone", "13800000001"]);
+    club.ok(&["member", "add", "--name", "Y", "--phone", "13800000002"]);
+    club.refused(
+        &["member", "expel", &a, "--reason", "fraud"],
+        4,
+        "phone 13800000001 has since passed to pending member M000003",
+    );
+    club.refused(
+        &["member", "expel", &x, "--reason", "fraud"],
+        4,
+        "passed to pending member M000004",
+    );
+    // Once the right number is on file, the expulsion goes ahead.
+    club.ok(&["member", "update", &a, "--phone", "13900000001"]);
+    club.ok(&["member", "expel", &a, "--reason", "fraud"]);
+    club.check();
+}

@@ -54,7 +54,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => m.clone().prop_map(Op::Expel),
         2 => m.clone().prop_map(Op::Restore),
         1 => (m, phone).prop_map(|(i, p)| Op::UpdatePhone(i, p)),
-        2 => (0..200u16).prop_map(Op::Sweep),
+        2 => (0..400u16).prop_map(Op::Sweep),
     ]
 }
 
@@ -186,7 +186,7 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 32,
+        cases: 48,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
