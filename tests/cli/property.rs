@@ -1,4 +1,4 @@
-//! Random sequences of member commands, run through the library against a
+//! Random sequences of member and card commands, run through the library against a
 //! temporary data directory: whatever the order, and whatever each step's
 //! rules refuse, `data check` keeps passing and no phone number is held by
 //! two members (live or expelled).
@@ -36,11 +36,14 @@ enum Op {
     Expel(usize),
     Restore(usize),
     UpdatePhone(usize, usize),
+    CardLost(usize),
+    CardReissue(usize),
     /// Moves the business day on by this many days, then sweeps.
     Sweep(u16),
 }
 
-fn op() -> impl Strategy<Value = Op> {
+/// Member commands, with sweeps that let terms run out.
+fn member_op() -> impl Strategy<Value = Op> {
     let m = 0..32usize;
     let phone = 0..PHONES.len();
     prop_oneof![
@@ -58,6 +61,18 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
+/// Member and card commands, with short steps in time so that lost cards
+/// are often replaced within the window.
+fn card_op() -> impl Strategy<Value = Op> {
+    let m = 0..32usize;
+    prop_oneof![
+        4 => member_op(),
+        2 => m.clone().prop_map(Op::CardLost),
+        2 => m.prop_map(Op::CardReissue),
+        2 => (0..15u16).prop_map(Op::Sweep),
+    ]
+}
+
 /// The statuses in which `op` can go through: half the picks are made
 /// among members in them, so that every step is reached often; the other
 /// half among everyone, so that refusals are tried too.
@@ -71,6 +86,8 @@ fn fits(op: &Op) -> &'static [Status] {
         Op::Exit(_) => &[Pending, Active, Grace, Expired, Frozen],
         Op::Expel(_) => &[Pending, Active, Grace, Expired, Frozen, Exited],
         Op::Restore(_) => &[Exited, Expelled],
+        Op::CardLost(_) => &[Active, Grace, Expired, Frozen],
+        Op::CardReissue(_) => &[Active, Grace, Frozen],
         Op::Add(_) | Op::UpdatePhone(..) | Op::Sweep(_) => &[],
     }
 }
@@ -119,6 +136,8 @@ fn step(ctx: &mut Ctx, op: &Op, members: &[Member]) -> Result<(), Error> {
             },
         )
         .map(drop),
+        Op::CardLost(i) => app::card::lost(ctx, &pick(*i)).map(drop),
+        Op::CardReissue(i) => app::card::reissue(ctx, &pick(*i), None).map(drop),
         Op::Sweep(days) => {
             ctx.today += chrono::TimeDelta::days(i64::from(*days));
             member::sweep(ctx).map(drop)
@@ -186,14 +205,21 @@ fn run(ops: &[Op]) -> Result<(), TestCaseError> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 48,
+        cases: 40,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
 
     #[test]
     fn member_commands_keep_the_data_sound_and_phones_unique(
-        ops in proptest::collection::vec(op(), 10..=25)
+        ops in proptest::collection::vec(member_op(), 10..=25)
+    ) {
+        run(&ops)?;
+    }
+
+    #[test]
+    fn card_commands_keep_the_data_sound(
+        ops in proptest::collection::vec(card_op(), 10..=25)
     ) {
         run(&ops)?;
     }
