@@ -350,10 +350,14 @@ pub fn list(ctx: &Ctx, f: &Filter) -> Result<Vec<Member>> {
         }
     }
     let needle = f.search.as_ref().map(|s| s.to_lowercase());
-    let phone_needle = f
-        .search
-        .as_deref()
-        .and_then(crate::domain::phone::normalise);
+    // A phone number in any spelling, or a run of its digits: offices
+    // often look a member up by the last four (手机尾号).
+    let phone_needle = f.search.as_deref().and_then(|s| {
+        crate::domain::phone::normalise(s).or_else(|| {
+            let digits: String = s.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+            (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())).then_some(digits)
+        })
+    });
     let members: Vec<Member> = store.load()?;
     Ok(members
         .into_iter()

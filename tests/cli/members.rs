@@ -1219,6 +1219,12 @@ fn list_search_matches_name_phone_card_and_id() {
     assert_eq!(list(&club, &["--search", "138 1234 5678"]), [a.as_str()]);
     assert_eq!(list(&club, &["--search", "+86 13812345678"]), [a.as_str()]);
     assert_eq!(list(&club, &["--search", "12345"]), [a.as_str()]);
+    assert_eq!(
+        list(&club, &["--search", "5678"]),
+        [a.as_str()],
+        "the last four digits"
+    );
+    assert_eq!(list(&club, &["--search", "0002"]), [b.as_str()]);
     assert_eq!(list(&club, &["--search", "VIP000002"]), [b.as_str()]);
     assert_eq!(list(&club, &["--search", "vip000001"]), [a.as_str()]);
     assert_eq!(list(&club, &["--search", "M000002"]), [b.as_str()]);
