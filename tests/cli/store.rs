@@ -964,3 +964,27 @@ fn writers_started_together_take_turns() {
     assert_eq!(club.read("audit.csv").lines().count(), 9);
     club.check();
 }
+
+#[test]
+fn the_next_command_discards_temp_files_a_crash_left_behind() {
+    let club = TestClub::new();
+    club.active_member("A", "13800000001");
+    std::fs::write(club.path(".clubctl-abc123.tmp"), "half a table").unwrap();
+    assert!(club.ok(&["member", "list"]).contains("M000001"));
+    assert!(!club.path(".clubctl-abc123.tmp").exists());
+    club.check();
+}
+
+#[test]
+fn an_unreadable_intent_file_stops_every_command() {
+    let club = TestClub::new();
+    club.active_member("A", "13800000001");
+    std::fs::write(club.path("txn.pending"), "{\"appends\": [").unwrap();
+    club.refused(&["member", "list"], 3, "txn.pending");
+    club.refused(
+        &["member", "freeze", "M000001", "--reason", "x"],
+        3,
+        "pending transaction cannot be read",
+    );
+    club.refused(&["data", "check"], 3, "txn.pending");
+}
