@@ -242,7 +242,7 @@ pub fn exit(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
 
 pub fn expel(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
     transition(ctx, id, "member expel", |m, step| {
-        member::expel(m, reason, step.ctx.today)?;
+        member::expel(m, reason, step.ctx.today, step.members)?;
         let lost = forfeit(step, m, "member expel")?;
         Ok(format!(
             "expelled {}: {}; {lost} points forfeited; phone {} is barred",
@@ -261,11 +261,10 @@ pub fn restore(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
             "reinstating a member",
         )?;
         member::restore(m, reason, step.ctx.today, step.store.rules(), step.members)?;
-        Ok(format!(
-            "restored {}: active until {}",
-            m.id,
-            m.expires.map(|d| d.to_string()).unwrap_or_default()
-        ))
+        Ok(match m.expires {
+            Some(until) => format!("restored {}: {} until {until}", m.id, m.status),
+            None => format!("restored {}: the application is pending review again", m.id),
+        })
     })
 }
 
@@ -351,10 +350,14 @@ pub fn list(ctx: &Ctx, f: &Filter) -> Result<Vec<Member>> {
         }
     }
     let needle = f.search.as_ref().map(|s| s.to_lowercase());
-    let phone_needle = f
-        .search
-        .as_deref()
-        .and_then(crate::domain::phone::normalise);
+    // A phone number in any spelling, or a run of its digits: offices
+    // often look a member up by the last four (手机尾号).
+    let phone_needle = f.search.as_deref().and_then(|s| {
+        crate::domain::phone::normalise(s).or_else(|| {
+            let digits: String = s.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+            (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())).then_some(digits)
+        })
+    });
     let members: Vec<Member> = store.load()?;
     Ok(members
         .into_iter()

@@ -130,14 +130,24 @@ pub fn json_value(l: &Listing) -> Value {
 
 pub fn write_csv(l: &Listing, out: &mut dyn Write) -> io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(&l.headers)?;
+    w.write_record(&l.headers).map_err(io_error)?;
     for row in &l.rows {
         w.write_record(row.iter().map(|c| match c {
             Cell::Text(s) => neutralise(s).into_owned(),
             other => text(other),
-        }))?;
+        }))
+        .map_err(io_error)?;
     }
     w.flush()
+}
+
+/// The io error inside a csv error, so that a closed pipe stays a closed
+/// pipe (csv's own conversion turns every error into `Other`).
+fn io_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
 }
 
 /// Prints a listing on standard output in the chosen format.

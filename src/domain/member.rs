@@ -362,8 +362,10 @@ pub fn exit(m: &mut Member, reason: &str, today: NaiveDate) -> Result<()> {
     Ok(())
 }
 
-/// Removal for a violation; the phone stays barred for good.
-pub fn expel(m: &mut Member, reason: &str, today: NaiveDate) -> Result<()> {
+/// Removal for a violation; the phone stays barred for good. A member who
+/// had let go of their phone (exited, expired) can be expelled only while
+/// nobody else has taken it since: the bar would fall on that person.
+pub fn expel(m: &mut Member, reason: &str, today: NaiveDate, members: &[Member]) -> Result<()> {
     expect_status(
         m,
         &[
@@ -378,6 +380,14 @@ pub fn expel(m: &mut Member, reason: &str, today: NaiveDate) -> Result<()> {
         "",
     )?;
     let reason = required(reason, "the reason")?;
+    if !m.status.holds_phone() {
+        if let Some(other) = phone_holder(members, &m.phone, Some(&m.id)) {
+            return refused(format!(
+                "cannot expel {}: their phone {} has since passed to {} member {} ({}), and an expelled member's phone is barred for good; if {} has another number, record it first with `clubctl member update {} --phone NUMBER`",
+                m.id, m.phone, other.status, other.id, other.name, m.id, m.id
+            ));
+        }
+    }
     set_status(m, Status::Expelled, today, &reason);
     Ok(())
 }
@@ -394,6 +404,12 @@ pub fn restore(
     expect_status(m, &[Status::Exited, Status::Expelled], "restore", "")?;
     let reason = required(reason, "the reason")?;
     check_phone_free(members, &m.phone, Some(&m.id))?;
+    if m.card.is_empty() {
+        // Never approved (left or removed while pending): the application
+        // stands again, and approval issues the card and starts the term.
+        set_status(m, Status::Pending, today, &reason);
+        return Ok(());
+    }
     if m.joined.is_none() {
         m.joined = Some(today);
     }
@@ -642,7 +658,7 @@ mod tests {
         )
         .is_ok());
 
-        expel(&mut other, "fraud", d("2026-03-03")).unwrap();
+        expel(&mut other, "fraud", d("2026-03-03"), &[]).unwrap();
         let err = apply(app, "M000002".into(), d("2026-03-04"), &rules(), &[other]);
         assert!(matches!(err, Err(DomainError::Refused(ref m)) if m.contains("expelled")));
     }
@@ -735,9 +751,42 @@ mod tests {
         exit(&mut m, "", d("2026-03-01")).unwrap();
         restore(&mut m, "appeal upheld", d("2026-04-01"), &r, &[]).unwrap();
         assert_eq!(m.expires, Some(d("2027-01-15")));
-        expel(&mut m, "fraud", d("2026-05-01")).unwrap();
+        expel(&mut m, "fraud", d("2026-05-01"), &[]).unwrap();
         restore(&mut m, "appeal upheld", d("2027-03-01"), &r, &[]).unwrap();
         assert_eq!(m.expires, Some(d("2028-03-01")));
+    }
+
+    #[test]
+    fn restoring_a_member_never_approved_reopens_the_application() {
+        let r = rules();
+        let mut m = applied("M000001", "13800000001", "2026-01-15", &[]);
+        exit(&mut m, "changed their mind", d("2026-01-20")).unwrap();
+        restore(&mut m, "asked again", d("2026-02-01"), &r, &[]).unwrap();
+        assert_eq!(m.status, Status::Pending);
+        assert_eq!((m.joined, m.expires), (None, None));
+        assert!(problems(&m, &r).is_empty(), "{:?}", problems(&m, &r));
+        expel(&mut m, "forged papers", d("2026-02-02"), &[]).unwrap();
+        restore(&mut m, "papers were fine", d("2026-02-03"), &r, &[]).unwrap();
+        assert_eq!(m.status, Status::Pending);
+        approve(&mut m, "VIP000001", d("2026-02-04"), &r).unwrap();
+        assert_eq!(m.expires, Some(d("2027-02-04")));
+    }
+
+    #[test]
+    fn expelling_a_member_whose_phone_passed_to_another_is_refused() {
+        let r = rules();
+        let mut gone = active("M000001", "13800000001", "2026-01-15");
+        assert_eq!(sweep(&mut gone, d("2027-06-01"), &r), Some(Status::Expired));
+        let newcomer = applied("M000002", "13800000001", "2027-06-02", &[gone.clone()]);
+        let err = expel(&mut gone, "fraud", d("2027-06-03"), &[newcomer]).unwrap_err();
+        assert!(
+            err.to_string().contains("passed to pending member M000002"),
+            "{err}"
+        );
+        assert_eq!(gone.status, Status::Expired);
+        // With the phone free, or once corrected, the expulsion goes ahead.
+        expel(&mut gone, "fraud", d("2027-06-03"), &[]).unwrap();
+        assert_eq!(gone.status, Status::Expelled);
     }
 
     #[test]

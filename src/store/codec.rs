@@ -134,7 +134,19 @@ pub fn scan_bytes<T: Record>(path: &Path, bytes: &[u8]) -> Scan<T> {
                 let line = rec.position().map_or(0, |p| p.line());
                 match rec.deserialize::<T>(Some(&headers)) {
                     Ok(row) => out.rows.push((line, row)),
-                    Err(e) => out.problems.push(problem(line, describe(&e))),
+                    Err(e) => {
+                        let mut msg = describe(&e);
+                        if let Some(i) = column_of::<T>(&e, &rec, &headers) {
+                            let value = String::from_utf8_lossy(rec.get(i).unwrap_or_default());
+                            let quoted = format!("'{value}'");
+                            if !msg.contains(&quoted) {
+                                msg = format!("{quoted}: {msg}");
+                            }
+                            let name = T::HEADER.get(i).unwrap_or(&"");
+                            msg = format!("column {} ({name}): {msg}", i + 1);
+                        }
+                        out.problems.push(problem(line, msg))
+                    }
                 }
             }
             Err(e) => {
@@ -150,6 +162,38 @@ pub fn scan_bytes<T: Record>(path: &Path, bytes: &[u8]) -> Scan<T> {
         }
     }
     out
+}
+
+/// The column of a value that its own type refused (a date, a status):
+/// csv names the column only for the errors it raises itself. Reading ever
+/// longer prefixes of the row finds it, since fields are read in header
+/// order and a prefix lacking a later field fails only at its end, with
+/// "missing field".
+fn column_of<T: Record>(
+    e: &csv::Error,
+    rec: &csv::ByteRecord,
+    headers: &csv::ByteRecord,
+) -> Option<usize> {
+    match e.kind() {
+        csv::ErrorKind::Deserialize { err, .. } if err.field().is_none() => {}
+        _ => return None,
+    }
+    let n = rec.len().min(headers.len());
+    (1..=n).find_map(|k| {
+        let r: csv::ByteRecord = rec.iter().take(k).collect();
+        let h: csv::ByteRecord = headers.iter().take(k).collect();
+        match r.deserialize::<T>(Some(&h)) {
+            Err(e) => match e.kind() {
+                csv::ErrorKind::Deserialize { err, .. }
+                    if !err.to_string().contains("missing field") =>
+                {
+                    Some(k - 1)
+                }
+                _ => None,
+            },
+            Ok(_) => None,
+        }
+    })
 }
 
 /// A csv error without its own position prefix (we print file:line first).
@@ -247,7 +291,48 @@ pub fn last_key(path: &Path) -> Result<Option<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::key_order;
+    use super::*;
+    use crate::domain::member::Member;
+
+    const HEADER: &str = "id,name,phone,email,gender,birthday,kind,nominee,referrer,source,sales,status,tier,card,applied,joined,expires,since,reason,note\n";
+    const ROW: &str = "M000001,A,13800000001,,,,individual,,,,,active,basic,VIP000001,2026-11-25,2026-11-25,2027-11-25,2026-11-25,,\n";
+
+    fn problems(row: &str) -> Vec<String> {
+        let bytes = format!("{HEADER}{row}");
+        scan_bytes::<Member>(Path::new("members.csv"), bytes.as_bytes())
+            .problems
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_sound_row_has_no_problem() {
+        assert!(problems(ROW).is_empty());
+    }
+
+    #[test]
+    fn a_value_its_type_refuses_is_named_by_column() {
+        let bad_date = ROW.replace("2027-11-25", "2027-11-31");
+        assert_eq!(
+            problems(&bad_date),
+            ["members.csv:2: column 17 (expires): '2027-11-31': input is out of range"]
+        );
+        let bad_status = ROW.replace(",active,", ",sleeping,");
+        let p = problems(&bad_status);
+        assert!(
+            p[0].starts_with("members.csv:2: column 12 (status): 'sleeping': unknown variant"),
+            "{p:?}"
+        );
+        let first = ROW.replace(",individual,", ",person,");
+        assert!(problems(&first)[0].contains("column 7 (kind): 'person'"));
+    }
+
+    #[test]
+    fn a_short_row_is_reported_not_read() {
+        let p = problems("M000001,A\n");
+        assert_eq!(p, ["members.csv:2: the row has 2 fields, the header 20"]);
+    }
 
     #[test]
     fn ids_past_their_width_sort_after_the_narrower_ones() {

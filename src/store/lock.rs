@@ -20,7 +20,19 @@ pub enum Mode {
 /// A held lock; dropping it releases the lock.
 #[derive(Debug)]
 pub struct DirLock {
-    _file: File,
+    file: File,
+    mode: Mode,
+}
+
+impl Drop for DirLock {
+    /// A writer wipes its note as it lets go, so that a writer kept waiting
+    /// by readers later is not told of a holder long gone. (A killed writer
+    /// leaves its note; the next writer replaces it.)
+    fn drop(&mut self) {
+        if self.mode == Mode::Exclusive {
+            let _ = self.file.set_len(0);
+        }
+    }
 }
 
 fn try_take(file: &File, mode: Mode) -> std::io::Result<bool> {
@@ -40,11 +52,13 @@ impl DirLock {
     /// pid and command in the lock file so that a waiting one can name it.
     pub fn acquire(dir: &Path, mode: Mode, wait: Duration, holder: &str) -> Result<DirLock> {
         let path = dir.join(LOCK_FILE);
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
+        let mut opts = OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        // The holder note is a command line, which can carry names and
+        // phone numbers: owner only, like every other file here.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        let mut file = opts
             .open(&path)
             .map_err(io_err("opening lock file", &path))?;
         let start = Instant::now();
@@ -68,7 +82,7 @@ impl DirLock {
                 .and_then(|_| file.write_all(note.as_bytes()))
                 .map_err(io_err("writing lock holder to", &path))?;
         }
-        Ok(DirLock { _file: file })
+        Ok(DirLock { file, mode })
     }
 }
 

@@ -400,4 +400,27 @@ mod tests {
         );
         assert_eq!(changes(Some(&before), &before), "");
     }
+
+    #[test]
+    fn changes_read_values_with_separators_quotes_and_newlines() {
+        let before = member();
+        let mut after = before.clone();
+        after.note = "a,\"b\"\nc\u{1f}d\u{1e}e".into();
+        after.name = "新名字".into();
+        assert_eq!(
+            changes(Some(&before), &after),
+            "name: 王小明, \"Ming\" → 新名字; note: line one\nline two → a,\"b\"\nc\u{1f}d\u{1e}e"
+        );
+        after.note = "a,\"b\"\nc".into();
+        assert_eq!(
+            changes(Some(&before), &after),
+            "name: 王小明, \"Ming\" → 新名字; note: line one\nline two → a,\"b\"\nc"
+        );
+        let fresh = changes(None, &before);
+        assert!(
+            fresh.starts_with("id:  → M000001; name:  → 王小明, \"Ming\"; "),
+            "{fresh}"
+        );
+        assert!(!fresh.contains("email"), "{fresh}");
+    }
 }

@@ -87,6 +87,13 @@ struct Rename {
 
 /// Writes the transaction; returns when every change is durable.
 pub fn commit(dir: &Path, txn: Txn) -> Result<()> {
+    let intent = prepare(dir, txn)?;
+    apply(dir, &intent)
+}
+
+/// Stages every change and writes the intent file, the commit point: once
+/// it exists the transaction happens, by `apply` now or `recover` later.
+fn prepare(dir: &Path, txn: Txn) -> Result<Intent> {
     // Check every journal first: appending after a torn line would glue
     // two records together.
     let mut appends = Vec::new();
@@ -141,7 +148,7 @@ pub fn commit(dir: &Path, txn: Txn) -> Result<()> {
         }
         return Err(e);
     }
-    apply(dir, &intent)
+    Ok(intent)
 }
 
 fn name_of(p: &Path) -> String {
@@ -214,4 +221,225 @@ pub fn recover(dir: &Path) -> Result<bool> {
         did = true;
     }
     Ok(did)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::card::{Card, CardStatus};
+    use crate::domain::ledger::{EntryKind, LedgerEntry};
+    use crate::domain::staff::{Role, Staff};
+    use crate::domain::Cents;
+    use crate::store::records::AuditEntry;
+    use std::collections::BTreeMap;
+
+    fn d(s: &str) -> chrono::NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn staff(id: &str, name: &str) -> Staff {
+        Staff {
+            id: id.into(),
+            name: name.into(),
+            role: Role::Sales,
+            active: true,
+        }
+    }
+
+    fn audit(record: &str) -> AuditEntry {
+        AuditEntry {
+            at: "2026-11-25T10:00:00Z".into(),
+            date: d("2026-11-25"),
+            operator: "office".into(),
+            record: record.into(),
+            action: "test".into(),
+            changes: format!("id:  → {record}"),
+            command: "clubctl test".into(),
+        }
+    }
+
+    /// A directory as a command finds it: a table with a row, an empty
+    /// table, a journal with a line, and a journal not yet created.
+    fn setup() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::write(dir.join("staff.csv"), encode(&[staff("S01", "Li")])).unwrap();
+        std::fs::write(dir.join("cards.csv"), encode::<Card>(&[])).unwrap();
+        std::fs::write(dir.join("audit.csv"), encode(&[audit("S01")])).unwrap();
+        tmp
+    }
+
+    /// A transaction touching two tables and two journals.
+    fn txn() -> Txn {
+        let mut t = Txn::new();
+        t.put_table(&mut [staff("S02", "Wang"), staff("S01", "Li")]);
+        t.put_table(&mut [Card {
+            number: "VIP000001".into(),
+            member: "M000001".into(),
+            status: CardStatus::Active,
+            issued: d("2026-11-25"),
+            lost_on: None,
+            replaced_by: String::new(),
+        }]);
+        t.append(&[audit("S02"), audit("VIP000001")]);
+        t.append(&[LedgerEntry {
+            id: "T00000001".into(),
+            date: d("2026-11-25"),
+            kind: EntryKind::Fee,
+            member: "M000001".into(),
+            cents: Cents(2000),
+            points: 0,
+            reference: String::new(),
+            operator: "office".into(),
+            note: String::new(),
+        }]);
+        t
+    }
+
+    fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// The directory after a commit that ran to the end.
+    fn committed() -> BTreeMap<String, Vec<u8>> {
+        let tmp = setup();
+        commit(tmp.path(), txn()).unwrap();
+        files(tmp.path())
+    }
+
+    /// Carries out the first `steps` steps of an intent (journal appends,
+    /// then renames) and stops, as a process killed there would.
+    fn apply_partly(dir: &Path, intent: &Intent, steps: usize) {
+        let mut left = steps;
+        for a in &intent.appends {
+            if left == 0 {
+                return;
+            }
+            left -= 1;
+            fsutil::append_at(&dir.join(&a.file), a.len_before, a.data.as_bytes()).unwrap();
+        }
+        for r in &intent.renames {
+            if left == 0 {
+                return;
+            }
+            left -= 1;
+            fsutil::rename(&dir.join(&r.from), &dir.join(&r.to)).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_commit_leaves_no_intent_and_no_temp_files() {
+        let after = committed();
+        assert!(!after.contains_key(PENDING));
+        assert!(!after.keys().any(|k| k.ends_with(".tmp")), "{after:?}");
+        let staff = String::from_utf8(after["staff.csv"].clone()).unwrap();
+        assert_eq!(
+            staff,
+            "id,name,role,active\nS01,Li,sales,true\nS02,Wang,sales,true\n"
+        );
+        let ledger = String::from_utf8(after["ledger.csv"].clone()).unwrap();
+        assert!(ledger.starts_with("id,date,kind,member,"), "{ledger}");
+        let audit = String::from_utf8(after["audit.csv"].clone()).unwrap();
+        assert_eq!(audit.lines().count(), 4, "{audit}");
+    }
+
+    #[test]
+    fn a_committed_intent_left_unapplied_is_completed_by_recover() {
+        let want = committed();
+        let tmp = setup();
+        let dir = tmp.path();
+        let before = files(dir);
+        prepare(dir, txn()).unwrap();
+        // Killed right after the commit point: nothing visible changed yet.
+        for (name, bytes) in &before {
+            assert_eq!(&files(dir)[name], bytes, "{name} changed before apply");
+        }
+        assert!(needs_recovery(dir));
+        assert!(recover(dir).unwrap());
+        assert_eq!(files(dir), want);
+        assert!(!needs_recovery(dir));
+        assert!(!recover(dir).unwrap(), "a second recovery finds nothing");
+        assert_eq!(files(dir), want);
+    }
+
+    #[test]
+    fn a_crash_after_any_step_of_apply_is_completed_by_recover() {
+        let want = committed();
+        let total = {
+            let tmp = setup();
+            let intent = prepare(tmp.path(), txn()).unwrap();
+            intent.appends.len() + intent.renames.len()
+        };
+        assert_eq!(total, 4);
+        for steps in 0..=total {
+            let tmp = setup();
+            let dir = tmp.path();
+            let intent = prepare(dir, txn()).unwrap();
+            apply_partly(dir, &intent, steps);
+            assert!(recover(dir).unwrap(), "after {steps} steps");
+            assert_eq!(files(dir), want, "after {steps} steps");
+        }
+    }
+
+    #[test]
+    fn applying_an_intent_twice_is_harmless() {
+        let want = committed();
+        let tmp = setup();
+        let dir = tmp.path();
+        let intent = prepare(dir, txn()).unwrap();
+        let text = std::fs::read(dir.join(PENDING)).unwrap();
+        apply(dir, &intent).unwrap();
+        assert_eq!(files(dir), want);
+        // Killed after the last rename but before the intent was removed:
+        // the whole intent runs again, and must not append twice.
+        std::fs::write(dir.join(PENDING), &text).unwrap();
+        assert!(recover(dir).unwrap());
+        assert_eq!(files(dir), want);
+    }
+
+    #[test]
+    fn stray_temp_files_without_an_intent_are_removed() {
+        let tmp = setup();
+        let dir = tmp.path();
+        let before = files(dir);
+        prepare(dir, txn()).unwrap();
+        // Killed before the commit point: temp files, but no intent.
+        std::fs::remove_file(dir.join(PENDING)).unwrap();
+        assert!(files(dir).keys().any(|k| k.ends_with(".tmp")));
+        assert!(needs_recovery(dir));
+        assert!(recover(dir).unwrap());
+        assert_eq!(files(dir), before);
+    }
+
+    #[test]
+    fn an_unreadable_intent_is_reported_not_guessed_at() {
+        let tmp = setup();
+        let dir = tmp.path();
+        std::fs::write(dir.join(PENDING), b"{\"appends\": [").unwrap();
+        let err = recover(dir).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+        assert!(err.to_string().contains(PENDING), "{err}");
+    }
+
+    #[test]
+    fn nothing_is_appended_after_a_torn_line() {
+        let tmp = setup();
+        let dir = tmp.path();
+        let mut audit = std::fs::read(dir.join("audit.csv")).unwrap();
+        audit.extend_from_slice(b"2026-11-25T10:00:00Z,2026-");
+        std::fs::write(dir.join("audit.csv"), &audit).unwrap();
+        let before = files(dir);
+        let err = commit(dir, txn()).unwrap_err();
+        assert!(matches!(err, StoreError::Torn { line: 3, .. }), "{err}");
+        assert_eq!(files(dir), before, "a refused commit wrote something");
+    }
 }

@@ -6,4 +6,5 @@ mod club;
 mod events;
 mod generate;
 mod members;
+mod property;
 mod store;

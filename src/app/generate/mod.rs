@@ -889,7 +889,8 @@ impl<'r> Sim<'r> {
 
     fn expel(&mut self, i: u32) {
         let reason = self.pick(EXPEL_REASONS).to_string();
-        if let Some(before) = self.step(i, |m, day, _| member::expel(m, &reason, day)) {
+        // Phones are never reused here, so no one else can hold this one.
+        if let Some(before) = self.step(i, |m, day, _| member::expel(m, &reason, day, &[])) {
             let after = self.members[i as usize].clone();
             let command = command_line(&["member", "expel", &after.id, "--reason", &reason]);
             let op = self.director.clone();
