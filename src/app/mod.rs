@@ -4,6 +4,7 @@
 
 pub mod card;
 pub mod data;
+pub mod lead;
 pub mod member;
 pub mod staff;
 

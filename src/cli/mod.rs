@@ -3,6 +3,7 @@
 
 pub mod card;
 pub mod data;
+pub mod lead;
 pub mod member;
 pub mod output;
 pub mod staff;
@@ -75,6 +76,12 @@ pub enum Command {
     /// The data directory: check, repair.
     #[command(subcommand)]
     Data(data::DataCmd),
+    /// Sales leads: claim, release, expire, follow up, convert, dispute.
+    #[command(subcommand)]
+    Lead(lead::LeadCmd),
+    /// Reports: sales per salesperson.
+    #[command(subcommand)]
+    Report(lead::ReportCmd),
 }
 
 /// What the cli layer needs besides the app context.
@@ -155,6 +162,8 @@ fn dispatch(cmd: Command, ctx: &Ctx, env: &Env) -> Result<()> {
         Command::Card(c) => card::run(c, ctx, env),
         Command::Staff(c) => staff::run(c, ctx, env),
         Command::Data(c) => data::run(c, ctx, env),
+        Command::Lead(c) => lead::run(c, ctx, env),
+        Command::Report(c) => lead::run_report(c, ctx, env),
     }
 }
 

@@ -5,11 +5,13 @@
 pub mod card;
 pub mod dates;
 pub mod error;
+pub mod lead;
 pub mod ledger;
 pub mod member;
 pub mod money;
 pub mod phone;
 pub mod rules;
+pub mod sales;
 pub mod staff;
 
 pub use error::DomainError;

@@ -2,6 +2,7 @@
 
 use super::codec::Record;
 use crate::domain::card::Card;
+use crate::domain::lead::{FollowUp, Lead, LeadEvent};
 use crate::domain::ledger::LedgerEntry;
 use crate::domain::member::Member;
 use crate::domain::staff::Staff;
@@ -99,6 +100,52 @@ impl Record for AuditEntry {
     }
 }
 
+impl Record for Lead {
+    const FILE: &'static str = "leads.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "name",
+        "phone",
+        "company",
+        "nominee",
+        "owner",
+        "status",
+        "claimed",
+        "until",
+        "since",
+        "member",
+        "shared_with",
+        "note",
+    ];
+    const JOURNAL: bool = false;
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Record for LeadEvent {
+    const FILE: &'static str = "lead_events.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] =
+        &["lead", "date", "kind", "sales", "other", "note", "operator"];
+    const JOURNAL: bool = true;
+    fn key(&self) -> &str {
+        &self.lead
+    }
+}
+
+impl Record for FollowUp {
+    const FILE: &'static str = "lead_log.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] =
+        &["lead", "date", "kind", "note", "next", "sales", "operator"];
+    const JOURNAL: bool = true;
+    fn key(&self) -> &str {
+        &self.lead
+    }
+}
+
 /// A file the store knows: its name, version, kind and empty contents.
 pub struct FileSpec {
     pub name: &'static str,
@@ -125,6 +172,9 @@ pub const FILES: &[FileSpec] = &[
     spec::<Staff>(),
     spec::<LedgerEntry>(),
     spec::<AuditEntry>(),
+    spec::<Lead>(),
+    spec::<LeadEvent>(),
+    spec::<FollowUp>(),
 ];
 
 /// The spec of a known file.
