@@ -3,5 +3,6 @@
 
 mod club;
 
+mod leads;
 mod members;
 mod store;
