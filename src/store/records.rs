@@ -213,6 +213,7 @@ pub fn changes<T: Record>(before: Option<&T>, after: &T) -> String {
 mod tests {
     use super::*;
     use crate::domain::card::CardStatus;
+    use crate::domain::lead::{EventKind, FollowUpKind, LeadStatus};
     use crate::domain::ledger::EntryKind;
     use crate::domain::member::{Kind, Status};
     use crate::domain::staff::Role;
@@ -290,6 +291,39 @@ mod tests {
             reference: String::new(),
             operator: "office".into(),
             note: String::new(),
+        });
+        round_trip(Lead {
+            id: "L000001".into(),
+            name: "陈杰".into(),
+            phone: "13800000001".into(),
+            company: "Acme, Ltd".into(),
+            nominee: "Sun Li".into(),
+            owner: "S01".into(),
+            status: LeadStatus::Converted,
+            claimed: d("2026-11-01"),
+            until: d("2026-12-10"),
+            since: d("2026-11-20"),
+            member: "M000001".into(),
+            shared_with: "S02".into(),
+            note: "=1+1".into(),
+        });
+        round_trip(LeadEvent {
+            lead: "L000001".into(),
+            date: d("2026-12-11"),
+            kind: EventKind::Arbitrate,
+            sales: "S02".into(),
+            other: "S01".into(),
+            note: "met at the expo".into(),
+            operator: "S03".into(),
+        });
+        round_trip(FollowUp {
+            lead: "L000001".into(),
+            date: d("2026-11-02"),
+            kind: FollowUpKind::Visit,
+            note: "toured the course".into(),
+            next: None,
+            sales: "S01".into(),
+            operator: "office".into(),
         });
         round_trip(AuditEntry {
             at: "2026-01-02T03:04:05Z".into(),
