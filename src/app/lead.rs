@@ -374,6 +374,7 @@ pub fn dispute(ctx: &Ctx, id: &str, by: &str, note: &str) -> Result<Outcome> {
     let i = find_lead(&leads, id)?;
     let l = leads[i].clone();
     lead::dispute(&l, by, note, &all)?;
+    let expired_some = !events.is_empty();
     events.push(event(ctx, &l, EventKind::Dispute, by, &l.owner, note));
     let stored: Vec<Lead> = store.load()?;
     let mut leads = leads;
@@ -386,7 +387,7 @@ pub fn dispute(ctx: &Ctx, id: &str, by: &str, note: &str) -> Result<Outcome> {
     ));
     txn.append(&audit);
     txn.append(&events);
-    if events.len() > 1 {
+    if expired_some {
         txn.put_table(&mut leads);
     }
     let files = ctx.finish(&mut store, txn)?;
