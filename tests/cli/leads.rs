@@ -699,3 +699,39 @@ fn data_check_finds_two_live_leads_on_one_phone_and_unknown_owners() {
         run.stderr
     );
 }
+
+#[test]
+fn expiring_within_counts_days_to_the_last_valid_day() {
+    let mut club = sales_club();
+    club.on("2026-11-01");
+    claim(&club, "S01", "13800000001");
+    club.on("2026-12-01");
+    let list =
+        |days: &str| club.ok(&["lead", "list", "--expiring-within", days, "--format", "csv"]);
+    assert!(list("9").contains("L000001,"), "{}", list("9"));
+    assert!(!list("8").contains("L000001,"), "{}", list("8"));
+    assert!(club
+        .ok(&["lead", "list", "--sales", "S02", "--format", "csv"])
+        .lines()
+        .nth(1)
+        .is_none());
+}
+
+#[test]
+fn another_salesperson_may_not_log_or_convert_the_owners_lead() {
+    let mut club = sales_club();
+    claim(&club, "S01", "13800000001");
+    club.as_operator("S02");
+    club.refused(
+        &[
+            "lead", "log", "L000001", "--kind", "call", "--note", "hello",
+        ],
+        4,
+        "owner S01",
+    );
+    club.refused(&["lead", "convert", "L000001"], 4, "owner S01");
+    club.as_operator("S01");
+    club.ok(&[
+        "lead", "log", "L000001", "--kind", "call", "--note", "hello",
+    ]);
+}
