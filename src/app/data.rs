@@ -153,6 +153,7 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
         last_id = Some(&e.id);
     }
     super::event::check(&store, &mut out)?;
+    super::lead::check(&store, &mut out)?;
     out.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok(out)
 }

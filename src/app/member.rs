@@ -67,12 +67,12 @@ pub fn add(ctx: &Ctx, app: Application) -> Result<Outcome> {
 }
 
 /// What a transition step gets to work with.
-struct Step<'a> {
-    ctx: &'a Ctx,
-    store: &'a Store,
+pub(crate) struct Step<'a> {
+    pub(crate) ctx: &'a Ctx,
+    pub(crate) store: &'a Store,
     /// Every member as loaded (the one changing is still as it was).
-    members: &'a [Member],
-    txn: &'a mut Txn,
+    pub(crate) members: &'a [Member],
+    pub(crate) txn: &'a mut Txn,
 }
 
 /// Loads the member, lets `f` change it (and add to the transaction), then
@@ -147,25 +147,36 @@ pub fn approve(
     paid: Option<Cents>,
 ) -> Result<Outcome> {
     transition(ctx, id, "member approve", |m, step| {
-        let rules = step.store.rules();
-        let mut cards: Vec<Card> = step.store.load()?;
-        let number = card_no.unwrap_or_else(|| card::next_number(&cards, rules));
-        let new = card::issue(number, &m.id, step.ctx.today, &cards)?;
-        member::approve(m, &new.number, step.ctx.today, rules)?;
-        let term = rules.membership.term_months;
-        if let Some(e) = dues_entry(step, m, paid, term)? {
-            step.txn.append(&[e]);
-        }
-        step.txn.append(&[step.ctx.audit("card issue", None, &new)]);
-        cards.push(new);
-        step.txn.put_table(&mut cards);
-        Ok(format!(
-            "approved {}: card {}, member until {}",
-            m.id,
-            m.card,
-            m.expires.map(|d| d.to_string()).unwrap_or_default()
-        ))
+        approve_step(m, step, card_no, paid)
     })
+}
+
+/// Approval inside a transaction: issues the card, starts the term and
+/// records the dues. `lead convert --approve` uses it too.
+pub(crate) fn approve_step(
+    m: &mut Member,
+    step: &mut Step,
+    card_no: Option<String>,
+    paid: Option<Cents>,
+) -> Result<String> {
+    let rules = step.store.rules();
+    let mut cards: Vec<Card> = step.store.load()?;
+    let number = card_no.unwrap_or_else(|| card::next_number(&cards, rules));
+    let new = card::issue(number, &m.id, step.ctx.today, &cards)?;
+    member::approve(m, &new.number, step.ctx.today, rules)?;
+    let term = rules.membership.term_months;
+    if let Some(e) = dues_entry(step, m, paid, term)? {
+        step.txn.append(&[e]);
+    }
+    step.txn.append(&[step.ctx.audit("card issue", None, &new)]);
+    cards.push(new);
+    step.txn.put_table(&mut cards);
+    Ok(format!(
+        "approved {}: card {}, member until {}",
+        m.id,
+        m.card,
+        m.expires.map(|d| d.to_string()).unwrap_or_default()
+    ))
 }
 
 pub fn reject(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {

@@ -5,6 +5,7 @@ pub mod card;
 pub mod data;
 pub mod event;
 pub mod generate;
+pub mod lead;
 pub mod member;
 pub mod output;
 pub mod report;
@@ -78,12 +79,15 @@ pub enum Command {
     /// Events: plan, register, wait-list, check in, close, feedback.
     #[command(subcommand)]
     Event(event::EventCmd),
-    /// Reports: events.
+    /// Reports: events, sales.
     #[command(subcommand)]
     Report(report::ReportCmd),
     /// The data directory: check, repair.
     #[command(subcommand)]
     Data(data::DataCmd),
+    /// Sales leads: claim, release, expire, follow up, convert, dispute.
+    #[command(subcommand)]
+    Lead(lead::LeadCmd),
 }
 
 /// What the cli layer needs besides the app context.
@@ -166,6 +170,7 @@ fn dispatch(cmd: Command, ctx: &Ctx, env: &Env) -> Result<()> {
         Command::Event(c) => event::run(c, ctx, env),
         Command::Report(c) => report::run(c, ctx, env),
         Command::Data(c) => data::run(c, ctx, env),
+        Command::Lead(c) => lead::run(c, ctx, env),
     }
 }
 

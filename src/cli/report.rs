@@ -15,6 +15,8 @@ pub enum ReportCmd {
     /// Events held, registrations, attendance rate, satisfaction, cost and
     /// budget, per event and in total.
     Events(EventsArgs),
+    /// Per salesperson: leads, follow-ups, deals, dues and commission.
+    Sales(super::lead::SalesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -30,6 +32,7 @@ pub fn run(cmd: ReportCmd, ctx: &Ctx, env: &Env) -> Result<()> {
             let r = events::report(ctx, a.month)?;
             out(output::print(&events_listing(&r), env.format))
         }
+        ReportCmd::Sales(a) => super::lead::sales_report(a, ctx, env),
     }
 }
 

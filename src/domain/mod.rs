@@ -7,11 +7,13 @@ pub mod dates;
 pub mod error;
 pub mod event;
 pub mod event_report;
+pub mod lead;
 pub mod ledger;
 pub mod member;
 pub mod money;
 pub mod phone;
 pub mod rules;
+pub mod sales;
 pub mod staff;
 
 pub use error::DomainError;

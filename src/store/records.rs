@@ -3,6 +3,7 @@
 use super::codec::Record;
 use crate::domain::card::Card;
 use crate::domain::event::{Event, Registration};
+use crate::domain::lead::{FollowUp, Lead, LeadEvent};
 use crate::domain::ledger::LedgerEntry;
 use crate::domain::member::Member;
 use crate::domain::staff::Staff;
@@ -138,6 +139,52 @@ impl Record for Registration {
     }
 }
 
+impl Record for Lead {
+    const FILE: &'static str = "leads.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] = &[
+        "id",
+        "name",
+        "phone",
+        "company",
+        "nominee",
+        "owner",
+        "status",
+        "claimed",
+        "until",
+        "since",
+        "member",
+        "shared_with",
+        "note",
+    ];
+    const JOURNAL: bool = false;
+    fn key(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Record for LeadEvent {
+    const FILE: &'static str = "lead_events.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] =
+        &["lead", "date", "kind", "sales", "other", "note", "operator"];
+    const JOURNAL: bool = true;
+    fn key(&self) -> &str {
+        &self.lead
+    }
+}
+
+impl Record for FollowUp {
+    const FILE: &'static str = "lead_log.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] =
+        &["lead", "date", "kind", "note", "next", "sales", "operator"];
+    const JOURNAL: bool = true;
+    fn key(&self) -> &str {
+        &self.lead
+    }
+}
+
 /// A file the store knows: its name, version, kind and empty contents.
 pub struct FileSpec {
     pub name: &'static str,
@@ -166,6 +213,9 @@ pub const FILES: &[FileSpec] = &[
     spec::<AuditEntry>(),
     spec::<Event>(),
     spec::<Registration>(),
+    spec::<Lead>(),
+    spec::<LeadEvent>(),
+    spec::<FollowUp>(),
 ];
 
 /// The spec of a known file.
@@ -241,6 +291,7 @@ impl Fields {
 mod tests {
     use super::*;
     use crate::domain::card::CardStatus;
+    use crate::domain::lead::{EventKind, FollowUpKind, LeadStatus};
     use crate::domain::ledger::EntryKind;
     use crate::domain::member::{Kind, Status};
     use crate::domain::staff::Role;
@@ -318,6 +369,39 @@ mod tests {
             reference: String::new(),
             operator: "office".into(),
             note: String::new(),
+        });
+        round_trip(Lead {
+            id: "L000001".into(),
+            name: "陈杰".into(),
+            phone: "13800000001".into(),
+            company: "Acme, Ltd".into(),
+            nominee: "Sun Li".into(),
+            owner: "S01".into(),
+            status: LeadStatus::Converted,
+            claimed: d("2026-11-01"),
+            until: d("2026-12-10"),
+            since: d("2026-11-20"),
+            member: "M000001".into(),
+            shared_with: "S02".into(),
+            note: "=1+1".into(),
+        });
+        round_trip(LeadEvent {
+            lead: "L000001".into(),
+            date: d("2026-12-11"),
+            kind: EventKind::Arbitrate,
+            sales: "S02".into(),
+            other: "S01".into(),
+            note: "met at the expo".into(),
+            operator: "S03".into(),
+        });
+        round_trip(FollowUp {
+            lead: "L000001".into(),
+            date: d("2026-11-02"),
+            kind: FollowUpKind::Visit,
+            note: "toured the course".into(),
+            next: None,
+            sales: "S01".into(),
+            operator: "office".into(),
         });
         round_trip(AuditEntry {
             at: "2026-01-02T03:04:05Z".into(),

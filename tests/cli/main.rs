@@ -5,6 +5,7 @@ mod club;
 
 mod events;
 mod generate;
+mod leads;
 mod members;
 mod property;
 mod store;
