@@ -198,16 +198,18 @@ mod tests {
     }
 
     #[test]
-    fn json_keeps_types_and_raw_text() {
-        let mut l = Listing::new(&["name", "points", "wallet"]);
+    fn json_keeps_types_raw_text_and_column_order() {
+        let mut l = Listing::new(&["name", "points", "wallet", "birthday"]);
+        let none: Option<&str> = None;
         l.push(vec![
             Cell::from("=1+1"),
             Cell::Int(7),
             Cell::Money(Cents(1050)),
+            Cell::from(none),
         ]);
         assert_eq!(
             json_value(&l).to_string(),
-            r#"[{"name":"=1+1","points":7,"wallet":"10.50"}]"#
+            r#"[{"name":"=1+1","points":7,"wallet":"10.50","birthday":null}]"#
         );
     }
 
