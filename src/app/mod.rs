@@ -4,6 +4,7 @@
 
 pub mod card;
 pub mod data;
+pub mod import;
 pub mod member;
 pub mod staff;
 

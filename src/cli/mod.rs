@@ -3,8 +3,10 @@
 
 pub mod card;
 pub mod data;
+pub mod import;
 pub mod member;
 pub mod output;
+pub mod shell;
 pub mod staff;
 
 use crate::app::Ctx;
@@ -75,6 +77,10 @@ pub enum Command {
     /// The data directory: check, repair.
     #[command(subcommand)]
     Data(data::DataCmd),
+    /// Print a tab-completion script: clubctl completions bash > ~/.local/share/bash-completion/completions/clubctl
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff): clubctl man | man -l -
+    Man(shell::ManArgs),
 }
 
 /// What the cli layer needs besides the app context.
@@ -155,6 +161,8 @@ fn dispatch(cmd: Command, ctx: &Ctx, env: &Env) -> Result<()> {
         Command::Card(c) => card::run(c, ctx, env),
         Command::Staff(c) => staff::run(c, ctx, env),
         Command::Data(c) => data::run(c, ctx, env),
+        Command::Completions(a) => shell::completions(a),
+        Command::Man(a) => shell::man(a),
     }
 }
 

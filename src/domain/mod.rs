@@ -5,6 +5,7 @@
 pub mod card;
 pub mod dates;
 pub mod error;
+pub mod import;
 pub mod ledger;
 pub mod member;
 pub mod money;
