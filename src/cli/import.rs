@@ -109,14 +109,15 @@ pub fn import(a: ImportArgs, ctx: &Ctx, env: &Env) -> Result<()> {
             Cell::from(""),
             Cell::from(""),
             Cell::from(""),
-            Cell::Int(0),
+            Cell::from(""),
         ]);
     }
     l.rows.sort_by_key(|row| match row.first() {
         Some(Cell::Int(n)) => *n,
         _ => 0,
     });
-    if !l.rows.is_empty() {
+    // A refused import prints nothing on standard output, only its problems.
+    if !l.rows.is_empty() && plan.problems.is_empty() {
         out(output::print(&l, env.format))?;
     }
     if !r.unused_headers.is_empty() {

@@ -44,7 +44,9 @@ pub fn completions_script(shell: Shell) -> Vec<u8> {
 /// The man page, in roff.
 pub fn man_page() -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut buf)?;
+    // NAME reads "clubctl \- ABOUT": the about must not repeat the name.
+    let cmd = Cli::command().about("run a membership program from plain files");
+    clap_mangen::Man::new(cmd).render(&mut buf)?;
     Ok(buf)
 }
 

@@ -3,5 +3,6 @@
 
 mod club;
 
+mod imports;
 mod members;
 mod store;
