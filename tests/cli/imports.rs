@@ -334,3 +334,99 @@ fn the_man_page_renders() {
         }
     }
 }
+
+/// PATH with the built clubctl first, for the shell examples.
+fn path_with_clubctl() -> String {
+    let bin = assert_cmd::cargo::cargo_bin("clubctl");
+    let dir = bin
+        .parent()
+        .expect("bin dir")
+        .to_string_lossy()
+        .into_owned();
+    format!("{dir}:{}", std::env::var("PATH").unwrap_or_default())
+}
+
+fn has(tool: &str) -> bool {
+    std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn the_example_pipelines_run_on_an_imported_club() {
+    if !["awk", "sort", "sqlite3"].iter().all(|t| has(t)) {
+        eprintln!("skipped: awk, sort or sqlite3 is not installed");
+        return;
+    }
+    let club = TestClub::new();
+    let file = write(&club, "members.csv", CHINESE.as_bytes());
+    club.ok(&["member", "import", &file, "--commit"]);
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/pipelines.sh");
+    let out = std::process::Command::new("sh")
+        .arg(script)
+        .env_clear()
+        .env("PATH", path_with_clubctl())
+        .env("CLUBCTL_DATA", club.dir())
+        .env("CLUBCTL_TODAY", &club.today)
+        .output()
+        .expect("running sh");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for needle in [
+        "2 active\n",
+        "1 pending\n",
+        "gold\t1\nsilver\t1\n",
+        "M000002,李红,2026-12-31\nM000001,王小明,2027-01-09\n",
+        "1 2024-01\n",
+        "gold\t1\t1200\nsilver\t1\t300\n",
+        "M000001\t王小明\t138****8000\t1200\n",
+    ] {
+        assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");
+    }
+}
+
+#[test]
+fn the_crontab_lines_for_existing_commands_work_as_written() {
+    let club = TestClub::new();
+    club.active_member("A", "13800000001");
+    let crontab = include_str!("../../examples/crontab");
+    let mut ran = 0;
+    for line in crontab.lines().filter(|l| !l.starts_with('#')) {
+        let Some(at) = line.find("clubctl ") else {
+            continue;
+        };
+        // The command up to its redirection or pipe, `%` unescaped as cron does.
+        let command = line[at..]
+            .split(['>', '|'])
+            .next()
+            .unwrap_or_default()
+            .replace("\\%", "%");
+        assert!(!command.contains("--today"), "{line}");
+        let exists = ["member ", "card ", "staff ", "data "]
+            .iter()
+            .any(|area| command.contains(area));
+        if !exists {
+            continue;
+        }
+        let out = std::process::Command::new("sh")
+            .args(["-c", &command])
+            .env_clear()
+            .env("PATH", path_with_clubctl())
+            .env("CLUBCTL_DATA", club.dir())
+            .env("CLUBCTL_OPERATOR", "cron")
+            .output()
+            .expect("running sh");
+        assert!(
+            out.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        ran += 1;
+    }
+    assert_eq!(ran, 2, "the member sweep and the renewal list");
+}
