@@ -24,8 +24,12 @@ pub struct CompletionsArgs {
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// Write the page to this file instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "dir")]
     pub out: Option<PathBuf>,
+    /// Write clubctl.1 and a page for every subcommand (clubctl-member.1,
+    /// clubctl-member-import.1, ...) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// The completion script for `shell`.
@@ -57,6 +61,11 @@ pub fn completions(a: CompletionsArgs) -> Result<()> {
 }
 
 pub fn man(a: ManArgs) -> Result<()> {
+    if let Some(dir) = a.dir {
+        let cmd = Cli::command().about("run a membership program from plain files");
+        return clap_mangen::generate_to(cmd, &dir)
+            .map_err(|e| Error::Failure(format!("writing man pages to {}: {e}", dir.display())));
+    }
     let page = man_page().map_err(|e| Error::Failure(format!("rendering the man page: {e}")))?;
     match a.out {
         Some(path) => std::fs::write(&path, page)

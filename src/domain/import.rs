@@ -454,7 +454,9 @@ pub struct Plan {
 }
 
 /// Checks every row and plans the members to add. Ids continue after the
-/// highest member id; card numbers after the highest card.
+/// highest member id; card numbers after the highest card. `progress` is
+/// told how many rows are done.
+#[allow(clippy::too_many_arguments)]
 pub fn plan(
     columns: &Columns,
     rows: &[Row],
@@ -501,7 +503,7 @@ pub fn plan(
                 if let Some(c) = &n.card {
                     all_cards.push(c.clone());
                 }
-                out.new.push(n);
+                out.new.push(*n);
             }
             Some(Outcome::Present(p)) => out.present.push(p),
             None => {}
@@ -512,7 +514,7 @@ pub fn plan(
 }
 
 enum Outcome {
-    New(NewMember),
+    New(Box<NewMember>),
     Present(Present),
 }
 
@@ -779,12 +781,12 @@ fn plan_row(
         );
         return None;
     }
-    Some(Outcome::New(NewMember {
+    Some(Outcome::New(Box::new(NewMember {
         line,
         member: m,
         card,
         points,
-    }))
+    })))
 }
 
 #[cfg(test)]

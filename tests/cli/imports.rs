@@ -430,3 +430,22 @@ fn the_crontab_lines_for_existing_commands_work_as_written() {
     }
     assert_eq!(ran, 2, "the member sweep and the renewal list");
 }
+
+#[test]
+fn man_pages_for_every_subcommand_go_into_a_directory() {
+    let club = TestClub::new();
+    let dir = club.dir().parent().expect("temp dir").join("man1");
+    std::fs::create_dir(&dir).expect("man dir");
+    club.ok(&["man", "--dir", dir.to_str().unwrap_or_default()]);
+    for page in [
+        "clubctl.1",
+        "clubctl-member.1",
+        "clubctl-member-import.1",
+        "clubctl-completions.1",
+    ] {
+        let roff = std::fs::read_to_string(dir.join(page)).unwrap_or_default();
+        assert!(roff.contains(".TH "), "{page}: {roff}");
+    }
+    let import = std::fs::read_to_string(dir.join("clubctl-member-import.1")).unwrap_or_default();
+    assert!(import.contains("commit"), "{import}");
+}
