@@ -20,9 +20,12 @@ pub enum Charset {
     /// A byte-order mark decides; else UTF-8 when the bytes are valid
     /// UTF-8, else GB18030 (which reads GBK too).
     Auto,
+    /// UTF-8, with or without a byte-order mark.
     #[value(name = "utf-8", alias = "utf8")]
     Utf8,
+    /// GBK, as Excel saves "CSV" on a Chinese Windows.
     Gbk,
+    /// GB18030, the superset of GBK.
     Gb18030,
 }
 

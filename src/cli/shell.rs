@@ -63,7 +63,8 @@ pub fn completions(a: CompletionsArgs) -> Result<()> {
 pub fn man(a: ManArgs) -> Result<()> {
     if let Some(dir) = a.dir {
         let cmd = Cli::command().about("run a membership program from plain files");
-        return clap_mangen::generate_to(cmd, &dir)
+        return std::fs::create_dir_all(&dir)
+            .and_then(|()| clap_mangen::generate_to(cmd, &dir))
             .map_err(|e| Error::Failure(format!("writing man pages to {}: {e}", dir.display())));
     }
     let page = man_page().map_err(|e| Error::Failure(format!("rendering the man page: {e}")))?;
