@@ -151,6 +151,8 @@ pub fn import(a: ImportArgs, ctx: &Ctx, env: &Env) -> Result<()> {
         ));
     } else if plan.new.is_empty() {
         output::say("nothing to import: every row is already present");
+    } else if ctx.dry_run {
+        output::say("dry run: nothing was written");
     } else {
         output::say("dry run: nothing was written; add --commit to import");
     }

@@ -471,9 +471,7 @@ pub fn plan(
         rows: rows.len(),
         ..Plan::default()
     };
-    // Members and cards as they will be, so later rows see earlier ones.
-    let mut all_members: Vec<Member> = members.to_vec();
-    let mut all_cards: Vec<Card> = cards.to_vec();
+    let mut known = Known::new(members, cards);
     let mut phone_lines: HashMap<String, u64> = HashMap::new();
     let mut card_lines: HashMap<String, u64> = HashMap::new();
     for (done, row) in rows.iter().enumerate() {
@@ -483,8 +481,7 @@ pub fn plan(
             columns,
             row,
             mapping,
-            &all_members,
-            &all_cards,
+            &mut known,
             rules,
             today,
             &mut phone_lines,
@@ -499,10 +496,7 @@ pub fn plan(
             }));
         match result {
             Some(Outcome::New(n)) => {
-                all_members.push(n.member.clone());
-                if let Some(c) = &n.card {
-                    all_cards.push(c.clone());
-                }
+                known.add(&n.member, n.card.as_ref());
                 out.new.push(*n);
             }
             Some(Outcome::Present(p)) => out.present.push(p),
@@ -511,6 +505,76 @@ pub fn plan(
     }
     progress(rows.len());
     out
+}
+
+/// The members and cards on file and planned so far, indexed so that a
+/// large import stays linear.
+struct Known<'a> {
+    by_phone: HashMap<String, Vec<Member>>,
+    by_card: HashMap<String, Card>,
+    by_id: HashMap<&'a str, &'a Member>,
+    /// The next member id.
+    next_id: String,
+    /// Cards among which the highest number is, kept short (see `add`).
+    card_pool: Vec<Card>,
+}
+
+impl<'a> Known<'a> {
+    fn new(members: &'a [Member], cards: &[Card]) -> Known<'a> {
+        let mut by_phone: HashMap<String, Vec<Member>> = HashMap::new();
+        for m in members {
+            by_phone.entry(m.phone.clone()).or_default().push(m.clone());
+        }
+        Known {
+            by_phone,
+            by_card: cards
+                .iter()
+                .map(|c| (c.number.clone(), c.clone()))
+                .collect(),
+            by_id: members.iter().map(|m| (m.id.as_str(), m)).collect(),
+            next_id: member::next_id("M", 6, members.iter().map(|m| m.id.as_str())),
+            card_pool: cards.to_vec(),
+        }
+    }
+
+    fn add(&mut self, m: &Member, card: Option<&Card>) {
+        self.by_phone
+            .entry(m.phone.clone())
+            .or_default()
+            .push(m.clone());
+        self.next_id = member::next_id("M", 6, std::iter::once(m.id.as_str()));
+        if let Some(c) = card {
+            self.by_card.insert(c.number.clone(), c.clone());
+            self.card_pool.push(c.clone());
+        }
+    }
+
+    /// Keeps only the card holding the highest number once the pool grows,
+    /// so finding the next number stays cheap.
+    fn compact(&mut self, rules: &ClubRules) {
+        if self.card_pool.len() < 256 {
+            return;
+        }
+        let next = card::next_number(&self.card_pool, rules);
+        if let Some(top) = self
+            .card_pool
+            .iter()
+            .find(|c| card::next_number(std::slice::from_ref(c), rules) == next)
+            .cloned()
+        {
+            self.card_pool = vec![top];
+        }
+    }
+
+    fn same_phone(&self, phone: &str) -> &[Member] {
+        self.by_phone.get(phone).map_or(&[], |v| v.as_slice())
+    }
+
+    /// The next card number in sequence.
+    fn next_card(&mut self, rules: &ClubRules) -> String {
+        self.compact(rules);
+        card::next_number(&self.card_pool, rules)
+    }
 }
 
 enum Outcome {
@@ -523,8 +587,7 @@ fn plan_row(
     columns: &Columns,
     row: &Row,
     mapping: &Mapping,
-    members: &[Member],
-    cards: &[Card],
+    known: &mut Known,
     rules: &ClubRules,
     today: NaiveDate,
     phone_lines: &mut HashMap<String, u64>,
@@ -635,7 +698,7 @@ fn plan_row(
         let on_file: Vec<&Member> = if phone_lines.contains_key(p) {
             Vec::new()
         } else {
-            members.iter().filter(|m| &m.phone == p).collect()
+            known.same_phone(p).iter().collect()
         };
         if let Some(m) = on_file.iter().find(|m| same_person(m)) {
             if found.is_empty() {
@@ -666,8 +729,8 @@ fn plan_row(
         }
     }
     if !card_no.is_empty() && !card_lines.contains_key(&card_no) {
-        if let Some(c) = cards.iter().find(|c| c.number == card_no) {
-            let holder = members.iter().find(|m| m.id == c.member);
+        if let Some(c) = known.by_card.get(&card_no) {
+            let holder = known.by_id.get(c.member.as_str()).copied();
             match holder {
                 Some(m) if found.is_empty() && same_person(m) => {
                     return Some(Outcome::Present(Present {
@@ -706,7 +769,8 @@ fn plan_row(
     if !found.is_empty() {
         return None;
     }
-    let id = member::next_id("M", 6, members.iter().map(|m| m.id.as_str()));
+    let id = known.next_id.clone();
+    let phone_key = phone.clone().unwrap_or_default();
     let app = Application {
         name: name.clone(),
         phone: raw_phone.to_string(),
@@ -720,7 +784,8 @@ fn plan_row(
         sales: String::new(),
         note: cell(Field::Note).to_string(),
     };
-    let mut m = match member::apply(app, id, today, rules, members) {
+    // Only members with the same phone can stand in the way of this one.
+    let mut m = match member::apply(app, id, today, rules, known.same_phone(&phone_key)) {
         Ok(m) => m,
         Err(e) => {
             problem!(None, e.to_string());
@@ -735,11 +800,12 @@ fn plan_row(
         let joined = joined.unwrap_or(today);
         let expires = expires.unwrap_or_else(|| add_months(joined, rules.membership.term_months));
         let number = if card_no.is_empty() {
-            card::next_number(cards, rules)
+            known.next_card(rules)
         } else {
             card_no
         };
-        match card::issue(number, &m.id, joined, cards) {
+        let taken: Vec<Card> = known.by_card.get(&number).cloned().into_iter().collect();
+        match card::issue(number, &m.id, joined, &taken) {
             Ok(c) => card = Some(c),
             Err(e) => {
                 problem!(Some(Field::Card), e.to_string());
@@ -931,6 +997,26 @@ mod tests {
         let n = &p.new[0];
         assert_eq!(n.member.card, "VIP000001");
         assert_eq!(n.member.expires, Some(d("2027-01-31")));
+    }
+
+    #[test]
+    fn automatic_card_numbers_follow_the_highest_even_past_a_refused_row() {
+        let p = plan_of(
+            &[
+                "name,phone,card,joined,expires",
+                "A,13800000001,,2026-01-01,",
+                "B,13800000002,VIP000007,2026-01-01,",
+                "C,13800000003,,2026-06-01,2026-05-01",
+                "D,13800000004,,2026-01-01,",
+            ],
+            &[],
+            &[],
+        );
+        let cards: Vec<&str> = p.new.iter().map(|n| n.member.card.as_str()).collect();
+        assert_eq!(cards, ["VIP000001", "VIP000007", "VIP000008"]);
+        let ids: Vec<&str> = p.new.iter().map(|n| n.member.id.as_str()).collect();
+        assert_eq!(ids, ["M000001", "M000002", "M000003"]);
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
     }
 
     #[test]
