@@ -84,7 +84,15 @@ pub fn read_mapping(path: &Path) -> Result<Mapping> {
 
 /// Parses the decoded CSV into the header row and numbered data rows.
 fn read_rows(text: &str, name: &str) -> Result<(Vec<String>, Vec<Row>)> {
+    // Excel's "Unicode text" is tab-separated UTF-16: the header row tells.
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let delimiter = if first.contains('\t') && !first.contains(',') {
+        b'\t'
+    } else {
+        b','
+    };
     let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -239,5 +247,17 @@ mod tests {
         assert!(decode(&gbk, Charset::Utf8)
             .unwrap_err()
             .contains("--encoding"));
+    }
+
+    #[test]
+    fn tab_separated_utf16_from_excel_reads() {
+        let text = "\u{feff}姓名\t手机\n王小明\t13800000001\n";
+        let utf16: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let (decoded, enc) = decode(&utf16, Charset::Auto).unwrap();
+        assert_eq!(enc, "UTF-16LE");
+        let (headers, rows) = read_rows(&decoded, "f").unwrap();
+        assert_eq!(headers, ["姓名", "手机"]);
+        assert_eq!(rows[0].cells, ["王小明", "13800000001"]);
+        assert_eq!(rows[0].line, 2);
     }
 }

@@ -7,7 +7,8 @@
 //! What an imported row becomes:
 //! - with a card number, or join / expiry dates: a member with a term. The
 //!   card is issued (the next number in sequence when the file has none),
-//!   joined defaults to today and expires to joined + the club's term; the
+//!   joined defaults to a term before the expiry (or today), and expires to
+//!   joined + the club's term; the
 //!   status follows the expiry date as the nightly sweep would (active,
 //!   grace or expired), or frozen when the file says so.
 //! - with neither: a pending application, to be approved as usual.
@@ -16,7 +17,7 @@
 //!   person, is reported as already present and adds nothing.
 
 use super::card::{self, Card};
-use super::dates::add_months;
+use super::dates::{add_months, sub_months};
 use super::member::{self, Application, Gender, Kind, Member, Status};
 use super::phone;
 use super::rules::ClubRules;
@@ -797,8 +798,12 @@ fn plan_row(
     }
     let mut card = None;
     if has_term {
-        let joined = joined.unwrap_or(today);
-        let expires = expires.unwrap_or_else(|| add_months(joined, rules.membership.term_months));
+        // A missing join date is a term before the expiry (not after today);
+        // a missing expiry is a term after joining.
+        let term = rules.membership.term_months;
+        let joined =
+            joined.unwrap_or_else(|| expires.map_or(today, |e| sub_months(e, term).min(today)));
+        let expires = expires.unwrap_or_else(|| add_months(joined, term));
         let number = if card_no.is_empty() {
             known.next_card(rules)
         } else {
@@ -989,6 +994,35 @@ mod tests {
         assert!(b.card.is_none());
         // Past expiry and past the 30-day grace: expired, as the sweep would.
         assert_eq!(c.member.status, Status::Expired);
+    }
+
+    #[test]
+    fn a_frozen_member_stays_frozen_and_a_lapsed_one_is_in_grace() {
+        let p = plan_of(
+            &[
+                "姓名,手机,卡号,到期日期,状态",
+                "A,13800000001,C1,2027-01-01,冻结",
+                "B,13800000002,C2,2026-11-24,正常",
+                "C,13800000003,C3,2026-11-25,active",
+                "D,13800000004,,,退会",
+            ],
+            &[],
+            &[],
+        );
+        let statuses: Vec<Status> = p.new.iter().map(|n| n.member.status).collect();
+        assert_eq!(statuses, [Status::Frozen, Status::Grace, Status::Active]);
+        assert_eq!(p.new[0].member.reason, "frozen when imported");
+        assert!(
+            p.problems[0]
+                .to_string()
+                .starts_with("line 5, column 5 (状态): status '退会' cannot be imported"),
+            "{:?}",
+            p.problems
+        );
+        // Joined defaults to a term before the expiry, never after today.
+        assert_eq!(p.new[0].member.joined, Some(d("2026-01-01")));
+        assert_eq!(p.new[1].member.joined, Some(d("2025-11-24")));
+        assert_eq!(p.new[2].member.joined, Some(d("2025-11-25")));
     }
 
     #[test]
