@@ -448,3 +448,38 @@ fn man_pages_for_every_subcommand_go_into_a_directory() {
     let import = std::fs::read_to_string(dir.join("clubctl-member-import.1")).unwrap_or_default();
     assert!(import.contains("commit"), "{import}");
 }
+
+#[test]
+fn the_global_dry_run_wins_over_commit() {
+    let club = TestClub::new();
+    let file = write(&club, "members.csv", CHINESE.as_bytes());
+    let before = club.snapshot();
+    let run = club.run(&["member", "import", &file, "--commit", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("dry run: nothing was written"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(before, club.snapshot());
+}
+
+#[test]
+fn a_long_import_under_a_script_shows_no_progress_bar() {
+    let club = TestClub::new();
+    let mut text = String::from("name,phone,points\n");
+    for i in 0..1500 {
+        text.push_str(&format!("Member {i},139{i:08},{i}\n"));
+    }
+    let file = write(&club, "long.csv", text.as_bytes());
+    let run = club.run(&["member", "import", &file, "--commit", "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("checking rows"), "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 2, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 1501);
+    club.check();
+    let ledger = club.read("ledger.csv");
+    // Member 0 has no opening points, so no entry; 1499 entries in all.
+    assert_eq!(ledger.lines().count(), 1 + 1499);
+    assert!(ledger.contains("T00001499,2026-11-25,grant,M001500,0.00,1499,,office,opening balance"));
+}
