@@ -6,6 +6,7 @@ pub mod card;
 pub mod data;
 pub mod event;
 pub mod generate;
+pub mod import;
 pub mod lead;
 pub mod member;
 pub mod staff;

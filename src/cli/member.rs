@@ -38,6 +38,10 @@ pub enum MemberCmd {
     List(ListArgs),
     /// Nightly: active past expiry → grace; past grace → expired.
     Sweep,
+    /// Members from a spreadsheet's CSV: a dry run unless --commit.
+    Import(super::import::ImportArgs),
+    /// Every member with every field and their balances, as CSV.
+    Export(super::import::ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -211,6 +215,8 @@ pub fn run(cmd: MemberCmd, ctx: &Ctx, env: &Env) -> Result<()> {
             let members = app::list(ctx, &filter)?;
             out(output::print(&listing(&members), env.format))
         }
+        MemberCmd::Import(a) => super::import::import(a, ctx, env),
+        MemberCmd::Export(a) => super::import::export(a, ctx),
         MemberCmd::Sweep => {
             let (changes, files) = app::sweep(ctx)?;
             if changes.is_empty() {

@@ -5,10 +5,12 @@ pub mod card;
 pub mod data;
 pub mod event;
 pub mod generate;
+pub mod import;
 pub mod lead;
 pub mod member;
 pub mod output;
 pub mod report;
+pub mod shell;
 pub mod staff;
 
 use crate::app::Ctx;
@@ -88,6 +90,10 @@ pub enum Command {
     /// Sales leads: claim, release, expire, follow up, convert, dispute.
     #[command(subcommand)]
     Lead(lead::LeadCmd),
+    /// Print a tab-completion script: clubctl completions bash > ~/.local/share/bash-completion/completions/clubctl
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff): clubctl man | man -l -
+    Man(shell::ManArgs),
 }
 
 /// What the cli layer needs besides the app context.
@@ -171,6 +177,8 @@ fn dispatch(cmd: Command, ctx: &Ctx, env: &Env) -> Result<()> {
         Command::Report(c) => report::run(c, ctx, env),
         Command::Data(c) => data::run(c, ctx, env),
         Command::Lead(c) => lead::run(c, ctx, env),
+        Command::Completions(a) => shell::completions(a),
+        Command::Man(a) => shell::man(a),
     }
 }
 

@@ -129,11 +129,34 @@ pub fn json_value(l: &Listing) -> Value {
 }
 
 pub fn write_csv(l: &Listing, out: &mut dyn Write) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
+    write_csv_with(l, out, CsvStyle::default())
+}
+
+/// How a CSV file is written for its reader.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CsvStyle {
+    /// Text cells exactly as stored, formulas and all.
+    pub raw: bool,
+    /// For Excel: a UTF-8 byte-order mark (so a Chinese Windows does not
+    /// read the file as GBK) and CRLF line ends.
+    pub excel: bool,
+}
+
+pub fn write_csv_with(l: &Listing, out: &mut dyn Write, style: CsvStyle) -> io::Result<()> {
+    if style.excel {
+        out.write_all(b"\xEF\xBB\xBF")?;
+    }
+    let mut w = csv::WriterBuilder::new()
+        .terminator(if style.excel {
+            csv::Terminator::CRLF
+        } else {
+            csv::Terminator::Any(b'\n')
+        })
+        .from_writer(out);
     w.write_record(&l.headers).map_err(io_error)?;
     for row in &l.rows {
         w.write_record(row.iter().map(|c| match c {
-            Cell::Text(s) => neutralise(s).into_owned(),
+            Cell::Text(s) if !style.raw => neutralise(s).into_owned(),
             other => text(other),
         }))
         .map_err(io_error)?;
@@ -148,6 +171,11 @@ fn io_error(e: csv::Error) -> io::Error {
         csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
     }
+}
+
+/// Prints a listing as CSV in the given style on standard output.
+pub fn print_csv(l: &Listing, style: CsvStyle) -> io::Result<()> {
+    write_csv_with(l, &mut io::stdout().lock(), style)
 }
 
 /// Prints a listing on standard output in the chosen format.

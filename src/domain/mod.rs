@@ -7,6 +7,7 @@ pub mod dates;
 pub mod error;
 pub mod event;
 pub mod event_report;
+pub mod import;
 pub mod lead;
 pub mod ledger;
 pub mod member;

@@ -5,6 +5,7 @@ mod club;
 
 mod events;
 mod generate;
+mod imports;
 mod leads;
 mod members;
 mod property;
