@@ -78,6 +78,9 @@ pub enum Command {
     /// Staff: salespeople, secretaries, managers, directors.
     #[command(subcommand)]
     Staff(staff::StaffCmd),
+    /// Sales leads: claim, release, expire, follow up, convert, dispute.
+    #[command(subcommand)]
+    Lead(lead::LeadCmd),
     /// Events: plan, register, wait-list, check in, close, feedback.
     #[command(subcommand)]
     Event(event::EventCmd),
@@ -87,12 +90,11 @@ pub enum Command {
     /// The data directory: check, repair.
     #[command(subcommand)]
     Data(data::DataCmd),
-    /// Sales leads: claim, release, expire, follow up, convert, dispute.
-    #[command(subcommand)]
-    Lead(lead::LeadCmd),
-    /// Print a tab-completion script: clubctl completions bash > ~/.local/share/bash-completion/completions/clubctl
+    /// Print a tab-completion script for bash, zsh or fish.
+    ///
+    /// For bash: clubctl completions bash > ~/.local/share/bash-completion/completions/clubctl
     Completions(shell::CompletionsArgs),
-    /// Print the man page (roff): clubctl man | man -l -
+    /// Print the man page (roff); read it with `clubctl man | man -l -`.
     Man(shell::ManArgs),
 }
 
@@ -173,10 +175,10 @@ fn dispatch(cmd: Command, ctx: &Ctx, env: &Env) -> Result<()> {
         Command::Member(c) => member::run(c, ctx, env),
         Command::Card(c) => card::run(c, ctx, env),
         Command::Staff(c) => staff::run(c, ctx, env),
+        Command::Lead(c) => lead::run(c, ctx, env),
         Command::Event(c) => event::run(c, ctx, env),
         Command::Report(c) => report::run(c, ctx, env),
         Command::Data(c) => data::run(c, ctx, env),
-        Command::Lead(c) => lead::run(c, ctx, env),
         Command::Completions(a) => shell::completions(a),
         Command::Man(a) => shell::man(a),
     }
