@@ -1,6 +1,6 @@
 //! `clubctl event ...`
 
-use super::output::{self, Cell, Format, Listing};
+use super::output::{self, Cell, CsvShape, Format, Listing, RecordView};
 use super::{out, report, Env};
 use crate::app::event::{self as app, Notice};
 use crate::app::Ctx;
@@ -362,29 +362,17 @@ fn show(v: app::EventView, format: Format) -> Result<()> {
             Cell::from(r.comment.as_str()),
         ]);
     }
-    match format {
-        Format::Table => {
-            let mut l = Listing::new(&["field", "value"]);
-            for (k, v) in fields {
-                l.push(vec![Cell::from(k), v]);
-            }
-            out(output::print(&l, format))?;
-            output::say("roster (sign-up order; the wait-list is served first come):");
-            out(output::print(&roster, format))
-        }
-        // CSV is one shape: the roster, one row per registration.
-        Format::Csv => out(output::print(&roster, format)),
-        Format::Json => {
-            let mut l = Listing::new(&fields.iter().map(|(k, _)| *k).collect::<Vec<_>>());
-            l.push(fields.into_iter().map(|(_, v)| v).collect());
-            let mut obj = match output::json_value(&l) {
-                serde_json::Value::Array(mut v) if !v.is_empty() => v.remove(0),
-                other => other,
-            };
-            if let serde_json::Value::Object(map) = &mut obj {
-                map.insert("roster".into(), output::json_value(&roster));
-            }
-            out(output::print_json(&obj))
-        }
-    }
+    // CSV is one shape: the roster, one row per registration.
+    out(output::print_record(
+        &RecordView {
+            fields,
+            parts: vec![(
+                "roster (sign-up order; the wait-list is served first come):",
+                "roster",
+                roster,
+            )],
+            csv: CsvShape::Part(0),
+        },
+        format,
+    ))
 }

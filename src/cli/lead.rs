@@ -1,6 +1,6 @@
 //! `clubctl lead ...` and `clubctl report sales`.
 
-use super::output::{self, Cell, Format, Listing};
+use super::output::{self, Cell, CsvShape, Format, Listing, RecordView};
 use super::{out, report, Env};
 use crate::app::lead::{self as app, Filter, Outcome, Profile};
 use crate::app::Ctx;
@@ -333,33 +333,17 @@ fn show(p: Profile, format: Format) -> Result<()> {
             Cell::from(f.operator.as_str()),
         ]);
     }
-    let mut one = Listing::new(&fields.iter().map(|(k, _)| *k).collect::<Vec<_>>());
-    one.push(fields.iter().map(|(_, v)| v.clone()).collect());
-    match format {
-        Format::Table => {
-            let mut l = Listing::new(&["field", "value"]);
-            for (k, v) in fields {
-                l.push(vec![Cell::from(k), v]);
-            }
-            out(output::print(&l, format))?;
-            output::say("history:");
-            out(output::print(&history, format))?;
-            output::say("follow-ups:");
-            out(output::print(&follow, format))
-        }
-        Format::Csv => out(output::print(&one, format)),
-        Format::Json => {
-            let mut obj = match output::json_value(&one) {
-                serde_json::Value::Array(mut v) if !v.is_empty() => v.remove(0),
-                other => other,
-            };
-            if let serde_json::Value::Object(map) = &mut obj {
-                map.insert("history".into(), output::json_value(&history));
-                map.insert("follow_ups".into(), output::json_value(&follow));
-            }
-            out(output::print_json(&obj))
-        }
-    }
+    out(output::print_record(
+        &RecordView {
+            fields,
+            parts: vec![
+                ("history:", "history", history),
+                ("follow-ups:", "follow_ups", follow),
+            ],
+            csv: CsvShape::Fields,
+        },
+        format,
+    ))
 }
 
 /// `report sales`: per salesperson, for a month, an ISO week or a day.

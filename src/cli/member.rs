@@ -1,6 +1,6 @@
 //! `clubctl member ...`
 
-use super::output::{self, Cell, Format, Listing};
+use super::output::{self, Cell, CsvShape, Format, Listing, RecordView};
 use super::{out, report, Env};
 use crate::app::member::{self as app, Filter, Outcome, Profile};
 use crate::app::Ctx;
@@ -364,35 +364,12 @@ fn show(p: Profile, format: Format) -> Result<()> {
             Cell::from(a.changes.as_str()),
         ]);
     }
-    match format {
-        Format::Table => {
-            let mut l = Listing::new(&["field", "value"]);
-            for (k, v) in fields {
-                l.push(vec![Cell::from(k), v]);
-            }
-            out(output::print(&l, format))?;
-            output::say("cards:");
-            out(output::print(&cards, format))?;
-            output::say("history:");
-            out(output::print(&history, format))
-        }
-        Format::Csv => {
-            let mut l = Listing::new(&fields.iter().map(|(k, _)| *k).collect::<Vec<_>>());
-            l.push(fields.into_iter().map(|(_, v)| v).collect());
-            out(output::print(&l, format))
-        }
-        Format::Json => {
-            let mut l = Listing::new(&fields.iter().map(|(k, _)| *k).collect::<Vec<_>>());
-            l.push(fields.into_iter().map(|(_, v)| v).collect());
-            let mut obj = match output::json_value(&l) {
-                serde_json::Value::Array(mut v) if !v.is_empty() => v.remove(0),
-                other => other,
-            };
-            if let serde_json::Value::Object(map) = &mut obj {
-                map.insert("cards".into(), output::json_value(&cards));
-                map.insert("history".into(), output::json_value(&history));
-            }
-            out(output::print_json(&obj))
-        }
-    }
+    out(output::print_record(
+        &RecordView {
+            fields,
+            parts: vec![("cards:", "cards", cards), ("history:", "history", history)],
+            csv: CsvShape::Fields,
+        },
+        format,
+    ))
 }

@@ -189,6 +189,68 @@ pub fn print(l: &Listing, format: Format) -> io::Result<()> {
     }
 }
 
+/// What `--format csv` prints for one record shown whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvShape {
+    /// The record's fields as one row under their names.
+    Fields,
+    /// One of the related listings (e.g. an event's roster).
+    Part(usize),
+}
+
+/// One record shown whole (`member show`, `lead show`, `event show`): its
+/// fields, then related listings, each with a label for people and a key
+/// for JSON.
+pub struct RecordView {
+    pub fields: Vec<(&'static str, Cell)>,
+    pub parts: Vec<(&'static str, &'static str, Listing)>,
+    pub csv: CsvShape,
+}
+
+impl RecordView {
+    fn fields_row(&self) -> Listing {
+        let mut l = Listing::new(&self.fields.iter().map(|(k, _)| *k).collect::<Vec<_>>());
+        l.push(self.fields.iter().map(|(_, v)| v.clone()).collect());
+        l
+    }
+}
+
+/// Prints a record: a field/value table and labelled tables for people,
+/// one CSV shape for scripts, one JSON object with nested arrays.
+pub fn print_record(v: &RecordView, format: Format) -> io::Result<()> {
+    match format {
+        Format::Table => {
+            let mut l = Listing::new(&["field", "value"]);
+            for (k, c) in &v.fields {
+                l.push(vec![Cell::from(*k), c.clone()]);
+            }
+            print(&l, format)?;
+            for (label, _, part) in &v.parts {
+                say(label);
+                print(part, format)?;
+            }
+            Ok(())
+        }
+        Format::Csv => match v.csv {
+            CsvShape::Fields => print(&v.fields_row(), format),
+            CsvShape::Part(i) => match v.parts.get(i) {
+                Some((_, _, part)) => print(part, format),
+                None => print(&v.fields_row(), format),
+            },
+        },
+        Format::Json => {
+            let mut obj = Map::new();
+            for (k, c) in &v.fields {
+                obj.insert(k.to_string(), json(c));
+            }
+            for (_, key, part) in &v.parts {
+                obj.insert(key.to_string(), json_value(part));
+            }
+            print_json(&Value::Object(obj))
+        }
+    }
+}
+
 /// Prints any serialisable value as pretty JSON on standard output.
 pub fn print_json(v: &Value) -> io::Result<()> {
     let stdout = io::stdout();
