@@ -151,6 +151,7 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
         }
         last_id = Some(&e.id);
     }
+    super::book::check(&store, &ledger, &mut out)?;
     out.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok(out)
 }

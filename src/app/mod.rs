@@ -2,10 +2,14 @@
 //! hand back a result for the cli to render. Nothing here parses arguments
 //! or prints.
 
+pub mod book;
 pub mod card;
 pub mod data;
 pub mod member;
+pub mod points;
 pub mod staff;
+pub mod tier;
+pub mod wallet;
 
 use crate::domain::ledger::{next_entry_id, EntryKind, LedgerEntry};
 use crate::domain::member::Member;

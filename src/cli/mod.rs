@@ -5,7 +5,10 @@ pub mod card;
 pub mod data;
 pub mod member;
 pub mod output;
+pub mod points;
 pub mod staff;
+pub mod tier;
+pub mod wallet;
 
 use crate::app::Ctx;
 use crate::error::{Error, Result};
@@ -72,6 +75,15 @@ pub enum Command {
     /// Staff: salespeople, secretaries, managers, directors.
     #[command(subcommand)]
     Staff(staff::StaffCmd),
+    /// Points: grant, redeem, expire, reverse, balance, history.
+    #[command(subcommand)]
+    Points(points::PointsCmd),
+    /// Stored value: recharge, pay, balance.
+    #[command(subcommand)]
+    Wallet(wallet::WalletCmd),
+    /// Tiers: nightly recompute, the ladder.
+    #[command(subcommand)]
+    Tier(tier::TierCmd),
     /// The data directory: check, repair.
     #[command(subcommand)]
     Data(data::DataCmd),
@@ -155,6 +167,9 @@ fn dispatch(cmd: Command, ctx: &Ctx, env: &Env) -> Result<()> {
         Command::Card(c) => card::run(c, ctx, env),
         Command::Staff(c) => staff::run(c, ctx, env),
         Command::Data(c) => data::run(c, ctx, env),
+        Command::Points(c) => points::run(c, ctx, env),
+        Command::Wallet(c) => wallet::run(c, ctx, env),
+        Command::Tier(c) => tier::run(c, ctx, env),
     }
 }
 

@@ -9,8 +9,10 @@ pub mod ledger;
 pub mod member;
 pub mod money;
 pub mod phone;
+pub mod points;
 pub mod rules;
 pub mod staff;
+pub mod tier;
 
 pub use error::DomainError;
 pub use money::Cents;

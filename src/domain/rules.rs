@@ -18,6 +18,8 @@ pub struct ClubRules {
     pub lead: LeadRules,
     pub commission: Commission,
     pub referral: Referral,
+    pub rewards: Vec<RewardRule>,
+    pub recharge: RechargeRules,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -117,6 +119,42 @@ pub struct Referral {
     pub percent: u32,
     /// "points" or "wallet".
     pub reward: String,
+}
+
+/// A reward of the catalogue in club.toml (`[[rewards]]`). A row of
+/// `rewards.csv` with the same code takes precedence and holds the stock
+/// left once anything has been redeemed.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RewardRule {
+    pub code: String,
+    pub name: String,
+    pub points: i64,
+    /// Units on hand.
+    pub stock: u32,
+    /// The lowest tier that may redeem it (blank: any tier).
+    #[serde(default)]
+    pub min_tier: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RechargeRules {
+    /// Bonus campaigns (`[[recharge.bonus]]`).
+    pub bonus: Vec<BonusCampaign>,
+}
+
+/// A recharge campaign: `percent` extra stored value on a recharge of at
+/// least `min_amount` made between `from` and `to`, both days included.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BonusCampaign {
+    pub name: String,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub percent: u32,
+    #[serde(default)]
+    pub min_amount: Cents,
 }
 
 /// A ratio kept as an integer number of hundredths.
@@ -247,6 +285,8 @@ impl Default for ClubRules {
             lead: LeadRules::default(),
             commission: Commission::default(),
             referral: Referral::default(),
+            rewards: Vec::new(),
+            recharge: RechargeRules::default(),
         }
     }
 }
@@ -273,6 +313,37 @@ impl ClubRules {
         }
         if self.card.digits == 0 || self.card.digits > 18 {
             return Err("card.digits must be between 1 and 18".into());
+        }
+        if self.points.validity_months == 0 {
+            return Err("points.validity_months must be at least 1".into());
+        }
+        for (i, r) in self.rewards.iter().enumerate() {
+            if self.rewards[..i].iter().any(|o| o.code == r.code) {
+                return Err(format!("reward '{}' is listed twice in [[rewards]]", r.code));
+            }
+            if r.points <= 0 {
+                return Err(format!("reward '{}' must cost at least 1 point", r.code));
+            }
+            if !r.min_tier.is_empty() && self.tier(&r.min_tier).is_none() {
+                return Err(format!(
+                    "reward '{}' names min_tier '{}', which is not in [[tiers]]",
+                    r.code, r.min_tier
+                ));
+            }
+        }
+        for b in &self.recharge.bonus {
+            if b.to < b.from {
+                return Err(format!(
+                    "recharge bonus '{}' ends ({}) before it starts ({})",
+                    b.name, b.to, b.from
+                ));
+            }
+        }
+        if !matches!(self.referral.reward.as_str(), "points" | "wallet") {
+            return Err(format!(
+                "referral.reward is '{}'; it must be \"points\" or \"wallet\"",
+                self.referral.reward
+            ));
         }
         Ok(())
     }

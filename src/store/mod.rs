@@ -7,6 +7,7 @@ pub mod error;
 pub mod fsutil;
 pub mod lock;
 pub mod manifest;
+pub mod receipts;
 pub mod records;
 pub mod txn;
 
@@ -162,6 +163,40 @@ impl Store {
     /// Every record with its line, and every problem, for `data check`.
     pub fn scan<T: Record>(&self) -> Result<Scan<T>> {
         codec::scan(&self.path::<T>())
+    }
+
+    /// The ledger entries that already used any of these receipt keys.
+    pub fn receipts(
+        &self,
+        keys: &std::collections::HashSet<String>,
+    ) -> Result<std::collections::HashMap<String, String>> {
+        receipts::lookup(&self.dir, keys)
+    }
+
+    /// Replaces the whole receipt index (`points rebuild`): each bucket file
+    /// atomically, and buckets no longer needed removed. The index is a
+    /// cache of the ledger, so a crash halfway is mended by running the
+    /// rebuild again (`data check` says when).
+    pub fn replace_receipt_index(
+        &mut self,
+        index: &std::collections::BTreeMap<String, Vec<u8>>,
+    ) -> Result<()> {
+        let sub = self.dir.join(receipts::DIR);
+        std::fs::create_dir_all(&sub).map_err(error::io_err("creating", &sub))?;
+        for (file, bytes) in index {
+            fsutil::write_atomic(&self.dir.join(file), bytes)?;
+        }
+        for entry in std::fs::read_dir(&sub)
+            .map_err(error::io_err("reading", &sub))?
+            .flatten()
+        {
+            let name = format!("{}/{}", receipts::DIR, entry.file_name().to_string_lossy());
+            if !index.contains_key(&name) {
+                std::fs::remove_file(entry.path()).map_err(error::io_err("removing", &entry.path()))?;
+            }
+        }
+        fsutil::sync_dir(&sub)?;
+        fsutil::sync_dir(&self.dir)
     }
 
     /// The id of the last ledger entry, read from the journal's tail.

@@ -4,6 +4,9 @@ use super::codec::Record;
 use crate::domain::card::Card;
 use crate::domain::ledger::LedgerEntry;
 use crate::domain::member::Member;
+use crate::domain::points::Account;
+use crate::domain::rules::RewardRule;
+use crate::domain::tier::TierChange;
 use crate::domain::staff::Staff;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -99,6 +102,40 @@ impl Record for AuditEntry {
     }
 }
 
+/// The points and wallet cache, one row per member with any movement:
+/// always equal to a replay of the ledger (`data check` proves it).
+impl Record for Account {
+    const FILE: &'static str = "balances.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] = &["member", "points", "wallet", "recharged", "lots"];
+    const JOURNAL: bool = false;
+    fn key(&self) -> &str {
+        &self.member
+    }
+}
+
+/// The rewards catalogue and the stock left.
+impl Record for RewardRule {
+    const FILE: &'static str = "rewards.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] = &["code", "name", "points", "stock", "min_tier"];
+    const JOURNAL: bool = false;
+    fn key(&self) -> &str {
+        &self.code
+    }
+}
+
+/// Every tier change with the figures that decided it.
+impl Record for TierChange {
+    const FILE: &'static str = "tier_history.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] = &["date", "member", "from", "to", "reason"];
+    const JOURNAL: bool = true;
+    fn key(&self) -> &str {
+        &self.member
+    }
+}
+
 /// A file the store knows: its name, version, kind and empty contents.
 pub struct FileSpec {
     pub name: &'static str,
@@ -125,6 +162,9 @@ pub const FILES: &[FileSpec] = &[
     spec::<Staff>(),
     spec::<LedgerEntry>(),
     spec::<AuditEntry>(),
+    spec::<Account>(),
+    spec::<RewardRule>(),
+    spec::<TierChange>(),
 ];
 
 /// The spec of a known file.

@@ -18,7 +18,7 @@ pub const PENDING: &str = "txn.pending";
 #[derive(Debug, Default)]
 pub struct Txn {
     pub(super) tables: Vec<(&'static str, Vec<u8>)>,
-    pub(super) appends: Vec<(&'static str, Vec<u8>)>,
+    pub(super) appends: Vec<(String, Vec<u8>)>,
     pub(super) extra: Vec<(String, Vec<u8>)>,
 }
 
@@ -43,7 +43,20 @@ impl Txn {
         let bytes = encode_rows(rows, false);
         match self.appends.iter_mut().find(|(f, _)| *f == T::FILE) {
             Some((_, b)) => b.extend_from_slice(&bytes),
-            None => self.appends.push((T::FILE, bytes)),
+            None => self.appends.push((T::FILE.to_string(), bytes)),
+        }
+    }
+
+    /// Appends raw lines to a file that is not a registered journal (an
+    /// index kept beside the journals, possibly in a subdirectory of the
+    /// data directory, which is created when missing).
+    pub fn append_lines(&mut self, file: &str, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        match self.appends.iter_mut().find(|(f, _)| f == file) {
+            Some((_, b)) => b.extend_from_slice(bytes),
+            None => self.appends.push((file.to_string(), bytes.to_vec())),
         }
     }
 
@@ -91,7 +104,8 @@ pub fn commit(dir: &Path, txn: Txn) -> Result<()> {
     // two records together.
     let mut appends = Vec::new();
     for (file, bytes) in txn.appends {
-        let path = dir.join(file);
+        let path = dir.join(&file);
+        ensure_parent(dir, &path)?;
         if !matches!(fsutil::last_byte(&path)?, None | Some(b'\n')) {
             let line = count_lines(&path)?;
             return Err(StoreError::Torn { path, line });
@@ -99,10 +113,10 @@ pub fn commit(dir: &Path, txn: Txn) -> Result<()> {
         let len_before = fsutil::len(&path)?;
         let mut data = String::from_utf8(bytes).unwrap_or_default();
         if len_before == 0 {
-            data = header_for(file) + &data;
+            data = header_for(&file) + &data;
         }
         appends.push(Append {
-            file: file.to_string(),
+            file,
             len_before,
             data,
         });
@@ -144,6 +158,17 @@ pub fn commit(dir: &Path, txn: Txn) -> Result<()> {
     apply(dir, &intent)
 }
 
+/// Creates the subdirectory an appended file lives in, durably, so that
+/// applying (or replaying) the intent only has to create files.
+fn ensure_parent(dir: &Path, path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| *p != dir && !p.is_dir()) {
+        std::fs::create_dir_all(parent).map_err(super::error::io_err("creating", parent))?;
+        fsutil::sync_dir(parent)?;
+        fsutil::sync_dir(dir)?;
+    }
+    Ok(())
+}
+
 fn name_of(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -163,7 +188,13 @@ fn header_for(file: &str) -> String {
 /// Carries out an intent; safe to repeat after a crash at any point.
 fn apply(dir: &Path, intent: &Intent) -> Result<()> {
     for a in &intent.appends {
-        fsutil::append_at(&dir.join(&a.file), a.len_before, a.data.as_bytes())?;
+        let path = dir.join(&a.file);
+        ensure_parent(dir, &path)?;
+        fsutil::append_at(&path, a.len_before, a.data.as_bytes())?;
+        // A file created in a subdirectory is durable once that is synced.
+        if let Some(parent) = path.parent().filter(|p| *p != dir && a.len_before == 0) {
+            fsutil::sync_dir(parent)?;
+        }
     }
     for r in &intent.renames {
         let from = dir.join(&r.from);

@@ -1,0 +1,254 @@
+//! The ledger with its caches: a command posts entries through a `Book`,
+//! which hands out ids, keeps each member's `Account` (balances.csv) and
+//! the receipt index up to date, and puts journal, cache and index into one
+//! transaction, so they commit together or not at all. A posting never
+//! reads the journal: its cost grows with the number of members (the cache
+//! is one table) but not with the length of the ledger.
+
+use super::{Ctx, LedgerIds};
+use crate::domain::ledger::{EntryKind, LedgerEntry};
+use crate::domain::points::Account;
+use crate::domain::Cents;
+use crate::error::{Error, Result};
+use crate::store::{receipts, Problem, Record, Store, Txn};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+pub struct Book {
+    /// Sorted by member, as balances.csv is.
+    accounts: Vec<Account>,
+    ids: LedgerIds,
+    pub entries: Vec<LedgerEntry>,
+    /// Index lines by bucket file.
+    index: BTreeMap<String, Vec<u8>>,
+}
+
+/// The receipt key an entry claims: a purchase's till receipt, or the
+/// receipt a wallet payment settled. None for other entries.
+pub fn receipt_key(e: &LedgerEntry) -> Option<String> {
+    if e.reference.is_empty() {
+        return None;
+    }
+    match e.kind {
+        EntryKind::Spend => Some(format!("spend:{}", e.reference)),
+        EntryKind::Pay if e.cents.0 < 0 => Some(format!("pay:{}", e.reference)),
+        _ => None,
+    }
+}
+
+impl Book {
+    pub fn open(store: &Store) -> Result<Book> {
+        let mut accounts: Vec<Account> = store.load()?;
+        accounts.sort_by(|a, b| a.member.cmp(&b.member));
+        Ok(Book {
+            accounts,
+            ids: LedgerIds::new(store)?,
+            entries: Vec::new(),
+            index: BTreeMap::new(),
+        })
+    }
+
+    /// The member's account (an empty one when they have no movement).
+    pub fn account(&self, member: &str) -> Account {
+        match self.accounts.binary_search_by(|a| a.member.as_str().cmp(member)) {
+            Ok(i) => self.accounts[i].clone(),
+            Err(_) => Account::new(member),
+        }
+    }
+
+    pub fn accounts(&self) -> &[Account] {
+        &self.accounts
+    }
+
+    /// Records an entry dated today by this command's operator, applying it
+    /// to the member's account. The commands check their rules first; an
+    /// entry the account cannot take is a bug, not a refusal.
+    #[allow(clippy::too_many_arguments)]
+    pub fn post(
+        &mut self,
+        ctx: &Ctx,
+        kind: EntryKind,
+        member: &str,
+        cents: Cents,
+        points: i64,
+        reference: &str,
+        note: &str,
+    ) -> Result<LedgerEntry> {
+        let mut e = super::entry(ctx, &mut self.ids, kind, member, cents, points, note);
+        e.reference = reference.to_string();
+        self.post_entry(e.clone())?;
+        Ok(e)
+    }
+
+    fn post_entry(&mut self, e: LedgerEntry) -> Result<()> {
+        let i = match self
+            .accounts
+            .binary_search_by(|a| a.member.as_str().cmp(&e.member))
+        {
+            Ok(i) => i,
+            Err(i) => {
+                self.accounts.insert(i, Account::new(&e.member));
+                i
+            }
+        };
+        self.accounts[i]
+            .apply(&e)
+            .map_err(|msg| Error::Failure(format!("internal: {msg}")))?;
+        if let Some(key) = receipt_key(&e) {
+            self.index
+                .entry(receipts::bucket(&key))
+                .or_default()
+                .extend_from_slice(&receipts::line(&key, &e.id));
+        }
+        self.entries.push(e);
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Puts the new entries, the cache and the index lines into `txn`.
+    pub fn write(mut self, txn: &mut Txn) {
+        if self.entries.is_empty() {
+            return;
+        }
+        txn.append(&self.entries);
+        txn.put_table(&mut self.accounts);
+        for (file, bytes) in &self.index {
+            txn.append_lines(file, bytes);
+        }
+    }
+}
+
+/// The receipts among `keys` that an entry already used, with its id.
+pub fn used_receipts(store: &Store, keys: &HashSet<String>) -> Result<HashMap<String, String>> {
+    Ok(store.receipts(keys)?)
+}
+
+/// `data check`'s part: balances.csv and the receipt index must equal a
+/// replay of the ledger, and the replay must never overdraw.
+pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem>) -> Result<()> {
+    let ledger_path = store.dir().join(LedgerEntry::FILE);
+    let cache_path = store.dir().join(Account::FILE);
+    let mut replay: BTreeMap<&str, Account> = BTreeMap::new();
+    let mut keys: HashMap<String, &str> = HashMap::new();
+    for (line, e) in ledger {
+        let acc = replay
+            .entry(e.member.as_str())
+            .or_insert_with(|| Account::new(&e.member));
+        if let Err(msg) = acc.apply(e) {
+            out.push(Problem {
+                path: ledger_path.clone(),
+                line: *line,
+                msg,
+            });
+        }
+        if let Some(k) = receipt_key(e) {
+            if let Some(first) = keys.insert(k.clone(), &e.id) {
+                out.push(Problem {
+                    path: ledger_path.clone(),
+                    line: *line,
+                    msg: format!(
+                        "entry {} uses receipt '{}' already used by {first}",
+                        e.id, e.reference
+                    ),
+                });
+            }
+        }
+    }
+    let scan = store.scan::<Account>()?;
+    out.extend(scan.problems);
+    let mut seen = HashSet::new();
+    for (line, cached) in &scan.rows {
+        seen.insert(cached.member.as_str());
+        let expected = replay
+            .get(cached.member.as_str())
+            .cloned()
+            .unwrap_or_else(|| Account::new(&cached.member));
+        if cached.points != cached.lots.total() {
+            out.push(Problem {
+                path: cache_path.clone(),
+                line: *line,
+                msg: format!(
+                    "{}: points {} but the lots hold {}",
+                    cached.member,
+                    cached.points,
+                    cached.lots.total()
+                ),
+            });
+        }
+        if *cached != expected {
+            out.push(Problem {
+                path: cache_path.clone(),
+                line: *line,
+                msg: format!(
+                    "{}: the cache says points {}, wallet {}, recharged {}, lots '{}'; the ledger gives points {}, wallet {}, recharged {}, lots '{}'. Run `clubctl points rebuild` to rebuild the cache from the ledger",
+                    cached.member, cached.points, cached.wallet, cached.recharged, cached.lots,
+                    expected.points, expected.wallet, expected.recharged, expected.lots
+                ),
+            });
+        }
+    }
+    for (member, acc) in &replay {
+        if !seen.contains(member) && *acc != Account::new(member) {
+            out.push(Problem {
+                path: cache_path.clone(),
+                line: 0,
+                msg: format!(
+                    "{member} has points {} and wallet {} in the ledger but no row in the cache. Run `clubctl points rebuild`",
+                    acc.points, acc.wallet
+                ),
+            });
+        }
+    }
+    let (rows, problems) = receipts::scan_all(store.dir())?;
+    out.extend(problems);
+    let mut indexed = HashSet::new();
+    for (path, line, key, entry) in rows {
+        match keys.get(&key) {
+            Some(id) if *id == entry => {
+                indexed.insert(key);
+            }
+            Some(id) => out.push(Problem {
+                path,
+                line,
+                msg: format!("receipt '{key}' points at {entry}, the ledger has it on {id}"),
+            }),
+            None => out.push(Problem {
+                path,
+                line,
+                msg: format!("receipt '{key}' ({entry}) is not in the ledger"),
+            }),
+        }
+    }
+    for (key, id) in &keys {
+        if !indexed.contains(key) {
+            out.push(Problem {
+                path: store.dir().join(receipts::bucket(key)),
+                line: 0,
+                msg: format!("receipt '{key}' of entry {id} is missing from the index. Run `clubctl points rebuild`"),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Replays the whole ledger into the cache and the index, for a data
+/// directory whose cache is missing or was edited by hand.
+pub fn rebuild(ledger: &[LedgerEntry]) -> std::result::Result<(Vec<Account>, BTreeMap<String, Vec<u8>>), String> {
+    let mut replay: BTreeMap<String, Account> = BTreeMap::new();
+    let mut index: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    for e in ledger {
+        replay
+            .entry(e.member.clone())
+            .or_insert_with(|| Account::new(&e.member))
+            .apply(e)?;
+        if let Some(k) = receipt_key(e) {
+            index
+                .entry(receipts::bucket(&k))
+                .or_default()
+                .extend_from_slice(&receipts::line(&k, &e.id));
+        }
+    }
+    Ok((replay.into_values().collect(), index))
+}
