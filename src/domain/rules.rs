@@ -150,11 +150,29 @@ pub struct RechargeRules {
 #[serde(deny_unknown_fields)]
 pub struct BonusCampaign {
     pub name: String,
+    #[serde(deserialize_with = "toml_date")]
     pub from: chrono::NaiveDate,
+    #[serde(deserialize_with = "toml_date")]
     pub to: chrono::NaiveDate,
     pub percent: u32,
     #[serde(default)]
     pub min_amount: Cents,
+}
+
+/// A date written bare in TOML (`from = 2027-03-01`) or as a string.
+fn toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::NaiveDate, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Toml(toml::value::Datetime),
+    }
+    let text = match Raw::deserialize(d)? {
+        Raw::Text(s) => s,
+        Raw::Toml(dt) => dt.to_string(),
+    };
+    text.parse()
+        .map_err(|_| serde::de::Error::custom(format!("'{text}' is not a date (YYYY-MM-DD)")))
 }
 
 /// A ratio kept as an integer number of hundredths.
@@ -395,6 +413,28 @@ mod tests {
     fn a_typo_is_refused_not_defaulted() {
         let err = ClubRules::from_toml("[membership]\nterm_month = 6\n").unwrap_err();
         assert!(err.contains("term_month"), "{err}");
+    }
+
+    #[test]
+    fn campaigns_and_rewards_parse_and_are_checked() {
+        let r = ClubRules::from_toml(
+            "[[recharge.bonus]]\nname = \"Spring\"\nfrom = 2027-03-01\nto = \"2027-03-31\"\npercent = 30\nmin_amount = \"1000\"\n\
+             [[rewards]]\ncode = \"MUG\"\nname = \"Mug\"\npoints = 300\nstock = 5\nmin_tier = \"gold\"\n",
+        )
+        .unwrap();
+        assert_eq!(r.recharge.bonus[0].to.to_string(), "2027-03-31");
+        assert_eq!(r.recharge.bonus[0].min_amount, Cents(100000));
+        assert_eq!(r.rewards[0].min_tier, "gold");
+        let err = ClubRules::from_toml(
+            "[[rewards]]\ncode = \"MUG\"\nname = \"Mug\"\npoints = 300\nstock = 5\nmin_tier = \"diamond\"\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("diamond"), "{err}");
+        let err = ClubRules::from_toml(
+            "[[recharge.bonus]]\nname = \"X\"\nfrom = 2027-03-02\nto = 2027-03-01\npercent = 1\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("ends"), "{err}");
     }
 
     #[test]

@@ -130,7 +130,7 @@ pub fn decide(
             return Some(change(
                 to,
                 format!(
-                    "below {} ({figures}); {last}, quiet since {since} for {} months or more",
+                    "below {}: {figures}; {last}, quiet since {since} for {} months or more",
                     describe(&rules.tiers[current]),
                     rules.tier.downgrade_after_months
                 ),

@@ -4,4 +4,5 @@
 mod club;
 
 mod members;
+mod points;
 mod store;
