@@ -540,3 +540,114 @@ fn data_check_finds_a_cache_that_differs_from_the_ledger_and_rebuild_mends_it() 
         "already recorded",
     );
 }
+
+/// Eight processes granting to the same member at once: each grant is
+/// applied exactly once, whatever the interleaving.
+#[test]
+fn parallel_grants_to_one_member_add_up_exactly() {
+    let club = TestClub::new();
+    let m = club.active_member("A", "13800000001");
+    std::thread::scope(|s| {
+        for worker in 0..8 {
+            let club = &club;
+            let m = &m;
+            s.spawn(move || {
+                for i in 0..200 {
+                    let n = (worker * 200 + i) % 7 + 1;
+                    let run = club.run(&[
+                        "--wait",
+                        "120",
+                        "points",
+                        "grant",
+                        m,
+                        "--points",
+                        &n.to_string(),
+                        "--reason",
+                        "load",
+                    ]);
+                    assert_eq!(run.code, 0, "{}", run.stderr);
+                }
+            });
+        }
+    });
+    let expected: i64 = (0..1600).map(|k| k % 7 + 1).sum();
+    assert_eq!(points(&club, &m), expected);
+    assert_eq!(ledger_lines(&club), 1600);
+    club.check();
+}
+
+/// A large import killed at random moments: afterwards each import is in
+/// the journal whole or not at all, the caches agree, nothing counts twice.
+#[test]
+fn an_import_killed_at_any_moment_applies_all_or_nothing() {
+    let club = TestClub::new();
+    let members: Vec<String> = (0..20)
+        .map(|i| club.active_member(&format!("M{i}"), &format!("138000{i:05}")))
+        .collect();
+    const ROWS: usize = 20_000;
+    let write = |round: usize| {
+        let path = club.path(&format!("../import-{round}.csv"));
+        let mut text = String::from("member,spend,points,category,receipt,reason\n");
+        for r in 0..ROWS {
+            let m = &members[r % members.len()];
+            text.push_str(&format!("{m},{}.00,,,R{round}-{r},\n", r % 50 + 1));
+        }
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let per_import: i64 = (0..ROWS as i64).map(|r| r % 50 + 1).sum();
+    // how long one import takes here, to spread the kills over it
+    let start = std::time::Instant::now();
+    let first = write(0);
+    club.ok(&["points", "grant", "--from-csv", first.to_str().unwrap()]);
+    let span = start.elapsed().as_micros().max(1000) as u64;
+    let mut applied = 1i64;
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(7, |d| d.as_nanos() as u64);
+    let total = |club: &TestClub| -> i64 { members.iter().map(|m| points(club, m)).sum() };
+    for round in 1..=8 {
+        let file = write(round);
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let delay = (seed >> 33) % (span + span / 4);
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("clubctl"))
+            .env_clear()
+            .env("CLUBCTL_DATA", club.dir())
+            .env("CLUBCTL_TODAY", &club.today)
+            .env("CLUBCTL_OPERATOR", &club.operator)
+            .args(["points", "grant", "--from-csv", file.to_str().unwrap()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_micros(delay));
+        let _ = child.kill();
+        let _ = child.wait();
+        // the next open finishes or discards what the killed one left
+        let check = club.run(&["data", "check"]);
+        if check.code != 0 {
+            assert!(check.stderr.contains("data repair"), "{}", check.stderr);
+            club.ok(&["data", "repair"]);
+            club.check();
+        }
+        let ledger = club.read("ledger.csv");
+        let in_journal = ledger.matches(&format!(",R{round}-")).count();
+        assert!(
+            in_journal == 0 || in_journal == ROWS,
+            "round {round}: {in_journal} of {ROWS} rows in the journal"
+        );
+        eprintln!("round {round}: killed after {delay}us of ~{span}us, {in_journal} rows in");
+        if in_journal == ROWS {
+            applied += 1;
+        } else {
+            // nothing went in: the whole file can be granted again
+            club.ok(&["points", "grant", "--from-csv", file.to_str().unwrap()]);
+            applied += 1;
+        }
+        // granting it once more is refused: no point is counted twice
+        let again = club.run(&["points", "grant", "--from-csv", file.to_str().unwrap()]);
+        assert_eq!(again.code, 4, "{}", again.stderr);
+        assert_eq!(total(&club), applied * per_import, "round {round}");
+    }
+    club.check();
+}
