@@ -14,8 +14,8 @@ use crate::store::{receipts, Problem, Record, Store, Txn};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub struct Book {
-    /// Sorted by member, as balances.csv is.
-    accounts: Vec<Account>,
+    /// By member, in the order of balances.csv.
+    accounts: BTreeMap<String, Account>,
     ids: LedgerIds,
     pub entries: Vec<LedgerEntry>,
     /// Index lines by bucket file.
@@ -37,10 +37,9 @@ pub fn receipt_key(e: &LedgerEntry) -> Option<String> {
 
 impl Book {
     pub fn open(store: &Store) -> Result<Book> {
-        let mut accounts: Vec<Account> = store.load()?;
-        accounts.sort_by(|a, b| a.member.cmp(&b.member));
+        let rows: Vec<Account> = store.load()?;
         Ok(Book {
-            accounts,
+            accounts: rows.into_iter().map(|a| (a.member.clone(), a)).collect(),
             ids: LedgerIds::new(store)?,
             entries: Vec::new(),
             index: BTreeMap::new(),
@@ -49,14 +48,14 @@ impl Book {
 
     /// The member's account (an empty one when they have no movement).
     pub fn account(&self, member: &str) -> Account {
-        match self.accounts.binary_search_by(|a| a.member.as_str().cmp(member)) {
-            Ok(i) => self.accounts[i].clone(),
-            Err(_) => Account::new(member),
-        }
+        self.accounts
+            .get(member)
+            .cloned()
+            .unwrap_or_else(|| Account::new(member))
     }
 
-    pub fn accounts(&self) -> &[Account] {
-        &self.accounts
+    pub fn accounts(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.values()
     }
 
     /// Records an entry dated today by this command's operator, applying it
@@ -80,17 +79,9 @@ impl Book {
     }
 
     fn post_entry(&mut self, e: LedgerEntry) -> Result<()> {
-        let i = match self
-            .accounts
-            .binary_search_by(|a| a.member.as_str().cmp(&e.member))
-        {
-            Ok(i) => i,
-            Err(i) => {
-                self.accounts.insert(i, Account::new(&e.member));
-                i
-            }
-        };
-        self.accounts[i]
+        self.accounts
+            .entry(e.member.clone())
+            .or_insert_with(|| Account::new(&e.member))
             .apply(&e)
             .map_err(|msg| Error::Failure(format!("internal: {msg}")))?;
         if let Some(key) = receipt_key(&e) {
@@ -108,12 +99,13 @@ impl Book {
     }
 
     /// Puts the new entries, the cache and the index lines into `txn`.
-    pub fn write(mut self, txn: &mut Txn) {
+    pub fn write(self, txn: &mut Txn) {
         if self.entries.is_empty() {
             return;
         }
         txn.append(&self.entries);
-        txn.put_table(&mut self.accounts);
+        let mut rows: Vec<Account> = self.accounts.into_values().collect();
+        txn.put_table(&mut rows);
         for (file, bytes) in &self.index {
             txn.append_lines(file, bytes);
         }

@@ -460,7 +460,6 @@ pub fn expire(ctx: &Ctx) -> Result<Posted> {
     let mut book = Book::open(&store)?;
     let members: Vec<String> = book
         .accounts()
-        .iter()
         .filter(|a| a.lots.lapsed(ctx.today, &rules) > 0)
         .map(|a| a.member.clone())
         .collect();

@@ -31,8 +31,20 @@ pub fn bucket(key: &str) -> String {
     format!("{DIR}/{:03x}.idx", hash(key) % BUCKETS)
 }
 
-/// One index line.
+fn plain(s: &str) -> bool {
+    !s.contains([',', '"', '\n', '\r'])
+}
+
+/// One index line: `key,entry`, quoted as CSV when a field needs it.
 pub fn line(key: &str, entry: &str) -> Vec<u8> {
+    if plain(key) && plain(entry) {
+        let mut v = Vec::with_capacity(key.len() + entry.len() + 2);
+        v.extend_from_slice(key.as_bytes());
+        v.push(b',');
+        v.extend_from_slice(entry.as_bytes());
+        v.push(b'\n');
+        return v;
+    }
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
         .from_writer(Vec::new());
@@ -42,6 +54,8 @@ pub fn line(key: &str, entry: &str) -> Vec<u8> {
 }
 
 /// Rows of one bucket file, with problems (a torn or malformed line).
+/// Lines without quotes (nearly all) are split directly; building a CSV
+/// reader per bucket would cost more than reading the bucket.
 fn read_bucket(path: &Path) -> Result<(Vec<(u64, String, String)>, Vec<Problem>)> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -59,35 +73,53 @@ fn read_bucket(path: &Path) -> Result<(Vec<(u64, String, String)>, Vec<Problem>)
         });
         body = &bytes[..cut];
     }
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
     let mut rows = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(false) => break,
-            Ok(true) => {
-                let line = rec.position().map_or(0, |p| p.line());
-                if rec.len() == 2 {
-                    rows.push((line, rec[0].to_string(), rec[1].to_string()));
-                } else {
-                    problems.push(Problem {
-                        path: path.to_path_buf(),
-                        line,
-                        msg: format!("expected 'key,entry', found {} fields", rec.len()),
-                    });
+    let bad = |line: u64, msg: String| Problem {
+        path: path.to_path_buf(),
+        line,
+        msg,
+    };
+    if body.contains(&b'"') {
+        // Quoted fields (a receipt with a comma): the CSV reader decides.
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(body);
+        let mut rec = csv::StringRecord::new();
+        loop {
+            match rdr.read_record(&mut rec) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = rec.position().map_or(0, |p| p.line());
+                    if rec.len() == 2 {
+                        rows.push((line, rec[0].to_string(), rec[1].to_string()));
+                    } else {
+                        problems.push(bad(line, format!("expected 'key,entry', found {} fields", rec.len())));
+                    }
+                }
+                Err(e) => {
+                    problems.push(bad(e.position().map_or(0, |p| p.line()), e.to_string()));
+                    break;
                 }
             }
-            Err(e) => {
-                problems.push(Problem {
-                    path: path.to_path_buf(),
-                    line: e.position().map_or(0, |p| p.line()),
-                    msg: e.to_string(),
-                });
-                break;
+        }
+        return Ok((rows, problems));
+    }
+    for (i, raw) in body.split(|&b| b == b'\n').enumerate() {
+        let line = i as u64 + 1;
+        if raw.is_empty() {
+            continue;
+        }
+        let text = match std::str::from_utf8(raw) {
+            Ok(t) => t.strip_suffix('\r').unwrap_or(t),
+            Err(_) => {
+                problems.push(bad(line, "not valid UTF-8".into()));
+                continue;
             }
+        };
+        match text.split_once(',') {
+            Some((k, e)) if !e.contains(',') => rows.push((line, k.to_string(), e.to_string())),
+            _ => problems.push(bad(line, "expected 'key,entry'".into())),
         }
     }
     Ok((rows, problems))
@@ -168,6 +200,24 @@ mod tests {
         assert_eq!(bucket("spend:R1"), bucket("spend:R1"));
         let distinct: HashSet<String> = (0..10_000).map(|i| bucket(&format!("spend:R{i}"))).collect();
         assert!(distinct.len() > 3500, "{}", distinct.len());
+    }
+
+    #[test]
+    fn lines_round_trip_plain_and_quoted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("b.idx");
+        let mut bytes = line("spend:R1", "T00000001");
+        bytes.extend(line("spend:R,\"2\"", "T00000002"));
+        std::fs::write(&p, &bytes).unwrap();
+        let (rows, problems) = read_bucket(&p).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(rows[0].1, "spend:R1");
+        assert_eq!(rows[1].1, "spend:R,\"2\"");
+        assert_eq!(rows[1].2, "T00000002");
+        std::fs::write(&p, b"spend:R1,T1\nbroken\nspend:R3").unwrap();
+        let (rows, problems) = read_bucket(&p).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(problems.len(), 2, "{problems:?}");
     }
 
     #[test]
