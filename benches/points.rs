@@ -122,11 +122,7 @@ fn journal(dir: &Path, rows: usize) {
     ledger.flush().expect("ledger");
     let mut balances = String::from("member,points,wallet,recharged,lots\n");
     for (m, p) in points.iter().enumerate().filter(|(_, p)| **p > 0) {
-        let _ = writeln!(
-            balances,
-            "{},{p},0.00,0.00,{TODAY}:{p}",
-            member_id(m)
-        );
+        let _ = writeln!(balances, "{},{p},0.00,0.00,{TODAY}:{p}", member_id(m));
     }
     std::fs::write(dir.join("balances.csv"), balances).expect("balances.csv");
     std::fs::create_dir_all(dir.join("receipts")).expect("receipts");
@@ -138,13 +134,27 @@ fn journal(dir: &Path, rows: usize) {
 fn grant_latency(dir: &Path, runs: usize) -> Duration {
     for k in 0..3 {
         let r = format!("WARM{k}");
-        clubctl(dir, &["points", "grant", "M000001", "--spend", "10", "--receipt", &r]);
+        clubctl(
+            dir,
+            &[
+                "points",
+                "grant",
+                "M000001",
+                "--spend",
+                "10",
+                "--receipt",
+                &r,
+            ],
+        );
     }
     let times = (0..runs)
         .map(|k| {
             let r = format!("BENCH{k}");
             let m = member_id(k * 7 % MEMBERS);
-            clubctl(dir, &["points", "grant", &m, "--spend", "12.34", "--receipt", &r])
+            clubctl(
+                dir,
+                &["points", "grant", &m, "--spend", "12.34", "--receipt", &r],
+            )
         })
         .collect();
     median(times)
@@ -221,7 +231,15 @@ fn main() {
             .map(|k| {
                 let dir = root.join(format!("import-{k}"));
                 club(&dir);
-                let d = clubctl(&dir, &["points", "grant", "--from-csv", file.to_str().expect("utf-8")]);
+                let d = clubctl(
+                    &dir,
+                    &[
+                        "points",
+                        "grant",
+                        "--from-csv",
+                        file.to_str().expect("utf-8"),
+                    ],
+                );
                 let _ = std::fs::remove_dir_all(&dir);
                 d
             })

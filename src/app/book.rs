@@ -18,8 +18,8 @@ pub struct Book {
     accounts: BTreeMap<String, Account>,
     ids: LedgerIds,
     pub entries: Vec<LedgerEntry>,
-    /// Index lines by bucket file.
-    index: BTreeMap<String, Vec<u8>>,
+    /// Index lines by bucket number.
+    index: BTreeMap<u16, Vec<u8>>,
 }
 
 /// The receipt key an entry claims: a purchase's till receipt, or the
@@ -59,7 +59,7 @@ impl Book {
     }
 
     /// Records an entry dated today by this command's operator, applying it
-    /// to the member's account. The commands check their rules first; an
+    /// to the member's account; returns its id. The commands check their rules first; an
     /// entry the account cannot take is a bug, not a refusal.
     #[allow(clippy::too_many_arguments)]
     pub fn post(
@@ -71,11 +71,12 @@ impl Book {
         points: i64,
         reference: &str,
         note: &str,
-    ) -> Result<LedgerEntry> {
+    ) -> Result<String> {
         let mut e = super::entry(ctx, &mut self.ids, kind, member, cents, points, note);
         e.reference = reference.to_string();
-        self.post_entry(e.clone())?;
-        Ok(e)
+        let id = e.id.clone();
+        self.post_entry(e)?;
+        Ok(id)
     }
 
     fn post_entry(&mut self, e: LedgerEntry) -> Result<()> {
@@ -86,7 +87,7 @@ impl Book {
             .map_err(|msg| Error::Failure(format!("internal: {msg}")))?;
         if let Some(key) = receipt_key(&e) {
             self.index
-                .entry(receipts::bucket(&key))
+                .entry(receipts::bucket_no(&key))
                 .or_default()
                 .extend_from_slice(&receipts::line(&key, &e.id));
         }
@@ -98,6 +99,11 @@ impl Book {
         self.entries.is_empty()
     }
 
+    /// Room for `n` more entries (a large import).
+    pub fn reserve(&mut self, n: usize) {
+        self.entries.reserve(n);
+    }
+
     /// Puts the new entries, the cache and the index lines into `txn`.
     pub fn write(self, txn: &mut Txn) {
         if self.entries.is_empty() {
@@ -106,14 +112,17 @@ impl Book {
         txn.append(&self.entries);
         let mut rows: Vec<Account> = self.accounts.into_values().collect();
         txn.put_table(&mut rows);
-        for (file, bytes) in &self.index {
-            txn.append_lines(file, bytes);
+        for (n, bytes) in &self.index {
+            txn.append_lines(&receipts::bucket_file(*n), bytes);
         }
     }
 }
 
 /// The receipts among `keys` that an entry already used, with its id.
-pub fn used_receipts(store: &Store, keys: &HashSet<String>) -> Result<HashMap<String, String>> {
+pub fn used_receipts<S: std::hash::BuildHasher>(
+    store: &Store,
+    keys: &HashSet<String, S>,
+) -> Result<HashMap<String, String>> {
     Ok(store.receipts(keys)?)
 }
 
@@ -225,9 +234,12 @@ pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem
     Ok(())
 }
 
+/// The balances cache and the receipt index lines by bucket file.
+pub type Rebuilt = (Vec<Account>, BTreeMap<String, Vec<u8>>);
+
 /// Replays the whole ledger into the cache and the index, for a data
 /// directory whose cache is missing or was edited by hand.
-pub fn rebuild(ledger: &[LedgerEntry]) -> std::result::Result<(Vec<Account>, BTreeMap<String, Vec<u8>>), String> {
+pub fn rebuild(ledger: &[LedgerEntry]) -> std::result::Result<Rebuilt, String> {
     let mut replay: BTreeMap<String, Account> = BTreeMap::new();
     let mut index: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for e in ledger {

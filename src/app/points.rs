@@ -11,7 +11,8 @@ use crate::domain::{Cents, DomainError};
 use crate::error::{Error, Result};
 use crate::store::Txn;
 use chrono::NaiveDate;
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 /// What a changing command did.
@@ -68,7 +69,7 @@ fn validate(g: &Grant) -> std::result::Result<(), String> {
 /// Posts one checked grant; returns the points it earned or granted.
 fn post(ctx: &Ctx, rules: &ClubRules, book: &mut Book, m: &Member, g: &Grant) -> Result<i64> {
     if let Some(spend) = g.spend {
-        let spend_e = book.post(
+        let spend_id = book.post(
             ctx,
             EntryKind::Spend,
             &m.id,
@@ -85,7 +86,7 @@ fn post(ctx: &Ctx, rules: &ClubRules, book: &mut Book, m: &Member, g: &Grant) ->
                 &m.id,
                 Cents::ZERO,
                 earned,
-                &spend_e.id,
+                &spend_id,
                 &format!(
                     "{spend} × {} × {}",
                     rules.points.per_yuan,
@@ -96,7 +97,15 @@ fn post(ctx: &Ctx, rules: &ClubRules, book: &mut Book, m: &Member, g: &Grant) ->
         Ok(earned)
     } else {
         let p = g.points.unwrap_or(0);
-        book.post(ctx, EntryKind::Grant, &m.id, Cents::ZERO, p, "", g.reason.trim())?;
+        book.post(
+            ctx,
+            EntryKind::Grant,
+            &m.id,
+            Cents::ZERO,
+            p,
+            "",
+            g.reason.trim(),
+        )?;
         Ok(p)
     }
 }
@@ -132,7 +141,11 @@ pub fn grant(ctx: &Ctx, g: Grant) -> Result<Posted> {
             "{}: spend {s} earned {n} points (tier {}); balance {balance}",
             m.id, m.tier
         ),
-        None => format!("{}: granted {n} points ({}); balance {balance}", m.id, g.reason.trim()),
+        None => format!(
+            "{}: granted {n} points ({}); balance {balance}",
+            m.id,
+            g.reason.trim()
+        ),
     };
     Ok(Posted {
         entries,
@@ -171,15 +184,16 @@ pub struct Imported {
 /// `points grant --from-csv FILE`: every row checked first; any bad row
 /// refuses the whole file, naming each bad row by its line.
 pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
-    let bytes = std::fs::read(file).map_err(|e| {
-        DomainError::Invalid(format!("cannot read {}: {e}", file.display()))
-    })?;
+    let bytes = std::fs::read(file)
+        .map_err(|e| DomainError::Invalid(format!("cannot read {}: {e}", file.display())))?;
     let mut rdr = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(bytes.as_slice());
     let headers = rdr
         .headers()
-        .map_err(|e| DomainError::Invalid(format!("{}:1: cannot read the header: {e}", file.display())))?
+        .map_err(|e| {
+            DomainError::Invalid(format!("{}:1: cannot read the header: {e}", file.display()))
+        })?
         .clone();
     if !headers.iter().any(|h| h == "member") {
         return Err(DomainError::Invalid(format!(
@@ -208,7 +222,10 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
                 bad.push(format!("line {line}: {e}"));
-                if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
+                if !matches!(
+                    e.kind(),
+                    csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }
+                ) {
                     break;
                 }
             }
@@ -216,9 +233,11 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
     }
     let mut store = ctx.write()?;
     let members: Vec<Member> = store.load()?;
-    let by_id: HashMap<&str, &Member> = members.iter().map(|m| (m.id.as_str(), m)).collect();
-    let mut in_file: HashMap<&str, u64> = HashMap::new();
-    let mut keys = HashSet::new();
+    let by_id: FxHashMap<&str, &Member> = members.iter().map(|m| (m.id.as_str(), m)).collect();
+    let mut in_file: FxHashMap<&str, u64> = FxHashMap::default();
+    in_file.reserve(grants.len());
+    let mut keys: FxHashSet<String> = FxHashSet::default();
+    keys.reserve(grants.len());
     for (line, g) in &grants {
         match by_id.get(g.member.as_str()) {
             None => bad.push(format!("line {line}: no member {}", g.member)),
@@ -264,6 +283,7 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
     }
     let rules = store.rules().clone();
     let mut book = Book::open(&store)?;
+    book.reserve(grants.len() * 2);
     let mut total = Imported {
         rows: grants.len(),
         spend: Cents::ZERO,
@@ -272,7 +292,7 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
         entries: 0,
         files: vec![],
     };
-    let mut who = HashSet::new();
+    let mut who = FxHashSet::default();
     for (_, g) in &grants {
         let m = by_id
             .get(g.member.as_str())
@@ -421,7 +441,9 @@ pub fn redeem_reward(ctx: &Ctx, id: &str, code: &str, qty: u32) -> Result<Posted
 /// `points redeem ID --points N --reason TEXT`: an offset against a bill.
 pub fn redeem_points(ctx: &Ctx, id: &str, n: i64, reason: &str) -> Result<Posted> {
     if reason.trim().is_empty() {
-        return Err(DomainError::Invalid("--reason is needed: what bill the points pay".into()).into());
+        return Err(
+            DomainError::Invalid("--reason is needed: what bill the points pay".into()).into(),
+        );
     }
     let mut store = ctx.write()?;
     let members: Vec<Member> = store.load()?;
@@ -491,7 +513,10 @@ pub fn expire(ctx: &Ctx) -> Result<Posted> {
 /// points it earned (as many as are left: points already spent stay spent).
 pub fn reverse(ctx: &Ctx, txid: &str, reason: &str) -> Result<Posted> {
     if reason.trim().is_empty() {
-        return Err(DomainError::Invalid("--reason is needed: why the purchase is refunded".into()).into());
+        return Err(DomainError::Invalid(
+            "--reason is needed: why the purchase is refunded".into(),
+        )
+        .into());
     }
     let mut store = ctx.write()?;
     let ledger: Vec<LedgerEntry> = store.load()?;
@@ -534,7 +559,7 @@ pub fn reverse(ctx: &Ctx, txid: &str, reason: &str) -> Result<Posted> {
     if back < earned {
         note += &format!(" ({} of {earned} points already spent)", earned - back);
     }
-    let e = book.post(
+    book.post(
         ctx,
         EntryKind::Reverse,
         &spend.member,
@@ -550,7 +575,7 @@ pub fn reverse(ctx: &Ctx, txid: &str, reason: &str) -> Result<Posted> {
     Ok(Posted {
         message: format!(
             "{}: reversed {txid} (spend {}), took back {back} of {earned} points",
-            e.member, spend.cents
+            spend.member, spend.cents
         ),
         entries,
         files,

@@ -14,10 +14,9 @@ use std::collections::HashSet;
 
 fn positive(amount: Cents) -> Result<()> {
     if amount.0 <= 0 {
-        return Err(DomainError::Invalid(format!(
-            "--amount must be more than 0.00, not {amount}"
-        ))
-        .into());
+        return Err(
+            DomainError::Invalid(format!("--amount must be more than 0.00, not {amount}")).into(),
+        );
     }
     Ok(())
 }
@@ -41,10 +40,13 @@ pub fn recharge(ctx: &Ctx, id: &str, amount: Cents) -> Result<Posted> {
             id,
             bonus,
             0,
-            &r.id,
+            &r,
             &format!("campaign {} +{}%", campaign.name, campaign.percent),
         )?;
-        notes.push(format!("bonus {bonus} ({} +{}%)", campaign.name, campaign.percent));
+        notes.push(format!(
+            "bonus {bonus} ({} +{}%)",
+            campaign.name, campaign.percent
+        ));
     }
     if first && !m.referrer.is_empty() {
         let referrer = members.iter().find(|x| x.id == m.referrer);
@@ -54,11 +56,11 @@ pub fn recharge(ctx: &Ctx, id: &str, amount: Cents) -> Result<Posted> {
                 let note = format!("referral: first recharge of {id}");
                 match reward {
                     ReferralReward::Points(p) => {
-                        book.post(ctx, EntryKind::Grant, &rf.id, Cents::ZERO, p, &r.id, &note)?;
+                        book.post(ctx, EntryKind::Grant, &rf.id, Cents::ZERO, p, &r, &note)?;
                         notes.push(format!("referrer {} earns {p} points", rf.id));
                     }
                     ReferralReward::Wallet(c) => {
-                        book.post(ctx, EntryKind::Bonus, &rf.id, c, 0, &r.id, &note)?;
+                        book.post(ctx, EntryKind::Bonus, &rf.id, c, 0, &r, &note)?;
                         notes.push(format!("referrer {} gets {c} in the wallet", rf.id));
                     }
                 }

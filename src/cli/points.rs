@@ -150,7 +150,9 @@ pub fn run(cmd: PointsCmd, ctx: &Ctx, env: &Env) -> Result<()> {
         PointsCmd::Redeem(a) => {
             let p = match (a.reward, a.points) {
                 (Some(code), _) => app::redeem_reward(ctx, &a.id, &code, a.qty)?,
-                (None, Some(n)) => app::redeem_points(ctx, &a.id, n, &a.reason.unwrap_or_default())?,
+                (None, Some(n)) => {
+                    app::redeem_points(ctx, &a.id, n, &a.reason.unwrap_or_default())?
+                }
                 (None, None) => unreachable!("clap requires --reward or --points"),
             };
             let last = p.entries.len().checked_sub(1);
@@ -208,7 +210,14 @@ pub fn run(cmd: PointsCmd, ctx: &Ctx, env: &Env) -> Result<()> {
         PointsCmd::History(a) => {
             let rows = app::history(ctx, &a.id, a.from, a.to)?;
             let mut l = Listing::new(&[
-                "entry", "date", "kind", "cents", "points", "balance", "reference", "operator",
+                "entry",
+                "date",
+                "kind",
+                "cents",
+                "points",
+                "balance",
+                "reference",
+                "operator",
                 "note",
             ]);
             for (e, bal) in rows {
@@ -246,7 +255,9 @@ pub fn run(cmd: PointsCmd, ctx: &Ctx, env: &Env) -> Result<()> {
             let (n, files) = app::rebuild(ctx)?;
             report(
                 ctx,
-                &format!("rebuilt the balances of {n} members and the receipt index from the ledger"),
+                &format!(
+                    "rebuilt the balances of {n} members and the receipt index from the ledger"
+                ),
                 &files,
             );
             Ok(())

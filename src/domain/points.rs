@@ -43,7 +43,13 @@ impl Lots {
     pub fn add(&mut self, day: NaiveDate, points: i64) {
         match self.0.binary_search_by(|l| l.earned.cmp(&day)) {
             Ok(i) => self.0[i].points += points,
-            Err(i) => self.0.insert(i, PointsLot { earned: day, points }),
+            Err(i) => self.0.insert(
+                i,
+                PointsLot {
+                    earned: day,
+                    points,
+                },
+            ),
         }
     }
 
@@ -241,10 +247,9 @@ pub fn earned(spend: Cents, category: &str, multiplier_hundredths: u32, rules: &
     {
         return 0;
     }
-    let v = i128::from(spend.0)
-        * i128::from(rules.points.per_yuan)
-        * i128::from(multiplier_hundredths)
-        / 10_000;
+    let v =
+        i128::from(spend.0) * i128::from(rules.points.per_yuan) * i128::from(multiplier_hundredths)
+            / 10_000;
     i64::try_from(v.max(0)).unwrap_or(i64::MAX)
 }
 
@@ -254,7 +259,12 @@ pub fn offset_value(points: i64, rules: &ClubRules) -> Cents {
 }
 
 /// Refuses a redemption the member cannot cover.
-pub fn require_points(account: &Account, points: i64, today: NaiveDate, rules: &ClubRules) -> Result<()> {
+pub fn require_points(
+    account: &Account,
+    points: i64,
+    today: NaiveDate,
+    rules: &ClubRules,
+) -> Result<()> {
     if points <= 0 {
         return Err(DomainError::Invalid(
             "the points to redeem must be a positive number".into(),
@@ -273,7 +283,11 @@ pub fn require_points(account: &Account, points: i64, today: NaiveDate, rules: &
 /// The campaign that pays a bonus on a recharge of `amount` today: the
 /// highest percent among those whose window (both ends included) holds
 /// today and whose minimum the amount reaches.
-pub fn bonus(amount: Cents, today: NaiveDate, rules: &ClubRules) -> Option<(&BonusCampaign, Cents)> {
+pub fn bonus(
+    amount: Cents,
+    today: NaiveDate,
+    rules: &ClubRules,
+) -> Option<(&BonusCampaign, Cents)> {
     rules
         .recharge
         .bonus
@@ -331,10 +345,12 @@ mod tests {
         a.apply(&entry("2026-02-10", EntryKind::Earn, 50)).unwrap();
         a.apply(&entry("2026-03-10", EntryKind::Grant, 30)).unwrap();
         // exactly the first lot: it disappears, the second is untouched
-        a.apply(&entry("2026-04-01", EntryKind::Redeem, -100)).unwrap();
+        a.apply(&entry("2026-04-01", EntryKind::Redeem, -100))
+            .unwrap();
         assert_eq!(a.lots.to_string(), "2026-02-10:50 2026-03-10:30");
         // one past a lot boundary: the second lot goes, the third loses one
-        a.apply(&entry("2026-04-02", EntryKind::Redeem, -51)).unwrap();
+        a.apply(&entry("2026-04-02", EntryKind::Redeem, -51))
+            .unwrap();
         assert_eq!(a.lots.to_string(), "2026-03-10:29");
         assert_eq!(a.points, 29);
     }
@@ -343,7 +359,9 @@ mod tests {
     fn overdrawing_is_reported_and_the_balance_stays_at_zero() {
         let mut a = Account::new("M000001");
         a.apply(&entry("2026-01-10", EntryKind::Earn, 10)).unwrap();
-        assert!(a.apply(&entry("2026-01-11", EntryKind::Redeem, -11)).is_err());
+        assert!(a
+            .apply(&entry("2026-01-11", EntryKind::Redeem, -11))
+            .is_err());
         assert_eq!(a.points, 0);
     }
 
@@ -419,8 +437,14 @@ mod tests {
         rules.recharge.bonus = vec![campaign("2027-03-01", "2027-03-31", 30, 100000)];
         let amount = Cents(100000);
         assert!(bonus(amount, d("2027-02-28"), &rules).is_none());
-        assert_eq!(bonus(amount, d("2027-03-01"), &rules).unwrap().1, Cents(30000));
-        assert_eq!(bonus(amount, d("2027-03-31"), &rules).unwrap().1, Cents(30000));
+        assert_eq!(
+            bonus(amount, d("2027-03-01"), &rules).unwrap().1,
+            Cents(30000)
+        );
+        assert_eq!(
+            bonus(amount, d("2027-03-31"), &rules).unwrap().1,
+            Cents(30000)
+        );
         assert!(bonus(amount, d("2027-04-01"), &rules).is_none());
         // below the minimum: nothing
         assert!(bonus(Cents(99999), d("2027-03-15"), &rules).is_none());
@@ -433,8 +457,14 @@ mod tests {
             campaign("2027-03-01", "2027-03-31", 10, 0),
             campaign("2027-03-10", "2027-03-10", 50, 0),
         ];
-        assert_eq!(bonus(Cents(1000), d("2027-03-10"), &rules).unwrap().1, Cents(500));
-        assert_eq!(bonus(Cents(1000), d("2027-03-11"), &rules).unwrap().1, Cents(100));
+        assert_eq!(
+            bonus(Cents(1000), d("2027-03-10"), &rules).unwrap().1,
+            Cents(500)
+        );
+        assert_eq!(
+            bonus(Cents(1000), d("2027-03-11"), &rules).unwrap().1,
+            Cents(100)
+        );
     }
 
     #[test]

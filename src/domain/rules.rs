@@ -337,7 +337,10 @@ impl ClubRules {
         }
         for (i, r) in self.rewards.iter().enumerate() {
             if self.rewards[..i].iter().any(|o| o.code == r.code) {
-                return Err(format!("reward '{}' is listed twice in [[rewards]]", r.code));
+                return Err(format!(
+                    "reward '{}' is listed twice in [[rewards]]",
+                    r.code
+                ));
             }
             if r.points <= 0 {
                 return Err(format!("reward '{}' must cost at least 1 point", r.code));

@@ -122,11 +122,9 @@ pub fn decide(
         let due = super::dates::add_months(since, rules.tier.downgrade_after_months);
         if today >= due {
             let to = &rules.tiers[current - 1];
-            let last = a
-                .last
-                .map_or("no purchase or recharge".to_string(), |l| {
-                    format!("last purchase or recharge {l}")
-                });
+            let last = a.last.map_or("no purchase or recharge".to_string(), |l| {
+                format!("last purchase or recharge {l}")
+            });
             return Some(change(
                 to,
                 format!(
@@ -195,7 +193,15 @@ mod tests {
     fn upgrades_straight_to_the_highest_tier_qualified_for() {
         let rules = ClubRules::default();
         let a = activity(&[spend("2026-06-01", 6000)], "2026-11-25");
-        let c = decide("M000001", "basic", &a, d("2026-01-01"), d("2026-11-25"), &rules).unwrap();
+        let c = decide(
+            "M000001",
+            "basic",
+            &a,
+            d("2026-01-01"),
+            d("2026-11-25"),
+            &rules,
+        )
+        .unwrap();
         assert_eq!(c.to, "gold");
         assert!(c.reason.contains("spend 6000.00"), "{}", c.reason);
     }
@@ -219,8 +225,19 @@ mod tests {
         // out of the window, but the last purchase is 12 months ago only
         // from 2026-06-10: the day before, nothing happens
         let a = activity(&[spend("2025-06-10", 6000)], "2026-06-09");
-        let a_out = Activity { spend: Cents::ZERO, ..a };
-        assert!(decide("M1", "gold", &a_out, d("2025-01-01"), d("2026-06-09"), &rules).is_none());
+        let a_out = Activity {
+            spend: Cents::ZERO,
+            ..a
+        };
+        assert!(decide(
+            "M1",
+            "gold",
+            &a_out,
+            d("2025-01-01"),
+            d("2026-06-09"),
+            &rules
+        )
+        .is_none());
         let a = activity(&[spend("2025-06-10", 6000)], "2026-06-10");
         assert_eq!(a.spend, Cents::ZERO);
         let c = decide("M1", "gold", &a, d("2025-01-01"), d("2026-06-10"), &rules).unwrap();
@@ -243,10 +260,17 @@ mod tests {
     fn visits_are_required_when_the_tier_names_them() {
         let mut rules = ClubRules::default();
         rules.tiers[1].min_visits = 3;
-        let a = activity(&[spend("2026-11-01", 2500), spend("2026-11-02", 1)], "2026-11-25");
+        let a = activity(
+            &[spend("2026-11-01", 2500), spend("2026-11-02", 1)],
+            "2026-11-25",
+        );
         assert_eq!(highest(&rules, &a), 0);
         let a = activity(
-            &[spend("2026-11-01", 2500), spend("2026-11-02", 1), spend("2026-11-03", 1)],
+            &[
+                spend("2026-11-01", 2500),
+                spend("2026-11-02", 1),
+                spend("2026-11-03", 1),
+            ],
             "2026-11-25",
         );
         assert_eq!(highest(&rules, &a), 1);

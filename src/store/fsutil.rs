@@ -117,7 +117,10 @@ pub fn sync_filesystem(dir: &Path) -> Result<()> {
     {
         // Elsewhere: sync every file under `dir` one by one.
         fn walk(p: &Path) -> Result<()> {
-            for e in std::fs::read_dir(p).map_err(io_err("reading", p))?.flatten() {
+            for e in std::fs::read_dir(p)
+                .map_err(io_err("reading", p))?
+                .flatten()
+            {
                 let path = e.path();
                 if path.is_dir() {
                     walk(&path)?;

@@ -166,9 +166,9 @@ impl Store {
     }
 
     /// The ledger entries that already used any of these receipt keys.
-    pub fn receipts(
+    pub fn receipts<S: std::hash::BuildHasher>(
         &self,
-        keys: &std::collections::HashSet<String>,
+        keys: &std::collections::HashSet<String, S>,
     ) -> Result<std::collections::HashMap<String, String>> {
         receipts::lookup(&self.dir, keys)
     }
@@ -192,7 +192,8 @@ impl Store {
         {
             let name = format!("{}/{}", receipts::DIR, entry.file_name().to_string_lossy());
             if !index.contains_key(&name) {
-                std::fs::remove_file(entry.path()).map_err(error::io_err("removing", &entry.path()))?;
+                std::fs::remove_file(entry.path())
+                    .map_err(error::io_err("removing", &entry.path()))?;
             }
         }
         fsutil::sync_dir(&sub)?;

@@ -14,6 +14,12 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub const DIR: &str = "receipts";
+
+/// A bucket's lines as (line, key, entry), and its problems.
+type BucketRows = (Vec<(u64, String, String)>, Vec<Problem>);
+
+/// Every index line as (file, line, key, entry), and the problems found.
+pub type IndexRows = (Vec<(PathBuf, u64, String, String)>, Vec<Problem>);
 pub const BUCKETS: u64 = 4096;
 
 /// FNV-1a: fixed for all time, since bucket files are named by it.
@@ -26,9 +32,19 @@ fn hash(key: &str) -> u64 {
     h
 }
 
+/// The number of the bucket holding `key`.
+pub fn bucket_no(key: &str) -> u16 {
+    (hash(key) % BUCKETS) as u16
+}
+
+/// The bucket file (relative to the data directory) numbered `n`.
+pub fn bucket_file(n: u16) -> String {
+    format!("{DIR}/{n:03x}.idx")
+}
+
 /// The bucket file (relative to the data directory) holding `key`.
 pub fn bucket(key: &str) -> String {
-    format!("{DIR}/{:03x}.idx", hash(key) % BUCKETS)
+    bucket_file(bucket_no(key))
 }
 
 fn plain(s: &str) -> bool {
@@ -56,7 +72,7 @@ pub fn line(key: &str, entry: &str) -> Vec<u8> {
 /// Rows of one bucket file, with problems (a torn or malformed line).
 /// Lines without quotes (nearly all) are split directly; building a CSV
 /// reader per bucket would cost more than reading the bucket.
-fn read_bucket(path: &Path) -> Result<(Vec<(u64, String, String)>, Vec<Problem>)> {
+fn read_bucket(path: &Path) -> Result<BucketRows> {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((vec![], vec![])),
@@ -94,7 +110,10 @@ fn read_bucket(path: &Path) -> Result<(Vec<(u64, String, String)>, Vec<Problem>)
                     if rec.len() == 2 {
                         rows.push((line, rec[0].to_string(), rec[1].to_string()));
                     } else {
-                        problems.push(bad(line, format!("expected 'key,entry', found {} fields", rec.len())));
+                        problems.push(bad(
+                            line,
+                            format!("expected 'key,entry', found {} fields", rec.len()),
+                        ));
                     }
                 }
                 Err(e) => {
@@ -127,14 +146,16 @@ fn read_bucket(path: &Path) -> Result<(Vec<(u64, String, String)>, Vec<Problem>)
 
 /// The entries that already used any of `keys`, reading each bucket the
 /// keys fall in once.
-pub fn lookup(dir: &Path, keys: &HashSet<String>) -> Result<HashMap<String, String>> {
-    let mut by_bucket: HashMap<String, Vec<&str>> = HashMap::new();
-    for k in keys {
-        by_bucket.entry(bucket(k)).or_default().push(k);
-    }
+pub fn lookup<S: std::hash::BuildHasher>(
+    dir: &Path,
+    keys: &HashSet<String, S>,
+) -> Result<HashMap<String, String>> {
+    let mut buckets: Vec<u16> = keys.iter().map(|k| bucket_no(k)).collect();
+    buckets.sort_unstable();
+    buckets.dedup();
     let mut found = HashMap::new();
-    for (file, _) in by_bucket {
-        let (rows, problems) = read_bucket(&dir.join(&file))?;
+    for n in buckets {
+        let (rows, problems) = read_bucket(&dir.join(bucket_file(n)))?;
         if let Some(p) = problems.into_iter().next() {
             return Err(p.into());
         }
@@ -148,7 +169,7 @@ pub fn lookup(dir: &Path, keys: &HashSet<String>) -> Result<HashMap<String, Stri
 }
 
 /// Every line of the index, for `data check`: (file, line, key, entry).
-pub fn scan_all(dir: &Path) -> Result<(Vec<(PathBuf, u64, String, String)>, Vec<Problem>)> {
+pub fn scan_all(dir: &Path) -> Result<IndexRows> {
     let sub = dir.join(DIR);
     let mut rows = Vec::new();
     let mut problems = Vec::new();
@@ -198,7 +219,9 @@ mod tests {
     #[test]
     fn buckets_are_stable_and_spread() {
         assert_eq!(bucket("spend:R1"), bucket("spend:R1"));
-        let distinct: HashSet<String> = (0..10_000).map(|i| bucket(&format!("spend:R{i}"))).collect();
+        let distinct: HashSet<String> = (0..10_000)
+            .map(|i| bucket(&format!("spend:R{i}")))
+            .collect();
         assert!(distinct.len() > 3500, "{}", distinct.len());
     }
 

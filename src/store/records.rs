@@ -6,8 +6,8 @@ use crate::domain::ledger::LedgerEntry;
 use crate::domain::member::Member;
 use crate::domain::points::Account;
 use crate::domain::rules::RewardRule;
-use crate::domain::tier::TierChange;
 use crate::domain::staff::Staff;
+use crate::domain::tier::TierChange;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

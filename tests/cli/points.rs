@@ -43,7 +43,15 @@ fn a_purchase_earns_points_at_the_tier_multiplier_rounded_down() {
     let club = TestClub::new();
     edit_rules(&club, "multiplier = 1.0", "multiplier = 1.2");
     let m = club.active_member("A", "13800000001");
-    let id = club.ok(&["points", "grant", &m, "--spend", "128.50", "--receipt", "R1"]);
+    let id = club.ok(&[
+        "points",
+        "grant",
+        &m,
+        "--spend",
+        "128.50",
+        "--receipt",
+        "R1",
+    ]);
     assert_eq!(id, "T00000001");
     // 128.50 × 1.2 = 154.2
     assert_eq!(points(&club, &m), 154);
@@ -57,10 +65,20 @@ fn a_purchase_earns_points_at_the_tier_multiplier_rounded_down() {
 fn an_excluded_category_counts_as_spend_but_earns_nothing() {
     let club = TestClub::new();
     let m = club.active_member("A", "13800000001");
-    club.ok(&["points", "grant", &m, "--spend", "300", "--category", "voucher"]);
+    club.ok(&[
+        "points",
+        "grant",
+        &m,
+        "--spend",
+        "300",
+        "--category",
+        "voucher",
+    ]);
     assert_eq!(points(&club, &m), 0);
     assert_eq!(ledger_lines(&club), 1);
-    assert!(club.read("ledger.csv").contains(",spend,M000001,300.00,0,,office,voucher"));
+    assert!(club
+        .read("ledger.csv")
+        .contains(",spend,M000001,300.00,0,,office,voucher"));
     club.check();
 }
 
@@ -88,7 +106,9 @@ fn a_receipt_already_in_the_journal_is_refused() {
 fn a_manual_grant_needs_points_and_a_reason() {
     let club = TestClub::new();
     let m = club.active_member("A", "13800000001");
-    let id = club.ok(&["points", "grant", &m, "--points", "20", "--reason", "sign-in"]);
+    let id = club.ok(&[
+        "points", "grant", &m, "--points", "20", "--reason", "sign-in",
+    ]);
     assert_eq!(id, "T00000001");
     assert_eq!(points(&club, &m), 20);
     club.refused(&["points", "grant", &m, "--points", "20"], 2, "--reason");
@@ -97,13 +117,11 @@ fn a_manual_grant_needs_points_and_a_reason() {
         2,
         "positive",
     );
+    club.refused(&["points", "grant", &m, "--spend", "-5"], 2, "");
     club.refused(
-        &["points", "grant", &m, "--spend", "-5"],
-        2,
-        "",
-    );
-    club.refused(
-        &["points", "grant", "M999999", "--points", "5", "--reason", "x"],
+        &[
+            "points", "grant", "M999999", "--points", "5", "--reason", "x",
+        ],
         5,
         "no member M999999",
     );
@@ -121,7 +139,11 @@ fn frozen_expired_exited_and_expelled_members_earn_and_redeem_nothing() {
     club.ok(&["member", "freeze", &frozen, "--reason", "arrears"]);
     club.ok(&["member", "exit", &exited, "--reason", "moved"]);
     club.ok(&["member", "expel", &expelled, "--reason", "fraud"]);
-    for (m, status) in [(&frozen, "frozen"), (&exited, "exited"), (&expelled, "expelled")] {
+    for (m, status) in [
+        (&frozen, "frozen"),
+        (&exited, "exited"),
+        (&expelled, "expelled"),
+    ] {
         club.refused(
             &["points", "grant", m, "--spend", "10"],
             4,
@@ -236,7 +258,9 @@ fn rewards_are_redeemed_against_stock_tier_and_balance() {
          \n[[rewards]]\ncode = \"BAG\"\nname = \"Golf bag\"\npoints = 100\nstock = 5\nmin_tier = \"gold\"\n",
     );
     let m = club.active_member("A", "13800000001");
-    club.ok(&["points", "grant", &m, "--points", "1000", "--reason", "event"]);
+    club.ok(&[
+        "points", "grant", &m, "--points", "1000", "--reason", "event",
+    ]);
     let id = club.ok(&["points", "redeem", &m, "--reward", "MUG"]);
     assert_eq!(id, "T00000002");
     assert_eq!(points(&club, &m), 700);
@@ -251,9 +275,17 @@ fn rewards_are_redeemed_against_stock_tier_and_balance() {
         4,
         "is for tier gold and above; M000001 is basic",
     );
-    club.refused(&["points", "redeem", &m, "--reward", "CAR"], 5, "no reward CAR");
+    club.refused(
+        &["points", "redeem", &m, "--reward", "CAR"],
+        5,
+        "no reward CAR",
+    );
     club.ok(&["points", "redeem", &m, "--reward", "MUG"]);
-    club.refused(&["points", "redeem", &m, "--reward", "MUG"], 4, "0 left in stock");
+    club.refused(
+        &["points", "redeem", &m, "--reward", "MUG"],
+        4,
+        "0 left in stock",
+    );
     let listing = club.ok(&["--format", "csv", "points", "rewards"]);
     assert!(listing.contains("MUG,Club mug,300,0,"), "{listing}");
     assert!(listing.contains("BAG,Golf bag,100,5,gold"), "{listing}");
@@ -263,22 +295,33 @@ fn rewards_are_redeemed_against_stock_tier_and_balance() {
 #[test]
 fn redeeming_more_than_the_balance_is_refused() {
     let club = TestClub::new();
-    add_rules(&club, "\n[[rewards]]\ncode = \"TEA\"\nname = \"Tea\"\npoints = 100\nstock = 9\n");
+    add_rules(
+        &club,
+        "\n[[rewards]]\ncode = \"TEA\"\nname = \"Tea\"\npoints = 100\nstock = 9\n",
+    );
     let m = club.active_member("A", "13800000001");
-    club.ok(&["points", "grant", &m, "--points", "150", "--reason", "event"]);
+    club.ok(&[
+        "points", "grant", &m, "--points", "150", "--reason", "event",
+    ]);
     club.refused(
         &["points", "redeem", &m, "--reward", "TEA", "--qty", "2"],
         4,
         "M000001 has 150 points to spend, 200 are needed",
     );
     club.refused(
-        &["points", "redeem", &m, "--points", "151", "--reason", "bill"],
+        &[
+            "points", "redeem", &m, "--points", "151", "--reason", "bill",
+        ],
         4,
         "150 points to spend",
     );
     // an offset against a bill at yuan_per_100
-    club.ok(&["points", "redeem", &m, "--points", "150", "--reason", "dinner"]);
-    assert!(club.read("ledger.csv").contains("redeem,M000001,0.00,-150,,office,offset 1.50 yuan: dinner"));
+    club.ok(&[
+        "points", "redeem", &m, "--points", "150", "--reason", "dinner",
+    ]);
+    assert!(club
+        .read("ledger.csv")
+        .contains("redeem,M000001,0.00,-150,,office,offset 1.50 yuan: dinner"));
     assert_eq!(points(&club, &m), 0);
     club.check();
 }
@@ -288,15 +331,23 @@ fn points_lapse_on_their_anniversary_and_expire_is_idempotent() {
     let mut club = TestClub::new();
     let a = club.active_member("A", "13800000001");
     let b = club.active_member("B", "13800000002");
-    club.ok(&["points", "grant", &a, "--points", "100", "--reason", "event"]);
+    club.ok(&[
+        "points", "grant", &a, "--points", "100", "--reason", "event",
+    ]);
     club.on("2026-12-01");
     club.ok(&["points", "grant", &a, "--points", "40", "--reason", "event"]);
     club.ok(&["points", "grant", &b, "--points", "5", "--reason", "event"]);
     club.on("2027-11-24");
     let run = club.run(&["points", "expire"]);
     assert!(run.stderr.contains("nothing to do"), "{}", run.stderr);
-    assert_eq!(field(&club, &["points", "balance", &a], "next_expiry"), "2027-11-25");
-    assert_eq!(field(&club, &["points", "balance", &a], "next_expiry_points"), "100");
+    assert_eq!(
+        field(&club, &["points", "balance", &a], "next_expiry"),
+        "2027-11-25"
+    );
+    assert_eq!(
+        field(&club, &["points", "balance", &a], "next_expiry_points"),
+        "100"
+    );
     club.on("2027-11-25");
     // the lapsed lot is not spendable even before the cron runs
     assert_eq!(field(&club, &["points", "balance", &a], "available"), "40");
@@ -325,11 +376,15 @@ fn a_reversal_takes_back_the_spend_and_its_points_once() {
     let club = TestClub::new();
     let m = club.active_member("A", "13800000001");
     let spend = club.ok(&["points", "grant", &m, "--spend", "200", "--receipt", "R9"]);
-    club.ok(&["points", "grant", &m, "--points", "10", "--reason", "sign-in"]);
+    club.ok(&[
+        "points", "grant", &m, "--points", "10", "--reason", "sign-in",
+    ]);
     let rev = club.ok(&["points", "reverse", &spend, "--reason", "returned"]);
     assert_eq!(rev, "T00000004");
     assert_eq!(points(&club, &m), 10);
-    assert!(club.read("ledger.csv").contains("T00000004,2026-11-25,reverse,M000001,-200.00,-200,T00000001,office,returned"));
+    assert!(club
+        .read("ledger.csv")
+        .contains("T00000004,2026-11-25,reverse,M000001,-200.00,-200,T00000001,office,returned"));
     club.refused(
         &["points", "reverse", &spend, "--reason", "again"],
         4,
@@ -340,7 +395,11 @@ fn a_reversal_takes_back_the_spend_and_its_points_once() {
         4,
         "reverse the purchase T00000001 instead",
     );
-    club.refused(&["points", "reverse", "T00000099", "--reason", "x"], 5, "no ledger entry T00000099");
+    club.refused(
+        &["points", "reverse", "T00000099", "--reason", "x"],
+        5,
+        "no ledger entry T00000099",
+    );
     club.check();
 }
 
@@ -352,7 +411,9 @@ fn a_reversal_after_the_points_were_spent_takes_back_what_is_left() {
     club.ok(&["points", "redeem", &m, "--points", "70", "--reason", "bill"]);
     club.ok(&["points", "reverse", &spend, "--reason", "returned"]);
     assert_eq!(points(&club, &m), 0);
-    assert!(club.read("ledger.csv").contains("returned (70 of 100 points already spent)"));
+    assert!(club
+        .read("ledger.csv")
+        .contains("returned (70 of 100 points already spent)"));
     club.check();
 }
 
@@ -366,13 +427,28 @@ fn history_shows_a_running_balance_within_the_dates() {
     club.on("2026-12-10");
     club.ok(&["points", "redeem", &m, "--points", "5", "--reason", "c"]);
     let all = club.ok(&["--format", "csv", "points", "history", &m]);
-    let balances: Vec<&str> = all.lines().skip(1).map(|l| l.split(',').nth(5).unwrap()).collect();
+    let balances: Vec<&str> = all
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(5).unwrap())
+        .collect();
     assert_eq!(balances, ["10", "30", "25"]);
     let some = club.ok(&[
-        "--format", "csv", "points", "history", &m, "--from", "2026-12-01", "--to", "2026-12-01",
+        "--format",
+        "csv",
+        "points",
+        "history",
+        &m,
+        "--from",
+        "2026-12-01",
+        "--to",
+        "2026-12-01",
     ]);
     assert_eq!(some.lines().count(), 2, "{some}");
-    assert!(some.contains("T00000002,2026-12-01,grant,0.00,20,30,"), "{some}");
+    assert!(
+        some.contains("T00000002,2026-12-01,grant,0.00,20,30,"),
+        "{some}"
+    );
     club.refused(&["points", "history", "M000404"], 5, "no member M000404");
 }
 
@@ -393,9 +469,16 @@ fn recharge_adds_the_campaign_bonus_on_its_first_and_last_day_only() {
     ] {
         club.on(day);
         club.ok(&["wallet", "recharge", &m, "--amount", amount]);
-        assert_eq!(field(&club, &["wallet", "balance", &m], "wallet"), wallet, "{day} {amount}");
+        assert_eq!(
+            field(&club, &["wallet", "balance", &m], "wallet"),
+            wallet,
+            "{day} {amount}"
+        );
     }
-    assert_eq!(field(&club, &["wallet", "balance", &m], "recharged"), "4999.99");
+    assert_eq!(
+        field(&club, &["wallet", "balance", &m], "recharged"),
+        "4999.99"
+    );
     club.check();
 }
 
@@ -403,7 +486,16 @@ fn recharge_adds_the_campaign_bonus_on_its_first_and_last_day_only() {
 fn the_referrer_is_rewarded_once_for_the_first_recharge() {
     let club = TestClub::new();
     let r = club.active_member("R", "13800000001");
-    let id = club.ok(&["member", "add", "--name", "N", "--phone", "13800000002", "--referrer", &r]);
+    let id = club.ok(&[
+        "member",
+        "add",
+        "--name",
+        "N",
+        "--phone",
+        "13800000002",
+        "--referrer",
+        &r,
+    ]);
     club.ok(&["member", "approve", &id]);
     club.ok(&["wallet", "recharge", &id, "--amount", "1000"]);
     assert_eq!(points(&club, &r), 100);
@@ -417,11 +509,23 @@ fn a_wallet_referral_reward_is_credited_to_the_referrers_wallet() {
     let club = TestClub::new();
     edit_rules(&club, "reward = \"points\"", "reward = \"wallet\"");
     let r = club.active_member("R", "13800000001");
-    let id = club.ok(&["member", "add", "--name", "N", "--phone", "13800000002", "--referrer", &r]);
+    let id = club.ok(&[
+        "member",
+        "add",
+        "--name",
+        "N",
+        "--phone",
+        "13800000002",
+        "--referrer",
+        &r,
+    ]);
     club.ok(&["member", "approve", &id]);
     club.ok(&["wallet", "recharge", &id, "--amount", "250"]);
     assert_eq!(field(&club, &["wallet", "balance", &r], "wallet"), "25.00");
-    assert_eq!(field(&club, &["wallet", "balance", &r], "recharged"), "0.00");
+    assert_eq!(
+        field(&club, &["wallet", "balance", &r], "recharged"),
+        "0.00"
+    );
     club.check();
 }
 
@@ -456,12 +560,20 @@ fn tier_recompute_upgrades_with_reasons_and_is_idempotent() {
     club.ok(&["points", "grant", &m, "--spend", "2500"]);
     let before = club.snapshot();
     let plan = club.ok(&["--dry-run", "--format", "csv", "tier", "recompute"]);
-    assert!(plan.contains("M000001,basic,silver,\"qualifies for silver"), "{plan}");
+    assert!(
+        plan.contains("M000001,basic,silver,\"qualifies for silver"),
+        "{plan}"
+    );
     assert_eq!(before, club.snapshot());
     let done = club.ok(&["--format", "csv", "tier", "recompute"]);
-    assert!(done.contains("spend 2500.00 yuan, 2500 points, 1 visits in 12 months"), "{done}");
+    assert!(
+        done.contains("spend 2500.00 yuan, 2500 points, 1 visits in 12 months"),
+        "{done}"
+    );
     assert!(club.read("members.csv").contains("M000001,A,13800000001"));
-    assert!(club.read("tier_history.csv").contains("2026-11-25,M000001,basic,silver,"));
+    assert!(club
+        .read("tier_history.csv")
+        .contains("2026-11-25,M000001,basic,silver,"));
     let before = club.snapshot();
     let run = club.run(&["tier", "recompute"]);
     assert_eq!(run.code, 0);
@@ -473,7 +585,10 @@ fn tier_recompute_upgrades_with_reasons_and_is_idempotent() {
     assert_eq!(points(&club, &m), 2620);
     let list = club.ok(&["--format", "csv", "tier", "list"]);
     assert!(list.contains("0,basic,普通,0.00,0,0,1.00,0,1"), "{list}");
-    assert!(list.contains("1,silver,银卡,2000.00,5000,0,1.20,5,1"), "{list}");
+    assert!(
+        list.contains("1,silver,银卡,2000.00,5000,0,1.20,5,1"),
+        "{list}"
+    );
     club.check();
 }
 
@@ -492,7 +607,10 @@ fn tier_recompute_downgrades_one_step_after_a_quiet_spell() {
     club.on("2027-11-25");
     let out = club.ok(&["--format", "csv", "tier", "recompute"]);
     assert!(out.contains("M000001,gold,silver,\"below gold"), "{out}");
-    assert!(out.contains("last purchase or recharge 2026-11-25"), "{out}");
+    assert!(
+        out.contains("last purchase or recharge 2026-11-25"),
+        "{out}"
+    );
     // the same day again: one step only
     let run = club.run(&["tier", "recompute"]);
     assert!(run.stderr.contains("no change"), "{}", run.stderr);
@@ -506,12 +624,26 @@ fn tier_recompute_downgrades_one_step_after_a_quiet_spell() {
 fn the_birthday_list_carries_the_tier() {
     let club = TestClub::new();
     let id = club.ok(&[
-        "member", "add", "--name", "A", "--phone", "13800000001", "--birthday", "1990-11-28",
+        "member",
+        "add",
+        "--name",
+        "A",
+        "--phone",
+        "13800000001",
+        "--birthday",
+        "1990-11-28",
     ]);
     club.ok(&["member", "approve", &id]);
     club.ok(&["points", "grant", &id, "--spend", "2000"]);
     club.ok(&["tier", "recompute"]);
-    let csv = club.ok(&["--format", "csv", "member", "list", "--birthday-within", "7"]);
+    let csv = club.ok(&[
+        "--format",
+        "csv",
+        "member",
+        "list",
+        "--birthday-within",
+        "7",
+    ]);
     let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     assert!(header.contains(&"tier"));
     assert!(csv.contains("silver"), "{csv}");
@@ -526,11 +658,20 @@ fn data_check_finds_a_cache_that_differs_from_the_ledger_and_rebuild_mends_it() 
     std::fs::write(club.path("balances.csv"), good.replace(",10,", ",11,")).unwrap();
     let run = club.run(&["data", "check"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
-    assert!(run.stderr.contains("the ledger gives points 10"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the ledger gives points 10"),
+        "{}",
+        run.stderr
+    );
     // a receipt index that lost a line
     std::fs::remove_dir_all(club.path("receipts")).unwrap();
     let run = club.run(&["data", "check"]);
-    assert!(run.stderr.contains("receipt 'spend:R1' of entry T00000001 is missing"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("receipt 'spend:R1' of entry T00000001 is missing"),
+        "{}",
+        run.stderr
+    );
     club.ok(&["points", "rebuild"]);
     assert_eq!(club.read("balances.csv"), good);
     club.check();
@@ -608,7 +749,9 @@ fn an_import_killed_at_any_moment_applies_all_or_nothing() {
     let total = |club: &TestClub| -> i64 { members.iter().map(|m| points(club, m)).sum() };
     for round in 1..=8 {
         let file = write(round);
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let delay = (seed >> 33) % (span + span / 4);
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("clubctl"))
             .env_clear()
