@@ -794,3 +794,58 @@ fn an_import_killed_at_any_moment_applies_all_or_nothing() {
     }
     club.check();
 }
+
+#[test]
+fn a_dry_run_grant_or_recharge_says_what_it_would_change_and_writes_nothing() {
+    let club = TestClub::new();
+    let m = club.active_member("A", "13800000001");
+    let before = club.snapshot();
+    let run = club.run(&[
+        "--dry-run",
+        "points",
+        "grant",
+        &m,
+        "--spend",
+        "10",
+        "--receipt",
+        "R1",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("dry run: M000001: spend 10.00 earned 10 points"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("would change balances.csv, ledger.csv, receipts/"),
+        "{}",
+        run.stderr
+    );
+    let run = club.run(&["--dry-run", "wallet", "recharge", &m, "--amount", "10"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(before, club.snapshot());
+    assert!(!club.path("receipts").exists());
+}
+
+#[test]
+fn a_grant_needs_a_member_and_something_to_grant() {
+    let club = TestClub::new();
+    let m = club.active_member("A", "13800000001");
+    club.refused(&["points", "grant", &m], 2, "required");
+    club.refused(&["points", "grant", "--spend", "10"], 2, "required");
+    club.refused(
+        &[
+            "points", "grant", &m, "--spend", "10", "--points", "5", "--reason", "x",
+        ],
+        2,
+        "cannot be used with",
+    );
+    club.refused(&["points", "redeem", &m], 2, "required");
+    club.refused(
+        &["wallet", "pay", "M000404", "--amount", "5"],
+        5,
+        "no member M000404",
+    );
+}
