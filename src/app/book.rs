@@ -11,13 +11,23 @@ use crate::domain::points::Account;
 use crate::domain::Cents;
 use crate::error::{Error, Result};
 use crate::store::{receipts, Problem, Record, Store, Txn};
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
 
 pub struct Book {
-    /// By member, in the order of balances.csv.
-    accounts: BTreeMap<String, Account>,
+    /// By member (sorted when written).
+    accounts: FxHashMap<String, Account>,
     ids: LedgerIds,
+    /// The entries posted, kept for the command to report (not kept in a
+    /// large import, see `stream`).
     pub entries: Vec<LedgerEntry>,
+    /// The journal lines, encoded as each entry is posted.
+    journal: csv::Writer<Vec<u8>>,
+    posted: usize,
+    keep: bool,
+    /// The last date written, formatted once.
+    day: (chrono::NaiveDate, String),
     /// Index lines by bucket number.
     index: BTreeMap<u16, Vec<u8>>,
 }
@@ -42,6 +52,12 @@ impl Book {
             accounts: rows.into_iter().map(|a| (a.member.clone(), a)).collect(),
             ids: LedgerIds::new(store)?,
             entries: Vec::new(),
+            journal: csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::new()),
+            posted: 0,
+            keep: true,
+            day: (chrono::NaiveDate::MIN, chrono::NaiveDate::MIN.to_string()),
             index: BTreeMap::new(),
         })
     }
@@ -54,6 +70,7 @@ impl Book {
             .unwrap_or_else(|| Account::new(member))
     }
 
+    /// Every account, in no particular order.
     pub fn accounts(&self) -> impl Iterator<Item = &Account> {
         self.accounts.values()
     }
@@ -91,30 +108,67 @@ impl Book {
                 .or_default()
                 .extend_from_slice(&receipts::line(&key, &e.id));
         }
-        self.entries.push(e);
+        self.encode(&e)?;
+        self.posted += 1;
+        if self.keep {
+            self.entries.push(e);
+        }
         Ok(())
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+    /// One journal line, field by field as the serde encoding of a
+    /// `LedgerEntry` writes it (the round trip is checked by a test), but
+    /// without serde's per-field overhead, which dominates a large import.
+    fn encode(&mut self, e: &LedgerEntry) -> Result<()> {
+        let mut num = String::with_capacity(24);
+        let _ = write!(num, "{}", e.cents);
+        let cents_end = num.len();
+        let _ = write!(num, "{}", e.points);
+        if self.day.0 != e.date {
+            self.day = (e.date, e.date.to_string());
+        }
+        self.journal
+            .write_record([
+                e.id.as_str(),
+                self.day.1.as_str(),
+                e.kind.as_str(),
+                e.member.as_str(),
+                &num[..cents_end],
+                &num[cents_end..],
+                e.reference.as_str(),
+                e.operator.as_str(),
+                e.note.as_str(),
+            ])
+            .map_err(|err| Error::Failure(format!("internal: encoding entry {}: {err}", e.id)))
     }
 
-    /// Room for `n` more entries (a large import).
-    pub fn reserve(&mut self, n: usize) {
-        self.entries.reserve(n);
+    /// Entries posted so far.
+    pub fn posted(&self) -> usize {
+        self.posted
+    }
+
+    /// For a large import: entries go straight into the journal lines and
+    /// are not kept as records, which saves memory and a second pass.
+    pub fn stream(&mut self) {
+        self.keep = false;
     }
 
     /// Puts the new entries, the cache and the index lines into `txn`.
-    pub fn write(self, txn: &mut Txn) {
-        if self.entries.is_empty() {
-            return;
+    pub fn write(self, txn: &mut Txn) -> Result<()> {
+        if self.posted == 0 {
+            return Ok(());
         }
-        txn.append(&self.entries);
+        let lines = self
+            .journal
+            .into_inner()
+            .map_err(|e| Error::Failure(format!("internal: encoding entries: {e}")))?;
+        txn.append_lines(LedgerEntry::FILE, &lines);
         let mut rows: Vec<Account> = self.accounts.into_values().collect();
         txn.put_table(&mut rows);
         for (n, bytes) in &self.index {
             txn.append_lines(&receipts::bucket_file(*n), bytes);
         }
+        Ok(())
     }
 }
 
@@ -255,4 +309,60 @@ pub fn rebuild(ledger: &[LedgerEntry]) -> std::result::Result<Rebuilt, String> {
         }
     }
     Ok((replay.into_values().collect(), index))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ledger::EntryKind;
+    use crate::store::codec::encode_rows;
+
+    /// The hand-written journal line is byte for byte what serde writes.
+    #[test]
+    fn journal_lines_match_the_record_encoding() {
+        let entries = [
+            LedgerEntry {
+                id: "T00000001".into(),
+                date: "2028-02-29".parse().unwrap(),
+                kind: EntryKind::Reverse,
+                member: "M000001".into(),
+                cents: Cents(-12850),
+                points: -128,
+                reference: "POS,\"1\"".into(),
+                operator: "王 office".into(),
+                note: "line\nbreak".into(),
+            },
+            LedgerEntry {
+                id: "T00000002".into(),
+                date: "2026-11-25".parse().unwrap(),
+                kind: EntryKind::Grant,
+                member: "M000002".into(),
+                cents: Cents(5),
+                points: 7,
+                reference: String::new(),
+                operator: "office".into(),
+                note: "=1+1".into(),
+            },
+        ];
+        let mut book = Book {
+            accounts: FxHashMap::default(),
+            ids: LedgerIds { last: None },
+            entries: Vec::new(),
+            journal: csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::new()),
+            posted: 0,
+            keep: false,
+            day: (chrono::NaiveDate::MIN, chrono::NaiveDate::MIN.to_string()),
+            index: BTreeMap::new(),
+        };
+        for e in &entries {
+            book.encode(e).unwrap();
+        }
+        let ours = book.journal.into_inner().unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(encode_rows(&entries, false)).unwrap()
+        );
+    }
 }

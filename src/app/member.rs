@@ -228,7 +228,7 @@ fn forfeit(step: &mut Step, m: &Member, why: &str) -> Result<i64> {
             "",
             why,
         )?;
-        book.write(step.txn);
+        book.write(step.txn)?;
     }
     Ok(points.max(0))
 }

@@ -87,7 +87,7 @@ impl Ctx {
 /// Hands out ledger ids for one transaction, continuing from the journal's
 /// last id.
 pub struct LedgerIds {
-    last: Option<String>,
+    pub(crate) last: Option<String>,
 }
 
 impl LedgerIds {

@@ -88,9 +88,9 @@ fn post(ctx: &Ctx, rules: &ClubRules, book: &mut Book, m: &Member, g: &Grant) ->
                 earned,
                 &spend_id,
                 &format!(
-                    "{spend} × {} × {}",
+                    "{spend} yuan × {} × {}%",
                     rules.points.per_yuan,
-                    f64::from(points::multiplier(m, rules)) / 100.0
+                    points::multiplier(m, rules)
                 ),
             )?;
         }
@@ -134,7 +134,7 @@ pub fn grant(ctx: &Ctx, g: Grant) -> Result<Posted> {
     let entries = book.entries.clone();
     let balance = book.account(&m.id).points;
     let mut txn = Txn::new();
-    book.write(&mut txn);
+    book.write(&mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     let message = match g.spend {
         Some(s) => format!(
@@ -283,7 +283,7 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
     }
     let rules = store.rules().clone();
     let mut book = Book::open(&store)?;
-    book.reserve(grants.len() * 2);
+    book.stream();
     let mut total = Imported {
         rows: grants.len(),
         spend: Cents::ZERO,
@@ -302,9 +302,9 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
         who.insert(g.member.as_str());
     }
     total.members = who.len();
-    total.entries = book.entries.len();
+    total.entries = book.posted();
     let mut txn = Txn::new();
-    book.write(&mut txn);
+    book.write(&mut txn)?;
     total.files = ctx.finish(&mut store, txn)?;
     Ok(total)
 }
@@ -426,7 +426,7 @@ pub fn redeem_reward(ctx: &Ctx, id: &str, code: &str, qty: u32) -> Result<Posted
     txn.put_table(&mut table);
     txn.append(&[ctx.audit("points redeem", before.as_ref().or(Some(&reward)), &after)]);
     let entries = book.entries.clone();
-    book.write(&mut txn);
+    book.write(&mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Posted {
         entries,
@@ -466,7 +466,7 @@ pub fn redeem_points(ctx: &Ctx, id: &str, n: i64, reason: &str) -> Result<Posted
     let balance = book.account(id).points;
     let entries = book.entries.clone();
     let mut txn = Txn::new();
-    book.write(&mut txn);
+    book.write(&mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Posted {
         entries,
@@ -480,18 +480,19 @@ pub fn expire(ctx: &Ctx) -> Result<Posted> {
     let mut store = ctx.write()?;
     let rules = store.rules().clone();
     let mut book = Book::open(&store)?;
-    let members: Vec<String> = book
+    let mut members: Vec<String> = book
         .accounts()
         .filter(|a| a.lots.lapsed(ctx.today, &rules) > 0)
         .map(|a| a.member.clone())
         .collect();
+    members.sort();
     let mut total = 0;
     for m in &members {
         total += expire_lapsed(ctx, &rules, &mut book, m)?;
     }
     let entries = book.entries.clone();
     let mut txn = Txn::new();
-    book.write(&mut txn);
+    book.write(&mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     let message = if entries.is_empty() {
         format!("no points have lapsed by {}; nothing to do", ctx.today)
@@ -570,7 +571,7 @@ pub fn reverse(ctx: &Ctx, txid: &str, reason: &str) -> Result<Posted> {
     )?;
     let entries = book.entries.clone();
     let mut txn = Txn::new();
-    book.write(&mut txn);
+    book.write(&mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Posted {
         message: format!(

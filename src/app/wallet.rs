@@ -76,7 +76,7 @@ pub fn recharge(ctx: &Ctx, id: &str, amount: Cents) -> Result<Posted> {
     notes.push(format!("wallet {wallet}"));
     let entries = book.entries.clone();
     let mut txn = Txn::new();
-    book.write(&mut txn);
+    book.write(&mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Posted {
         entries,
@@ -113,7 +113,7 @@ pub fn pay(ctx: &Ctx, id: &str, amount: Cents, receipt: &str) -> Result<Posted> 
     let wallet = book.account(id).wallet;
     let entries = book.entries.clone();
     let mut txn = Txn::new();
-    book.write(&mut txn);
+    book.write(&mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Posted {
         entries,
