@@ -11,7 +11,7 @@ use crate::domain::points::Account;
 use crate::domain::Cents;
 use crate::error::{Error, Result};
 use crate::store::{receipts, Problem, Record, Store, Txn};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
@@ -30,6 +30,9 @@ pub struct Book {
     day: (chrono::NaiveDate, String),
     /// Index lines by bucket number.
     index: BTreeMap<u16, Vec<u8>>,
+    /// When only some accounts were loaded (`open_for`): their members. The
+    /// cache is then written by splicing those rows into the table.
+    only: Option<FxHashSet<String>>,
 }
 
 /// The receipt key an entry claims: a purchase's till receipt, or the
@@ -46,9 +49,25 @@ pub fn receipt_key(e: &LedgerEntry) -> Option<String> {
 }
 
 impl Book {
+    /// Every account loaded: for commands touching many members.
     pub fn open(store: &Store) -> Result<Book> {
         let rows: Vec<Account> = store.load()?;
+        Book::with(store, rows, None)
+    }
+
+    /// Only these members' accounts loaded, and only these may be posted
+    /// to: a single grant then decodes and encodes one or two rows, and
+    /// copies the rest of the table as bytes.
+    pub fn open_for(store: &Store, members: &[&str]) -> Result<Book> {
+        let keys: HashSet<&str> = members.iter().copied().collect();
+        let rows: Vec<Account> = store.find_many(&keys)?;
+        let only = members.iter().map(|m| m.to_string()).collect();
+        Book::with(store, rows, Some(only))
+    }
+
+    fn with(store: &Store, rows: Vec<Account>, only: Option<FxHashSet<String>>) -> Result<Book> {
         Ok(Book {
+            only,
             accounts: rows.into_iter().map(|a| (a.member.clone(), a)).collect(),
             ids: LedgerIds::new(store)?,
             entries: Vec::new(),
@@ -97,6 +116,12 @@ impl Book {
     }
 
     fn post_entry(&mut self, e: LedgerEntry) -> Result<()> {
+        if self.only.as_ref().is_some_and(|o| !o.contains(&e.member)) {
+            return Err(Error::Failure(format!(
+                "internal: posting to {} whose account was not loaded",
+                e.member
+            )));
+        }
         self.accounts
             .entry(e.member.clone())
             .or_insert_with(|| Account::new(&e.member))
@@ -154,7 +179,7 @@ impl Book {
     }
 
     /// Puts the new entries, the cache and the index lines into `txn`.
-    pub fn write(self, txn: &mut Txn) -> Result<()> {
+    pub fn write(self, store: &Store, txn: &mut Txn) -> Result<()> {
         if self.posted == 0 {
             return Ok(());
         }
@@ -164,7 +189,11 @@ impl Book {
             .map_err(|e| Error::Failure(format!("internal: encoding entries: {e}")))?;
         txn.append_lines(LedgerEntry::FILE, &lines);
         let mut rows: Vec<Account> = self.accounts.into_values().collect();
-        txn.put_table(&mut rows);
+        if self.only.is_some() {
+            txn.put_table_bytes::<Account>(store.splice(&mut rows)?);
+        } else {
+            txn.put_table(&mut rows);
+        }
         for (n, bytes) in &self.index {
             txn.append_lines(&receipts::bucket_file(*n), bytes);
         }
@@ -355,6 +384,7 @@ mod tests {
             keep: false,
             day: (chrono::NaiveDate::MIN, chrono::NaiveDate::MIN.to_string()),
             index: BTreeMap::new(),
+            only: None,
         };
         for e in &entries {
             book.encode(e).unwrap();

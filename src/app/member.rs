@@ -206,7 +206,7 @@ pub fn unfreeze(ctx: &Ctx, id: &str) -> Result<Outcome> {
 /// The member's current balances, from the balances cache (which `data
 /// check` proves equal to the ledger).
 pub fn balances(store: &Store, id: &str) -> Result<Balances> {
-    let a = super::book::Book::open(store)?.account(id);
+    let a = super::book::Book::open_for(store, &[id])?.account(id);
     Ok(Balances {
         points: a.points,
         wallet: a.wallet,
@@ -216,7 +216,7 @@ pub fn balances(store: &Store, id: &str) -> Result<Balances> {
 /// Leaving forfeits the points balance (积分清零) as one ledger entry, which
 /// takes every lot.
 fn forfeit(step: &mut Step, m: &Member, why: &str) -> Result<i64> {
-    let mut book = super::book::Book::open(step.store)?;
+    let mut book = super::book::Book::open_for(step.store, &[m.id.as_str()])?;
     let points = book.account(&m.id).points;
     if points > 0 {
         book.post(
@@ -228,7 +228,7 @@ fn forfeit(step: &mut Step, m: &Member, why: &str) -> Result<i64> {
             "",
             why,
         )?;
-        book.write(step.txn)?;
+        book.write(step.store, step.txn)?;
     }
     Ok(points.max(0))
 }

@@ -114,8 +114,13 @@ fn post(ctx: &Ctx, rules: &ClubRules, book: &mut Book, m: &Member, g: &Grant) ->
 pub fn grant(ctx: &Ctx, g: Grant) -> Result<Posted> {
     validate(&g).map_err(DomainError::Invalid)?;
     let mut store = ctx.write()?;
-    let members: Vec<Member> = store.load()?;
-    let (_, m) = find(&members, &g.member)?;
+    let member = store.find::<Member>(&g.member)?.ok_or_else(|| {
+        DomainError::NotFound(format!(
+            "no member {}; find the id with `clubctl member list --search TEXT`",
+            g.member
+        ))
+    })?;
+    let m = &member;
     points::require_standing(m, "grant points")?;
     if !g.receipt.is_empty() {
         let key = format!("spend:{}", g.receipt);
@@ -129,12 +134,12 @@ pub fn grant(ctx: &Ctx, g: Grant) -> Result<Posted> {
         }
     }
     let rules = store.rules().clone();
-    let mut book = Book::open(&store)?;
+    let mut book = Book::open_for(&store, &[m.id.as_str()])?;
     let n = post(ctx, &rules, &mut book, m, &g)?;
     let entries = book.entries.clone();
     let balance = book.account(&m.id).points;
     let mut txn = Txn::new();
-    book.write(&mut txn)?;
+    book.write(&store, &mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     let message = match g.spend {
         Some(s) => format!(
@@ -304,7 +309,7 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
     total.members = who.len();
     total.entries = book.posted();
     let mut txn = Txn::new();
-    book.write(&mut txn)?;
+    book.write(&store, &mut txn)?;
     total.files = ctx.finish(&mut store, txn)?;
     Ok(total)
 }
@@ -404,7 +409,7 @@ pub fn redeem_reward(ctx: &Ctx, id: &str, code: &str, qty: u32) -> Result<Posted
         .into());
     }
     let cost = reward.points * i64::from(qty);
-    let mut book = Book::open(&store)?;
+    let mut book = Book::open_for(&store, &[id])?;
     points::require_points(&book.account(id), cost, ctx.today, &rules)?;
     expire_lapsed(ctx, &rules, &mut book, id)?;
     book.post(
@@ -426,7 +431,7 @@ pub fn redeem_reward(ctx: &Ctx, id: &str, code: &str, qty: u32) -> Result<Posted
     txn.put_table(&mut table);
     txn.append(&[ctx.audit("points redeem", before.as_ref().or(Some(&reward)), &after)]);
     let entries = book.entries.clone();
-    book.write(&mut txn)?;
+    book.write(&store, &mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Posted {
         entries,
@@ -450,7 +455,7 @@ pub fn redeem_points(ctx: &Ctx, id: &str, n: i64, reason: &str) -> Result<Posted
     let (_, m) = find(&members, id)?;
     let rules = store.rules().clone();
     points::require_standing(m, "redeem points")?;
-    let mut book = Book::open(&store)?;
+    let mut book = Book::open_for(&store, &[id])?;
     points::require_points(&book.account(id), n, ctx.today, &rules)?;
     let value = points::offset_value(n, &rules);
     expire_lapsed(ctx, &rules, &mut book, id)?;
@@ -466,7 +471,7 @@ pub fn redeem_points(ctx: &Ctx, id: &str, n: i64, reason: &str) -> Result<Posted
     let balance = book.account(id).points;
     let entries = book.entries.clone();
     let mut txn = Txn::new();
-    book.write(&mut txn)?;
+    book.write(&store, &mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Posted {
         entries,
@@ -492,7 +497,7 @@ pub fn expire(ctx: &Ctx) -> Result<Posted> {
     }
     let entries = book.entries.clone();
     let mut txn = Txn::new();
-    book.write(&mut txn)?;
+    book.write(&store, &mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     let message = if entries.is_empty() {
         format!("no points have lapsed by {}; nothing to do", ctx.today)
@@ -553,7 +558,7 @@ pub fn reverse(ctx: &Ctx, txid: &str, reason: &str) -> Result<Posted> {
         .filter(|e| e.kind == EntryKind::Earn && e.reference == txid)
         .map(|e| e.points)
         .sum();
-    let mut book = Book::open(&store)?;
+    let mut book = Book::open_for(&store, &[spend.member.as_str()])?;
     let held = book.account(&spend.member).points;
     let back = earned.min(held).max(0);
     let mut note = reason.trim().to_string();
@@ -571,7 +576,7 @@ pub fn reverse(ctx: &Ctx, txid: &str, reason: &str) -> Result<Posted> {
     )?;
     let entries = book.entries.clone();
     let mut txn = Txn::new();
-    book.write(&mut txn)?;
+    book.write(&store, &mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Posted {
         message: format!(
@@ -598,7 +603,7 @@ pub fn balance(ctx: &Ctx, id: &str) -> Result<Balance> {
     let members: Vec<Member> = store.load()?;
     let (_, m) = find(&members, id)?;
     let rules = store.rules();
-    let account = Book::open(&store)?.account(id);
+    let account = Book::open_for(&store, &[id])?.account(id);
     Ok(Balance {
         member: m.clone(),
         available: account.available(ctx.today, rules),

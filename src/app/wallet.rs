@@ -29,7 +29,7 @@ pub fn recharge(ctx: &Ctx, id: &str, amount: Cents) -> Result<Posted> {
     let (_, m) = find(&members, id)?;
     points::require_standing(m, "recharge the wallet")?;
     let rules = store.rules().clone();
-    let mut book = Book::open(&store)?;
+    let mut book = Book::open_for(&store, &[id, m.referrer.as_str()])?;
     let first = book.account(id).recharged == Cents::ZERO;
     let r = book.post(ctx, EntryKind::Recharge, id, amount, 0, "", "")?;
     let mut notes = vec![format!("{id}: recharged {amount}")];
@@ -76,7 +76,7 @@ pub fn recharge(ctx: &Ctx, id: &str, amount: Cents) -> Result<Posted> {
     notes.push(format!("wallet {wallet}"));
     let entries = book.entries.clone();
     let mut txn = Txn::new();
-    book.write(&mut txn)?;
+    book.write(&store, &mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Posted {
         entries,
@@ -101,7 +101,7 @@ pub fn pay(ctx: &Ctx, id: &str, amount: Cents, receipt: &str) -> Result<Posted> 
             .into());
         }
     }
-    let mut book = Book::open(&store)?;
+    let mut book = Book::open_for(&store, &[id])?;
     let held = book.account(id).wallet;
     if held < amount {
         return Err(DomainError::Refused(format!(
@@ -113,7 +113,7 @@ pub fn pay(ctx: &Ctx, id: &str, amount: Cents, receipt: &str) -> Result<Posted> 
     let wallet = book.account(id).wallet;
     let entries = book.entries.clone();
     let mut txn = Txn::new();
-    book.write(&mut txn)?;
+    book.write(&store, &mut txn)?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Posted {
         entries,
@@ -127,5 +127,5 @@ pub fn balance(ctx: &Ctx, id: &str) -> Result<(Member, Account)> {
     let store = ctx.read()?;
     let members: Vec<Member> = store.load()?;
     let (_, m) = find(&members, id)?;
-    Ok((m.clone(), Book::open(&store)?.account(id)))
+    Ok((m.clone(), Book::open_for(&store, &[id])?.account(id)))
 }

@@ -9,6 +9,7 @@ pub mod lock;
 pub mod manifest;
 pub mod receipts;
 pub mod records;
+pub mod splice;
 pub mod txn;
 
 pub use codec::{Problem, Record, Scan};
@@ -158,6 +159,29 @@ impl Store {
             )));
         }
         codec::load(&path)
+    }
+
+    /// The records of a table with these keys, decoding no other row.
+    pub fn find_many<T: Record>(&self, keys: &std::collections::HashSet<&str>) -> Result<Vec<T>> {
+        splice::find_many(&self.path::<T>(), keys)
+    }
+
+    /// The table with `changed` rows replaced or inserted, the rest copied
+    /// as it is: for a `Txn::put_table_bytes` that touches a few rows.
+    pub fn splice<T: Record>(&self, changed: &mut [T]) -> Result<Vec<u8>> {
+        splice::splice(&self.path::<T>(), changed)
+    }
+
+    /// The record of a table with this key, decoding no other row.
+    pub fn find<T: Record>(&self, key: &str) -> Result<Option<T>> {
+        let path = self.path::<T>();
+        if self.manifest.files.contains_key(T::FILE) && !path.exists() {
+            return Err(StoreError::Missing(format!(
+                "{} is missing, though the manifest lists it; restore it from a backup",
+                path.display()
+            )));
+        }
+        codec::find(&path, key)
     }
 
     /// Every record with its line, and every problem, for `data check`.

@@ -38,6 +38,13 @@ impl Txn {
         self.tables.push((T::FILE, bytes));
     }
 
+    /// Replaces a whole table with bytes made by `Store::splice` (sorted,
+    /// with its header).
+    pub fn put_table_bytes<T: Record>(&mut self, bytes: Vec<u8>) {
+        self.tables.retain(|(f, _)| *f != T::FILE);
+        self.tables.push((T::FILE, bytes));
+    }
+
     /// Appends lines to a journal.
     pub fn append<T: Record>(&mut self, rows: &[T]) {
         if rows.is_empty() {
