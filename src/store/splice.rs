@@ -7,11 +7,15 @@ use super::error::{io_err, Result};
 use std::collections::HashSet;
 use std::path::Path;
 
-/// Each data row's key and byte range, in file order, after the header.
-fn rows(path: &Path, bytes: &[u8]) -> Result<(usize, Vec<(Vec<u8>, usize, usize)>)> {
+/// A row's key and the byte range it spans.
+type Span = (Vec<u8>, usize, usize);
+
+/// Where the rows start, and each data row's key and byte range, in file
+/// order.
+fn rows(path: &Path, bytes: &[u8]) -> Result<(usize, Vec<Span>)> {
     let mut rdr = csv::ReaderBuilder::new().from_reader(bytes);
     let mut rec = csv::ByteRecord::new();
-    let mut out: Vec<(Vec<u8>, usize, usize)> = Vec::new();
+    let mut out: Vec<Span> = Vec::new();
     let bad = |e: csv::Error| -> super::StoreError {
         Problem {
             path: path.to_path_buf(),
