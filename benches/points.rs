@@ -57,7 +57,7 @@ fn bucket(key: &str) -> String {
         h ^= u64::from(*b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    format!("receipts/{:03x}.idx", h % 4096)
+    format!("receipts/{:03x}.idx", h % 1024)
 }
 
 fn member_id(i: usize) -> String {

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 pub const PENDING: &str = "txn.pending";
 
-/// Appends to more files than this are made durable by one filesystem sync.
+/// Appends to more files than this are synced together, from several threads.
 const BATCH_SYNC: usize = 8;
 
 /// The changes one command makes, built in memory; nothing is written until
@@ -214,7 +214,14 @@ fn apply(dir: &Path, intent: &Intent) -> Result<()> {
         }
     }
     if batch {
-        fsutil::sync_filesystem(dir)?;
+        let paths: Vec<PathBuf> = intent.appends.iter().map(|a| dir.join(&a.file)).collect();
+        fsutil::sync_all(&paths)?;
+        let mut parents: Vec<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
+        parents.sort();
+        parents.dedup();
+        for p in parents {
+            fsutil::sync_dir(p)?;
+        }
     }
     for r in &intent.renames {
         let from = dir.join(&r.from);
