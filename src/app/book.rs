@@ -243,7 +243,22 @@ pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem
     let scan = store.scan::<Account>()?;
     out.extend(scan.problems);
     let mut seen = HashSet::new();
+    let mut prev: Option<&str> = None;
     for (line, cached) in &scan.rows {
+        // Single-member commands splice rows into place by key, so the
+        // table must stay sorted with one row per member.
+        if prev.is_some_and(|p| p >= cached.member.as_str()) {
+            out.push(Problem {
+                path: cache_path.clone(),
+                line: *line,
+                msg: format!(
+                    "{} is out of order or repeated (after {}). Run `clubctl points rebuild`",
+                    cached.member,
+                    prev.unwrap_or_default()
+                ),
+            });
+        }
+        prev = Some(cached.member.as_str());
         seen.insert(cached.member.as_str());
         let expected = replay
             .get(cached.member.as_str())

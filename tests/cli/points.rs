@@ -672,7 +672,22 @@ fn data_check_finds_a_cache_that_differs_from_the_ledger_and_rebuild_mends_it() 
         "{}",
         run.stderr
     );
+    // rows out of order would put spliced rows in the wrong place
+    let b = club.active_member("B", "13800000002");
+    club.ok(&["points", "grant", &b, "--points", "5", "--reason", "x"]);
+    let text = club.read("balances.csv");
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.swap(1, 2);
+    std::fs::write(club.path("balances.csv"), lines.join("\n") + "\n").unwrap();
+    let run = club.run(&["data", "check"]);
+    assert!(
+        run.stderr.contains("M000002 is out of order or repeated")
+            || run.stderr.contains("M000001 is out of order or repeated"),
+        "{}",
+        run.stderr
+    );
     club.ok(&["points", "rebuild"]);
+    let good = good.trim_end().to_string() + "\nM000002,5,0.00,0.00,2026-11-25:5\n";
     assert_eq!(club.read("balances.csv"), good);
     club.check();
     club.refused(
