@@ -57,7 +57,7 @@ fn problem<T: Record>(store: &Store, line: u64, msg: String) -> Problem {
 
 /// `data check`: every problem in the data directory, each with file:line.
 pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
-    let store = ctx.read()?;
+    let store = ctx.read_as_is()?;
     let mut out = Vec::new();
     let members: Vec<(u64, Member)> = rows(&store, &mut out)?;
     let cards: Vec<(u64, Card)> = rows(&store, &mut out)?;
@@ -154,12 +154,13 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
     }
     super::event::check(&store, &mut out)?;
     super::lead::check(&store, &mut out)?;
+    super::book::check(&store, &ledger, &mut out)?;
     out.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok(out)
 }
 
 /// `data repair`: torn journal lines moved aside into `.rejected` files.
 pub fn repair(ctx: &Ctx) -> Result<Vec<(String, u64)>> {
-    let mut store = ctx.write()?;
+    let mut store = ctx.write_as_is()?;
     Ok(store.repair(ctx.dry_run)?)
 }

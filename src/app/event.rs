@@ -4,12 +4,13 @@
 //! (+cents); a refund is the same kind with the opposite sign, referencing
 //! the entry it gives back.
 
-use super::{entry, find, Ctx, LedgerIds};
+use super::book::Book;
+use super::{find, Ctx};
 use crate::domain::event::{
     self, CheckIn, Event, EventStatus, Month, Pay, Plan, RegStatus, Registration,
 };
 use crate::domain::event_report::{self, EventFigures, EventsReport};
-use crate::domain::ledger::{Balances, EntryKind, LedgerEntry};
+use crate::domain::ledger::{EntryKind, LedgerEntry};
 use crate::domain::member::Member;
 use crate::domain::{Cents, DomainError};
 use crate::error::Result;
@@ -41,31 +42,15 @@ fn reg_index(regs: &[Registration], event: &str, member: &str) -> Option<usize> 
     regs.iter().position(|r| r.id == id)
 }
 
-fn wallet(store: &Store, member: &str) -> Result<Cents> {
-    let entries: Vec<LedgerEntry> = store.load()?;
-    let mut b = Balances::default();
-    for e in entries.iter().filter(|e| e.member == member) {
-        b.add(e);
-    }
-    Ok(b.wallet)
-}
-
-/// Takes the event's fee for `r` by `pay`; returns the ledger entry.
-fn charge(
-    ctx: &Ctx,
-    store: &Store,
-    ids: &mut LedgerIds,
-    e: &Event,
-    r: &mut Registration,
-    pay: Pay,
-) -> Result<Option<LedgerEntry>> {
+/// Takes the event's fee for `r` by `pay`, posting it to `book`.
+fn charge(ctx: &Ctx, book: &mut Book, e: &Event, r: &mut Registration, pay: Pay) -> Result<()> {
     if e.fee == Cents::ZERO {
-        return Ok(None);
+        return Ok(());
     }
     let note = format!("event fee {}", e.id);
-    let mut x = match pay {
+    let id = match pay {
         Pay::Wallet => {
-            let held = wallet(store, &r.member)?;
+            let held = book.account(&r.member).wallet;
             if held < e.fee {
                 return Err(DomainError::Refused(format!(
                     "{}'s wallet holds {held}, short of the {} fee for {}; recharge first or pay with --pay cash",
@@ -73,52 +58,33 @@ fn charge(
                 ))
                 .into());
             }
-            entry(
-                ctx,
-                ids,
-                EntryKind::Pay,
-                &r.member,
-                Cents(-e.fee.0),
-                0,
-                &note,
-            )
+            let fee = Cents(-e.fee.0);
+            book.post(ctx, EntryKind::Pay, &r.member, fee, 0, &e.id, &note)?
         }
-        Pay::Cash | Pay::None => entry(ctx, ids, EntryKind::Fee, &r.member, e.fee, 0, &note),
+        Pay::Cash | Pay::None => {
+            book.post(ctx, EntryKind::Fee, &r.member, e.fee, 0, &e.id, &note)?
+        }
     };
-    x.reference = e.id.clone();
     r.paid = e.fee;
     r.pay = if pay == Pay::None { Pay::Cash } else { pay };
-    r.payment = x.id.clone();
+    r.payment = id;
     r.refunded = Cents::ZERO;
-    Ok(Some(x))
+    Ok(())
 }
 
-/// The ledger entry giving `amount` of `r`'s fee back the way it was paid.
-fn refund(
-    ctx: &Ctx,
-    ids: &mut LedgerIds,
-    e: &Event,
-    r: &Registration,
-    amount: Cents,
-) -> Option<LedgerEntry> {
+/// Gives `amount` of `r`'s fee back the way it was paid; whether anything
+/// was posted.
+fn refund(ctx: &Ctx, book: &mut Book, e: &Event, r: &Registration, amount: Cents) -> Result<bool> {
     if amount.0 <= 0 {
-        return None;
+        return Ok(false);
     }
     let note = format!("event refund {}", e.id);
-    let mut x = match r.pay {
-        Pay::Wallet => entry(ctx, ids, EntryKind::Pay, &r.member, amount, 0, &note),
-        Pay::Cash | Pay::None => entry(
-            ctx,
-            ids,
-            EntryKind::Fee,
-            &r.member,
-            Cents(-amount.0),
-            0,
-            &note,
-        ),
+    let (kind, cents) = match r.pay {
+        Pay::Wallet => (EntryKind::Pay, amount),
+        Pay::Cash | Pay::None => (EntryKind::Fee, Cents(-amount.0)),
     };
-    x.reference = r.payment.clone();
-    Some(x)
+    book.post(ctx, kind, &r.member, cents, 0, &r.payment, &note)?;
+    Ok(true)
 }
 
 /// `event plan`: a new event; returns its id.
@@ -156,10 +122,9 @@ pub fn register(ctx: &Ctx, event_id: &str, member_id: &str, pay: Pay) -> Result<
     let mut regs: Vec<Registration> = store.load()?;
     let mut r = event::register(e, m, &regs, ctx.today, store.rules())?;
     let mut txn = Txn::new();
-    let mut ids = LedgerIds::new(&store)?;
-    if let Some(x) = charge(ctx, &store, &mut ids, e, &mut r, pay)? {
-        txn.append(&[x]);
-    }
+    let mut book = Book::open_for(&store, &[&m.id])?;
+    charge(ctx, &mut book, e, &mut r, pay)?;
+    book.write(&store, &mut txn)?;
     let i = reg_index(&regs, &e.id, &m.id);
     let before = i.map(|i| regs[i].clone());
     txn.append(&[ctx.audit("event register", before.as_ref(), &r)]);
@@ -216,10 +181,9 @@ pub fn unregister(ctx: &Ctx, event_id: &str, member_id: &str) -> Result<Unregist
     let before = regs.clone();
     let w = event::unregister(e, &mut regs, i, ctx.today, store.rules())?;
     let mut txn = Txn::new();
-    let mut ids = LedgerIds::new(&store)?;
-    if let Some(x) = refund(ctx, &mut ids, e, &regs[i], w.refund) {
-        txn.append(&[x]);
-    }
+    let mut book = Book::open_for(&store, &[&regs[i].member])?;
+    refund(ctx, &mut book, e, &regs[i], w.refund)?;
+    book.write(&store, &mut txn)?;
     txn.append(&[ctx.audit("event unregister", Some(&before[i]), &regs[i])]);
     let mut promoted = None;
     let mut message = format!("{} unregistered from {}; refunded {}", m.id, e.id, w.refund);
@@ -252,7 +216,7 @@ pub fn checkin(ctx: &Ctx, event_id: &str, member_id: &str, pay: Pay) -> Result<O
     let before = regs.clone();
     let c = event::checkin(e, m, &mut regs, ctx.today, store.rules())?;
     let mut txn = Txn::new();
-    let mut ids = LedgerIds::new(&store)?;
+    let mut book = Book::open_for(&store, &[&m.id])?;
     let mut how = "registered";
     match c {
         CheckIn::Registered(i) => {
@@ -260,9 +224,7 @@ pub fn checkin(ctx: &Ctx, event_id: &str, member_id: &str, pay: Pay) -> Result<O
         }
         CheckIn::WalkIn(mut r) => {
             how = "walk-in";
-            if let Some(x) = charge(ctx, &store, &mut ids, e, &mut r, pay)? {
-                txn.append(&[x]);
-            }
+            charge(ctx, &mut book, e, &mut r, pay)?;
             let i = reg_index(&regs, &e.id, &m.id);
             txn.append(&[ctx.audit("event checkin", i.map(|i| &before[i]), &r)]);
             match i {
@@ -285,18 +247,18 @@ pub fn checkin(ctx: &Ctx, event_id: &str, member_id: &str, pay: Pay) -> Result<O
             ))
             .into());
         }
-        let mut x = entry(
+        let note = format!("event check-in {}", e.id);
+        book.post(
             ctx,
-            &mut ids,
             EntryKind::Grant,
             &m.id,
             Cents::ZERO,
             e.points,
-            &format!("event check-in {}", e.id),
-        );
-        x.reference = e.id.clone();
-        txn.append(&[x]);
+            &e.id,
+            &note,
+        )?;
     }
+    book.write(&store, &mut txn)?;
     txn.put_table(&mut regs);
     let files = ctx.finish(&mut store, txn)?;
     Ok(Outcome {
@@ -375,12 +337,12 @@ fn withdraw_in_full(
         _ => "event close",
     };
     let mut txn = Txn::new();
-    let mut ids = LedgerIds::new(store)?;
+    let refunded: Vec<&str> = which.iter().map(|&i| regs[i].member.as_str()).collect();
+    let mut book = Book::open_for(store, &refunded)?;
     let mut notices = Vec::new();
     for &i in which {
         let left = Cents(regs[i].paid.0 - regs[i].refunded.0);
-        if let Some(x) = refund(ctx, &mut ids, e, &regs[i], left) {
-            txn.append(&[x]);
+        if refund(ctx, &mut book, e, &regs[i], left)? {
             regs[i].refunded = regs[i].paid;
         }
         txn.append(&[ctx.audit(action, Some(&before[i]), &regs[i])]);
@@ -390,6 +352,7 @@ fn withdraw_in_full(
             refund: Cents(left.0.max(0)),
         });
     }
+    book.write(store, &mut txn)?;
     Ok((txn, notices))
 }
 

@@ -2,7 +2,8 @@
 //! member fields out. Decoding the file (UTF-8 with or without BOM, GBK,
 //! GB18030) happens here; the rules for each row live in `domain::import`.
 
-use super::{entry, Ctx, LedgerIds};
+use super::book::Book;
+use super::Ctx;
 use crate::domain::card::Card;
 use crate::domain::import::{self, Columns, Mapping, Plan, Row};
 use crate::domain::ledger::{Balances, EntryKind, LedgerEntry};
@@ -167,10 +168,18 @@ pub fn import(
     if !commit || out.plan.new.is_empty() || !out.plan.problems.is_empty() {
         return Ok(out);
     }
-    let mut ids = LedgerIds::new(&store)?;
+    // Opening balances go through the book, which keeps the balance cache
+    // in the same transaction as the journal.
+    let with_points: Vec<&str> = out
+        .plan
+        .new
+        .iter()
+        .filter(|n| n.points > 0)
+        .map(|n| n.member.id.as_str())
+        .collect();
+    let mut book = Book::open_for(&store, &with_points)?;
     let mut txn = Txn::new();
     let mut audit = Vec::new();
-    let mut ledger: Vec<LedgerEntry> = Vec::new();
     for n in &out.plan.new {
         audit.push(ctx.audit("member import", None, &n.member));
         if let Some(c) = &n.card {
@@ -178,19 +187,19 @@ pub fn import(
             cards.push(c.clone());
         }
         if n.points > 0 {
-            ledger.push(entry(
+            book.post(
                 ctx,
-                &mut ids,
                 EntryKind::Grant,
                 &n.member.id,
                 Cents::ZERO,
                 n.points,
+                "",
                 "opening balance",
-            ));
+            )?;
         }
         members.push(n.member.clone());
     }
-    txn.append(&ledger);
+    book.write(&store, &mut txn)?;
     txn.append(&audit);
     txn.put_table(&mut members);
     txn.put_table(&mut cards);

@@ -214,31 +214,32 @@ pub fn unfreeze(ctx: &Ctx, id: &str) -> Result<Outcome> {
     })
 }
 
-/// The member's current balances, from the ledger.
+/// The member's current balances, from the balances cache (which `data
+/// check` proves equal to the ledger).
 pub fn balances(store: &Store, id: &str) -> Result<Balances> {
-    let entries: Vec<LedgerEntry> = store.load()?;
-    let mut b = Balances::default();
-    for e in entries.iter().filter(|e| e.member == id) {
-        b.add(e);
-    }
-    Ok(b)
+    let a = super::book::Book::open_for(store, &[id])?.account(id);
+    Ok(Balances {
+        points: a.points,
+        wallet: a.wallet,
+    })
 }
 
-/// Leaving forfeits the points balance (积分清零) as one ledger entry.
+/// Leaving forfeits the points balance (积分清零) as one ledger entry, which
+/// takes every lot.
 fn forfeit(step: &mut Step, m: &Member, why: &str) -> Result<i64> {
-    let points = balances(step.store, &m.id)?.points;
+    let mut book = super::book::Book::open_for(step.store, &[m.id.as_str()])?;
+    let points = book.account(&m.id).points;
     if points > 0 {
-        let mut ids = LedgerIds::new(step.store)?;
-        let e = entry(
+        book.post(
             step.ctx,
-            &mut ids,
             EntryKind::Forfeit,
             &m.id,
             Cents::ZERO,
             -points,
+            "",
             why,
-        );
-        step.txn.append(&[e]);
+        )?;
+        book.write(step.store, step.txn)?;
     }
     Ok(points.max(0))
 }

@@ -2,6 +2,7 @@
 //! hand back a result for the cli to render. Nothing here parses arguments
 //! or prints.
 
+pub mod book;
 pub mod card;
 pub mod data;
 pub mod event;
@@ -9,7 +10,10 @@ pub mod generate;
 pub mod import;
 pub mod lead;
 pub mod member;
+pub mod points;
 pub mod staff;
+pub mod tier;
+pub mod wallet;
 
 use crate::domain::ledger::{next_entry_id, EntryKind, LedgerEntry};
 use crate::domain::member::Member;
@@ -37,7 +41,25 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The store for reading. A torn journal line stops every command
+    /// but `data check` and `data repair`: balances and reports derive
+    /// from the journals, so none of them is to be trusted until it is
+    /// repaired.
     pub fn read(&self) -> Result<Store> {
+        let store = self.read_as_is()?;
+        store.check_journals()?;
+        Ok(store)
+    }
+
+    /// The store for changing, refused on a torn journal line like `read`.
+    pub fn write(&self) -> Result<Store> {
+        let store = self.write_as_is()?;
+        store.check_journals()?;
+        Ok(store)
+    }
+
+    /// The store for reading, torn journal lines and all (`data check`).
+    pub fn read_as_is(&self) -> Result<Store> {
         Ok(Store::open(
             &self.data,
             Access::Read,
@@ -46,7 +68,8 @@ impl Ctx {
         )?)
     }
 
-    pub fn write(&self) -> Result<Store> {
+    /// The store for changing, torn journal lines and all (`data repair`).
+    pub fn write_as_is(&self) -> Result<Store> {
         Ok(Store::open(
             &self.data,
             Access::Write,
@@ -87,7 +110,7 @@ impl Ctx {
 /// Hands out ledger ids for one transaction, continuing from the journal's
 /// last id.
 pub struct LedgerIds {
-    last: Option<String>,
+    pub(crate) last: Option<String>,
 }
 
 impl LedgerIds {

@@ -9,9 +9,12 @@ pub mod import;
 pub mod lead;
 pub mod member;
 pub mod output;
+pub mod points;
 pub mod report;
 pub mod shell;
 pub mod staff;
+pub mod tier;
+pub mod wallet;
 
 use crate::app::Ctx;
 use crate::error::{Error, Result};
@@ -75,6 +78,15 @@ pub enum Command {
     /// Cards: report a loss, reissue.
     #[command(subcommand)]
     Card(card::CardCmd),
+    /// Points: grant, redeem, expire, reverse, balance, history.
+    #[command(subcommand)]
+    Points(points::PointsCmd),
+    /// Stored value: recharge, pay, balance.
+    #[command(subcommand)]
+    Wallet(wallet::WalletCmd),
+    /// Tiers: nightly recompute, the ladder.
+    #[command(subcommand)]
+    Tier(tier::TierCmd),
     /// Staff: salespeople, secretaries, managers, directors.
     #[command(subcommand)]
     Staff(staff::StaffCmd),
@@ -181,6 +193,9 @@ fn dispatch(cmd: Command, ctx: &Ctx, env: &Env) -> Result<()> {
         Command::Data(c) => data::run(c, ctx, env),
         Command::Completions(a) => shell::completions(a),
         Command::Man(a) => shell::man(a),
+        Command::Points(c) => points::run(c, ctx, env),
+        Command::Wallet(c) => wallet::run(c, ctx, env),
+        Command::Tier(c) => tier::run(c, ctx, env),
     }
 }
 

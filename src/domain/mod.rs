@@ -13,9 +13,11 @@ pub mod ledger;
 pub mod member;
 pub mod money;
 pub mod phone;
+pub mod points;
 pub mod rules;
 pub mod sales;
 pub mod staff;
+pub mod tier;
 
 pub use error::DomainError;
 pub use money::Cents;

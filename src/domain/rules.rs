@@ -19,6 +19,8 @@ pub struct ClubRules {
     pub commission: Commission,
     pub referral: Referral,
     pub events: EventRules,
+    pub rewards: Vec<RewardRule>,
+    pub recharge: RechargeRules,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -138,6 +140,59 @@ impl Default for EventRules {
             late_refund_percent: 0,
         }
     }
+}
+/// A reward of the catalogue in club.toml (`[[rewards]]`). A row of
+/// `rewards.csv` with the same code takes precedence and holds the stock
+/// left once anything has been redeemed.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RewardRule {
+    pub code: String,
+    pub name: String,
+    pub points: i64,
+    /// Units on hand.
+    pub stock: u32,
+    /// The lowest tier that may redeem it (blank: any tier).
+    #[serde(default)]
+    pub min_tier: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RechargeRules {
+    /// Bonus campaigns (`[[recharge.bonus]]`).
+    pub bonus: Vec<BonusCampaign>,
+}
+
+/// A recharge campaign: `percent` extra stored value on a recharge of at
+/// least `min_amount` made between `from` and `to`, both days included.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BonusCampaign {
+    pub name: String,
+    #[serde(deserialize_with = "toml_date")]
+    pub from: chrono::NaiveDate,
+    #[serde(deserialize_with = "toml_date")]
+    pub to: chrono::NaiveDate,
+    pub percent: u32,
+    #[serde(default)]
+    pub min_amount: Cents,
+}
+
+/// A date written bare in TOML (`from = 2027-03-01`) or as a string.
+fn toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::NaiveDate, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Text(String),
+        Toml(toml::value::Datetime),
+    }
+    let text = match Raw::deserialize(d)? {
+        Raw::Text(s) => s,
+        Raw::Toml(dt) => dt.to_string(),
+    };
+    text.parse()
+        .map_err(|_| serde::de::Error::custom(format!("'{text}' is not a date (YYYY-MM-DD)")))
 }
 
 /// A ratio kept as an integer number of hundredths.
@@ -269,6 +324,8 @@ impl Default for ClubRules {
             commission: Commission::default(),
             referral: Referral::default(),
             events: EventRules::default(),
+            rewards: Vec::new(),
+            recharge: RechargeRules::default(),
         }
     }
 }
@@ -300,6 +357,40 @@ impl ClubRules {
             return Err(
                 "events.refund_percent and events.late_refund_percent must be 0 to 100".into(),
             );
+        }
+        if self.points.validity_months == 0 {
+            return Err("points.validity_months must be at least 1".into());
+        }
+        for (i, r) in self.rewards.iter().enumerate() {
+            if self.rewards[..i].iter().any(|o| o.code == r.code) {
+                return Err(format!(
+                    "reward '{}' is listed twice in [[rewards]]",
+                    r.code
+                ));
+            }
+            if r.points <= 0 {
+                return Err(format!("reward '{}' must cost at least 1 point", r.code));
+            }
+            if !r.min_tier.is_empty() && self.tier(&r.min_tier).is_none() {
+                return Err(format!(
+                    "reward '{}' names min_tier '{}', which is not in [[tiers]]",
+                    r.code, r.min_tier
+                ));
+            }
+        }
+        for b in &self.recharge.bonus {
+            if b.to < b.from {
+                return Err(format!(
+                    "recharge bonus '{}' ends ({}) before it starts ({})",
+                    b.name, b.to, b.from
+                ));
+            }
+        }
+        if !matches!(self.referral.reward.as_str(), "points" | "wallet") {
+            return Err(format!(
+                "referral.reward is '{}'; it must be \"points\" or \"wallet\"",
+                self.referral.reward
+            ));
         }
         Ok(())
     }
@@ -351,6 +442,28 @@ mod tests {
     fn a_typo_is_refused_not_defaulted() {
         let err = ClubRules::from_toml("[membership]\nterm_month = 6\n").unwrap_err();
         assert!(err.contains("term_month"), "{err}");
+    }
+
+    #[test]
+    fn campaigns_and_rewards_parse_and_are_checked() {
+        let r = ClubRules::from_toml(
+            "[[recharge.bonus]]\nname = \"Spring\"\nfrom = 2027-03-01\nto = \"2027-03-31\"\npercent = 30\nmin_amount = \"1000\"\n\
+             [[rewards]]\ncode = \"MUG\"\nname = \"Mug\"\npoints = 300\nstock = 5\nmin_tier = \"gold\"\n",
+        )
+        .unwrap();
+        assert_eq!(r.recharge.bonus[0].to.to_string(), "2027-03-31");
+        assert_eq!(r.recharge.bonus[0].min_amount, Cents(100000));
+        assert_eq!(r.rewards[0].min_tier, "gold");
+        let err = ClubRules::from_toml(
+            "[[rewards]]\ncode = \"MUG\"\nname = \"Mug\"\npoints = 300\nstock = 5\nmin_tier = \"diamond\"\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("diamond"), "{err}");
+        let err = ClubRules::from_toml(
+            "[[recharge.bonus]]\nname = \"X\"\nfrom = 2027-03-02\nto = 2027-03-01\npercent = 1\n",
+        )
+        .unwrap_err();
+        assert!(err.contains("ends"), "{err}");
     }
 
     #[test]

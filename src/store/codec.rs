@@ -226,6 +226,49 @@ pub fn load<T: Record>(path: &Path) -> Result<Vec<T>> {
     Ok(scan.rows.into_iter().map(|(_, r)| r).collect())
 }
 
+/// The one row of a table whose key (first column) is `key`, reading the
+/// file as raw CSV records and decoding only the match: a single-record
+/// command then costs one pass over the bytes, not a decode of every row.
+/// A file that does not parse fails as `load` would.
+pub fn find<T: Record>(path: &Path, key: &str) -> Result<Option<T>> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(super::error::io_err("reading", path)(e)),
+    };
+    let mut rdr = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
+    let headers = match rdr.byte_headers() {
+        Ok(h) if h.iter().eq(T::HEADER.iter().map(|s| s.as_bytes())) => h.clone(),
+        _ => return load::<T>(path).map(|rows| rows.into_iter().find(|r| r.key() == key)),
+    };
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => return Ok(None),
+            Ok(true) if rec.get(0) == Some(key.as_bytes()) => {
+                let line = rec.position().map_or(0, |p| p.line());
+                return rec.deserialize::<T>(Some(&headers)).map(Some).map_err(|e| {
+                    Problem {
+                        path: path.to_path_buf(),
+                        line,
+                        msg: describe(&e),
+                    }
+                    .into()
+                });
+            }
+            Ok(true) => {}
+            Err(e) => {
+                return Err(Problem {
+                    path: path.to_path_buf(),
+                    line: e.position().map_or(0, |p| p.line()),
+                    msg: describe(&e),
+                }
+                .into())
+            }
+        }
+    }
+}
+
 /// The header row alone: a new, empty file.
 pub fn header<T: Record>() -> Vec<u8> {
     encode::<T>(&[])

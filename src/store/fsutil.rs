@@ -84,6 +84,53 @@ pub fn append_at(path: &Path, len_before: u64, bytes: &[u8]) -> Result<()> {
         .map_err(io_err("appending to", path))
 }
 
+/// Like `append_at`, without the fsync: for a batch of appends made
+/// durable together by `sync_filesystem`.
+pub fn append_at_unsynced(path: &Path, len_before: u64, bytes: &[u8]) -> Result<()> {
+    let mut f = private(OpenOptions::new().read(true).write(true).create(true))
+        .open(path)
+        .map_err(io_err("opening journal", path))?;
+    f.set_len(len_before)
+        .and_then(|_| f.seek(SeekFrom::Start(len_before)))
+        .and_then(|_| f.write_all(bytes))
+        .map_err(io_err("appending to", path))
+}
+
+/// Syncs many files at once from a few threads: the filesystem folds
+/// concurrent fsyncs into shared journal commits, so a transaction touching
+/// thousands of index files does not pay for thousands of commits in a
+/// row (and, unlike syncfs, does not wait for other programs' writes).
+pub fn sync_all(paths: &[PathBuf]) -> Result<()> {
+    const THREADS: usize = 16;
+    let chunk = paths.len().div_ceil(THREADS).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                s.spawn(move || -> Result<()> {
+                    for p in part {
+                        File::open(p)
+                            .and_then(|f| f.sync_all())
+                            .map_err(io_err("syncing", p))?;
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        for h in handles {
+            match h.join() {
+                Ok(r) => r?,
+                Err(_) => {
+                    return Err(super::StoreError::Missing(
+                        "a thread syncing files failed".into(),
+                    ))
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
 /// The size of a file, 0 when it does not exist.
 pub fn len(path: &Path) -> Result<u64> {
     match std::fs::metadata(path) {

@@ -7,7 +7,9 @@ pub mod error;
 pub mod fsutil;
 pub mod lock;
 pub mod manifest;
+pub mod receipts;
 pub mod records;
+pub mod splice;
 pub mod txn;
 
 pub use codec::{Problem, Record, Scan};
@@ -159,9 +161,67 @@ impl Store {
         codec::load(&path)
     }
 
+    /// The records of a table with these keys, decoding no other row.
+    pub fn find_many<T: Record>(&self, keys: &std::collections::HashSet<&str>) -> Result<Vec<T>> {
+        splice::find_many(&self.path::<T>(), keys)
+    }
+
+    /// The table with `changed` rows replaced or inserted, the rest copied
+    /// as it is: for a `Txn::put_table_bytes` that touches a few rows.
+    pub fn splice<T: Record>(&self, changed: &mut [T]) -> Result<Vec<u8>> {
+        splice::splice(&self.path::<T>(), changed)
+    }
+
+    /// The record of a table with this key, decoding no other row.
+    pub fn find<T: Record>(&self, key: &str) -> Result<Option<T>> {
+        let path = self.path::<T>();
+        if self.manifest.files.contains_key(T::FILE) && !path.exists() {
+            return Err(StoreError::Missing(format!(
+                "{} is missing, though the manifest lists it; restore it from a backup",
+                path.display()
+            )));
+        }
+        codec::find(&path, key)
+    }
+
     /// Every record with its line, and every problem, for `data check`.
     pub fn scan<T: Record>(&self) -> Result<Scan<T>> {
         codec::scan(&self.path::<T>())
+    }
+
+    /// The ledger entries that already used any of these receipt keys.
+    pub fn receipts<S: std::hash::BuildHasher>(
+        &self,
+        keys: &std::collections::HashSet<String, S>,
+    ) -> Result<std::collections::HashMap<String, String>> {
+        receipts::lookup(&self.dir, keys)
+    }
+
+    /// Replaces the whole receipt index (`points rebuild`): each bucket file
+    /// atomically, and buckets no longer needed removed. The index is a
+    /// cache of the ledger, so a crash halfway is mended by running the
+    /// rebuild again (`data check` says when).
+    pub fn replace_receipt_index(
+        &mut self,
+        index: &std::collections::BTreeMap<String, Vec<u8>>,
+    ) -> Result<()> {
+        let sub = self.dir.join(receipts::DIR);
+        std::fs::create_dir_all(&sub).map_err(error::io_err("creating", &sub))?;
+        for (file, bytes) in index {
+            fsutil::write_atomic(&self.dir.join(file), bytes)?;
+        }
+        for entry in std::fs::read_dir(&sub)
+            .map_err(error::io_err("reading", &sub))?
+            .flatten()
+        {
+            let name = format!("{}/{}", receipts::DIR, entry.file_name().to_string_lossy());
+            if !index.contains_key(&name) {
+                std::fs::remove_file(entry.path())
+                    .map_err(error::io_err("removing", &entry.path()))?;
+            }
+        }
+        fsutil::sync_dir(&sub)?;
+        fsutil::sync_dir(&self.dir)
     }
 
     /// The id of the last ledger entry, read from the journal's tail.
@@ -186,6 +246,20 @@ impl Store {
         }
         txn::commit(&self.dir, txn)?;
         self.manifest = manifest;
+        Ok(())
+    }
+
+    /// Refuses when any journal ends in a torn line (a write cut short):
+    /// one byte read per journal.
+    pub fn check_journals(&self) -> Result<()> {
+        for f in records::FILES.iter().filter(|f| f.journal) {
+            let path = self.dir.join(f.name);
+            if !matches!(fsutil::last_byte(&path)?, None | Some(b'\n')) {
+                let bytes = fsutil::read(&path)?;
+                let line = bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1;
+                return Err(StoreError::Torn { path, line });
+            }
+        }
         Ok(())
     }
 

@@ -6,7 +6,10 @@ use crate::domain::event::{Event, Registration};
 use crate::domain::lead::{FollowUp, Lead, LeadEvent};
 use crate::domain::ledger::LedgerEntry;
 use crate::domain::member::Member;
+use crate::domain::points::Account;
+use crate::domain::rules::RewardRule;
 use crate::domain::staff::Staff;
+use crate::domain::tier::TierChange;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -184,6 +187,39 @@ impl Record for FollowUp {
         &self.lead
     }
 }
+/// The points and wallet cache, one row per member with any movement:
+/// always equal to a replay of the ledger (`data check` proves it).
+impl Record for Account {
+    const FILE: &'static str = "balances.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] = &["member", "points", "wallet", "recharged", "lots"];
+    const JOURNAL: bool = false;
+    fn key(&self) -> &str {
+        &self.member
+    }
+}
+
+/// The rewards catalogue and the stock left.
+impl Record for RewardRule {
+    const FILE: &'static str = "rewards.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] = &["code", "name", "points", "stock", "min_tier"];
+    const JOURNAL: bool = false;
+    fn key(&self) -> &str {
+        &self.code
+    }
+}
+
+/// Every tier change with the figures that decided it.
+impl Record for TierChange {
+    const FILE: &'static str = "tier_history.csv";
+    const VERSION: u32 = 1;
+    const HEADER: &'static [&'static str] = &["date", "member", "from", "to", "reason"];
+    const JOURNAL: bool = true;
+    fn key(&self) -> &str {
+        &self.member
+    }
+}
 
 /// A file the store knows: its name, version, kind and empty contents.
 pub struct FileSpec {
@@ -216,6 +252,9 @@ pub const FILES: &[FileSpec] = &[
     spec::<Lead>(),
     spec::<LeadEvent>(),
     spec::<FollowUp>(),
+    spec::<Account>(),
+    spec::<RewardRule>(),
+    spec::<TierChange>(),
 ];
 
 /// The spec of a known file.

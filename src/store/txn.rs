@@ -13,12 +13,15 @@ use std::path::{Path, PathBuf};
 
 pub const PENDING: &str = "txn.pending";
 
+/// Appends to more files than this are synced together, from several threads.
+const BATCH_SYNC: usize = 8;
+
 /// The changes one command makes, built in memory; nothing is written until
 /// `Store::commit`.
 #[derive(Debug, Default)]
 pub struct Txn {
     pub(super) tables: Vec<(&'static str, Vec<u8>)>,
-    pub(super) appends: Vec<(&'static str, Vec<u8>)>,
+    pub(super) appends: Vec<(String, Vec<u8>)>,
     pub(super) extra: Vec<(String, Vec<u8>)>,
 }
 
@@ -35,6 +38,13 @@ impl Txn {
         self.tables.push((T::FILE, bytes));
     }
 
+    /// Replaces a whole table with bytes made by `Store::splice` (sorted,
+    /// with its header).
+    pub fn put_table_bytes<T: Record>(&mut self, bytes: Vec<u8>) {
+        self.tables.retain(|(f, _)| *f != T::FILE);
+        self.tables.push((T::FILE, bytes));
+    }
+
     /// Appends lines to a journal.
     pub fn append<T: Record>(&mut self, rows: &[T]) {
         if rows.is_empty() {
@@ -43,7 +53,20 @@ impl Txn {
         let bytes = encode_rows(rows, false);
         match self.appends.iter_mut().find(|(f, _)| *f == T::FILE) {
             Some((_, b)) => b.extend_from_slice(&bytes),
-            None => self.appends.push((T::FILE, bytes)),
+            None => self.appends.push((T::FILE.to_string(), bytes)),
+        }
+    }
+
+    /// Appends raw lines to a file that is not a registered journal (an
+    /// index kept beside the journals, possibly in a subdirectory of the
+    /// data directory, which is created when missing).
+    pub fn append_lines(&mut self, file: &str, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        match self.appends.iter_mut().find(|(f, _)| f == file) {
+            Some((_, b)) => b.extend_from_slice(bytes),
+            None => self.appends.push((file.to_string(), bytes.to_vec())),
         }
     }
 
@@ -98,7 +121,8 @@ fn prepare(dir: &Path, txn: Txn) -> Result<Intent> {
     // two records together.
     let mut appends = Vec::new();
     for (file, bytes) in txn.appends {
-        let path = dir.join(file);
+        let path = dir.join(&file);
+        ensure_parent(dir, &path)?;
         if !matches!(fsutil::last_byte(&path)?, None | Some(b'\n')) {
             let line = count_lines(&path)?;
             return Err(StoreError::Torn { path, line });
@@ -106,10 +130,10 @@ fn prepare(dir: &Path, txn: Txn) -> Result<Intent> {
         let len_before = fsutil::len(&path)?;
         let mut data = String::from_utf8(bytes).unwrap_or_default();
         if len_before == 0 {
-            data = header_for(file) + &data;
+            data = header_for(&file) + &data;
         }
         appends.push(Append {
-            file: file.to_string(),
+            file,
             len_before,
             data,
         });
@@ -151,6 +175,17 @@ fn prepare(dir: &Path, txn: Txn) -> Result<Intent> {
     Ok(intent)
 }
 
+/// Creates the subdirectory an appended file lives in, durably, so that
+/// applying (or replaying) the intent only has to create files.
+fn ensure_parent(dir: &Path, path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| *p != dir && !p.is_dir()) {
+        std::fs::create_dir_all(parent).map_err(super::error::io_err("creating", parent))?;
+        fsutil::sync_dir(parent)?;
+        fsutil::sync_dir(dir)?;
+    }
+    Ok(())
+}
+
 fn name_of(p: &Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -169,8 +204,31 @@ fn header_for(file: &str) -> String {
 
 /// Carries out an intent; safe to repeat after a crash at any point.
 fn apply(dir: &Path, intent: &Intent) -> Result<()> {
+    // Beyond a handful of files (an import touching many index buckets),
+    // one filesystem sync is far cheaper than an fsync per file.
+    let batch = intent.appends.len() > BATCH_SYNC;
     for a in &intent.appends {
-        fsutil::append_at(&dir.join(&a.file), a.len_before, a.data.as_bytes())?;
+        let path = dir.join(&a.file);
+        ensure_parent(dir, &path)?;
+        if batch {
+            fsutil::append_at_unsynced(&path, a.len_before, a.data.as_bytes())?;
+            continue;
+        }
+        fsutil::append_at(&path, a.len_before, a.data.as_bytes())?;
+        // A file created in a subdirectory is durable once that is synced.
+        if let Some(parent) = path.parent().filter(|p| *p != dir && a.len_before == 0) {
+            fsutil::sync_dir(parent)?;
+        }
+    }
+    if batch {
+        let paths: Vec<PathBuf> = intent.appends.iter().map(|a| dir.join(&a.file)).collect();
+        fsutil::sync_all(&paths)?;
+        let mut parents: Vec<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
+        parents.sort();
+        parents.dedup();
+        for p in parents {
+            fsutil::sync_dir(p)?;
+        }
     }
     for r in &intent.renames {
         let from = dir.join(&r.from);

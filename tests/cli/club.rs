@@ -89,20 +89,28 @@ impl TestClub {
         run.stdout.trim().to_string()
     }
 
-    /// Every file of the data directory (but the lock) with its bytes.
+    /// Every file of the data directory and its subdirectories (but the
+    /// lock) with its bytes.
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
-        let mut files = BTreeMap::new();
-        for entry in std::fs::read_dir(&self.dir).expect("data dir") {
-            let entry = entry.expect("dir entry");
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name == "clubctl.lock" {
-                continue;
+        fn walk(dir: &Path, prefix: &str, files: &mut BTreeMap<String, Vec<u8>>) {
+            for entry in std::fs::read_dir(dir).expect("data dir") {
+                let entry = entry.expect("dir entry");
+                let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+                if name == "clubctl.lock" {
+                    continue;
+                }
+                if entry.path().is_dir() {
+                    walk(&entry.path(), &format!("{name}/"), files);
+                    continue;
+                }
+                files.insert(
+                    name,
+                    std::fs::read(entry.path()).expect("reading a data file"),
+                );
             }
-            files.insert(
-                name,
-                std::fs::read(entry.path()).expect("reading a data file"),
-            );
         }
+        let mut files = BTreeMap::new();
+        walk(&self.dir, "", &mut files);
         files
     }
 

@@ -28,14 +28,9 @@ fn set_tier(club: &TestClub, member: &str, tier: &str) {
     std::fs::write(club.path("members.csv"), out.join("\n") + "\n").unwrap();
 }
 
-/// Gives a member stored value by appending a valid `recharge` line to
-/// ledger.csv, as the wallet commands (built elsewhere) would: the next id
-/// in sequence, the journal's columns, +cents into the wallet.
+/// Gives a member stored value through `wallet recharge`.
 fn recharge(club: &TestClub, member: &str, amount: &str) {
-    let text = club.read("ledger.csv");
-    let next = text.lines().count(); // the header plus one line per entry
-    let line = format!("T{next:08},2026-11-01,recharge,{member},{amount},0,,office,test top-up\n");
-    std::fs::write(club.path("ledger.csv"), text + &line).unwrap();
+    club.ok(&["wallet", "recharge", member, "--amount", amount]);
 }
 
 /// Ledger lines of one kind for one member, as (cents, points, reference).

@@ -8,5 +8,6 @@ mod generate;
 mod imports;
 mod leads;
 mod members;
+mod points;
 mod property;
 mod store;

@@ -694,10 +694,9 @@ fn exit_with_no_points_writes_no_forfeit_entry() {
 fn exit_forfeits_a_positive_points_balance() {
     let club = TestClub::new();
     let id = club.active_member("A", "13800000001");
-    // Points come from the points commands; here one grant line stands in.
-    let mut ledger = club.read("ledger.csv");
-    ledger.push_str("T00000001,2026-11-25,grant,M000001,0.00,120,,office,sign-in\n");
-    std::fs::write(club.path("ledger.csv"), ledger).unwrap();
+    club.ok(&[
+        "points", "grant", &id, "--points", "120", "--reason", "sign-in",
+    ]);
     club.check();
     let run = club.run(&["member", "exit", &id]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -720,9 +719,9 @@ fn exit_forfeits_a_positive_points_balance() {
 fn expel_forfeits_points_too() {
     let club = TestClub::new();
     let id = club.active_member("A", "13800000001");
-    let mut ledger = club.read("ledger.csv");
-    ledger.push_str("T00000001,2026-11-25,grant,M000001,0.00,7,,office,sign-in\n");
-    std::fs::write(club.path("ledger.csv"), ledger).unwrap();
+    club.ok(&[
+        "points", "grant", &id, "--points", "7", "--reason", "sign-in",
+    ]);
     club.ok(&["member", "expel", &id, "--reason", "fraud"]);
     assert_eq!(
         lines(&club, "ledger.csv")[1],
