@@ -9,6 +9,7 @@ pub mod generate;
 pub mod import;
 pub mod lead;
 pub mod member;
+pub mod report;
 pub mod staff;
 
 use crate::domain::ledger::{next_entry_id, EntryKind, LedgerEntry};

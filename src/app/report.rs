@@ -1,0 +1,64 @@
+//! `report monthly|quarterly|yearly|kpi`: read the records once (shared
+//! lock), and run the period report for the chosen period and the one put
+//! beside it.
+
+use super::Ctx;
+use crate::domain::event::{Event, Registration};
+use crate::domain::lead::{self, FollowUp, Lead, LeadEvent};
+use crate::domain::ledger::LedgerEntry;
+use crate::domain::member::Member;
+use crate::domain::period::Period;
+use crate::domain::report::{self, AuditLine, PeriodReport, Snapshot};
+use crate::domain::sales::SalesData;
+use crate::domain::staff::Staff;
+use crate::error::Result;
+use crate::store::{AuditEntry, Record};
+
+/// The report for `period` and for the period beside it (`compare`, else
+/// the previous one).
+pub fn period(
+    ctx: &Ctx,
+    period: &Period,
+    compare: Option<Period>,
+) -> Result<(PeriodReport, PeriodReport)> {
+    let other = report::compare_with(period, compare)?;
+    let store = ctx.read()?;
+    let members: Vec<Member> = store.load()?;
+    let audit: Vec<AuditLine> = store
+        .load::<AuditEntry>()?
+        .into_iter()
+        .map(|a| AuditLine {
+            date: a.date,
+            record: a.record,
+            action: a.action,
+            changes: a.changes,
+        })
+        .collect();
+    let ledger: Vec<LedgerEntry> = store.load()?;
+    let events: Vec<Event> = store.load()?;
+    let registrations: Vec<Registration> = store.load()?;
+    let staff: Vec<Staff> = store.load()?;
+    // Leads as of today, with the expiries that have happened by now.
+    let mut leads: Vec<Lead> = store.load()?;
+    let mut lead_events: Vec<LeadEvent> = store.load()?;
+    lead_events.extend(lead::expire(&mut leads, ctx.today, &ctx.operator));
+    let log: Vec<FollowUp> = store.load()?;
+    let rules = store.rules();
+    let snap = Snapshot {
+        members: &members,
+        audit: &audit,
+        ledger: &ledger,
+        events: &events,
+        registrations: &registrations,
+        sales: SalesData {
+            staff: &staff,
+            leads: &leads,
+            events: &lead_events,
+            log: &log,
+            members: &members,
+            ledger: &ledger,
+        },
+    };
+    let run = |p: &Period| report::period_report(p, &snap, Member::HEADER, rules, ctx.today);
+    Ok((run(period), run(&other)))
+}
