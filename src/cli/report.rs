@@ -6,14 +6,14 @@ use super::{out, Env};
 use crate::app::event as events;
 use crate::app::report as reports;
 use crate::app::Ctx;
+use crate::domain::event::Month;
+use crate::domain::event_report::{EventFigures, EventsReport};
 use crate::domain::period::{Period, Span};
 use crate::domain::report::{self, PeriodReport, Value};
 use crate::domain::Cents;
-use output::Format;
-use crate::domain::event::Month;
-use crate::domain::event_report::{EventFigures, EventsReport};
 use crate::error::Result;
 use clap::{Args, Subcommand};
+use output::Format;
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCmd {
@@ -163,10 +163,7 @@ fn period_report(
     env: &Env,
 ) -> Result<()> {
     let period = chosen(span, given, ctx)?;
-    let compare = opts
-        .compare
-        .map(|c| Period::parse(span, &c))
-        .transpose()?;
+    let compare = opts.compare.map(|c| Period::parse(span, &c)).transpose()?;
     let (r, other) = reports::period(ctx, &period, compare)?;
     match env.format {
         Format::Csv => {

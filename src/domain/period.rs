@@ -182,9 +182,11 @@ impl Period {
     /// A period of `span` written as the user writes it.
     pub fn parse(span: Span, s: &str) -> Result<Period> {
         match span {
-            Span::Day => s.trim().parse::<NaiveDate>().map(Period::day).map_err(|_| {
-                DomainError::Invalid(format!("'{s}' is not a day: write YYYY-MM-DD"))
-            }),
+            Span::Day => {
+                s.trim().parse::<NaiveDate>().map(Period::day).map_err(|_| {
+                    DomainError::Invalid(format!("'{s}' is not a day: write YYYY-MM-DD"))
+                })
+            }
             Span::Week => Period::week(s),
             Span::Month => Period::month(s),
             Span::Quarter => Period::quarter(s),
@@ -260,10 +262,19 @@ mod tests {
     fn the_previous_period_has_the_same_span() {
         let p = Period::month("2028-03").unwrap().previous();
         assert_eq!((p.label.as_str(), p.end), ("2028-02", d("2028-02-29")));
-        assert_eq!(Period::month("2026-01").unwrap().previous().label, "2025-12");
-        assert_eq!(Period::quarter("2026-Q1").unwrap().previous().label, "2025-Q4");
+        assert_eq!(
+            Period::month("2026-01").unwrap().previous().label,
+            "2025-12"
+        );
+        assert_eq!(
+            Period::quarter("2026-Q1").unwrap().previous().label,
+            "2025-Q4"
+        );
         assert_eq!(Period::year("2026").unwrap().previous().label, "2025");
-        assert_eq!(Period::week("2027-W01").unwrap().previous().label, "2026-W53");
+        assert_eq!(
+            Period::week("2027-W01").unwrap().previous().label,
+            "2026-W53"
+        );
         let today = d("2026-11-25");
         assert_eq!(Period::month_of(today).last_day(today), today);
         assert_eq!(

@@ -150,8 +150,10 @@ fn histories<'a>(
     audit: &[AuditLine],
     header: &[&str],
 ) -> HashMap<&'a str, History> {
-    let mut out: HashMap<&str, History> =
-        members.iter().map(|m| (m.id.as_str(), History::default())).collect();
+    let mut out: HashMap<&str, History> = members
+        .iter()
+        .map(|m| (m.id.as_str(), History::default()))
+        .collect();
     for a in audit {
         let Some(h) = out.get_mut(a.record.as_str()) else {
             continue;
@@ -180,7 +182,8 @@ fn histories<'a>(
         if h.status.is_empty() {
             h.status.push((m.applied, None, Status::Pending));
             if let Some(j) = m.joined {
-                h.status.push((j.max(m.applied), Some(Status::Pending), Status::Active));
+                h.status
+                    .push((j.max(m.applied), Some(Status::Pending), Status::Active));
             }
         }
         let last = h.status.last().map(|(d, _, s)| (*d, *s));
@@ -400,7 +403,9 @@ pub fn period_report(
         mf.renewed += h.renewals.iter().filter(|d| in_period(**d)).count() as i64;
         if good_standing(h.status_on(last)) {
             mf.at_end += 1;
-            *tiers.entry(h.tier_on(last, &m.tier).to_string()).or_default() += 1;
+            *tiers
+                .entry(h.tier_on(last, &m.tier).to_string())
+                .or_default() += 1;
             mf.gender[match m.gender {
                 Some(Gender::Male) => 0,
                 Some(Gender::Female) => 1,
@@ -429,7 +434,10 @@ pub fn period_report(
     let mut per: HashMap<&str, (i64, i64, bool)> = HashMap::new();
     for e in snap.ledger.iter().filter(|e| e.date <= last) {
         pf.outstanding += e.points;
-        if matches!(e.kind, EntryKind::Recharge | EntryKind::Bonus | EntryKind::Pay) {
+        if matches!(
+            e.kind,
+            EntryKind::Recharge | EntryKind::Bonus | EntryKind::Pay
+        ) {
             pf.wallet_outstanding.0 += e.cents.0;
         }
         if e.date < period.start {
@@ -758,7 +766,10 @@ mod tests {
         );
         // A "; " in a value followed by an earlier field's name is not a
         // split: fields come in header order.
-        let c = parse_changes("name:  → Li; id: x; status:  → pending; note:  → a; tier: b", h);
+        let c = parse_changes(
+            "name:  → Li; id: x; status:  → pending; note:  → a; tier: b",
+            h,
+        );
         assert_eq!(c.len(), 3);
         assert_eq!((c[1].field, c[1].old, c[1].new), ("status", "", "pending"));
         assert_eq!(c[0].new, "Li; id: x");

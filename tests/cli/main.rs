@@ -9,4 +9,5 @@ mod imports;
 mod leads;
 mod members;
 mod property;
+mod reports;
 mod store;
