@@ -6,7 +6,6 @@ use super::{out, Env};
 use crate::app::event as events;
 use crate::app::report as reports;
 use crate::app::Ctx;
-use crate::domain::event::Month;
 use crate::domain::event_report::{EventFigures, EventsReport};
 use crate::domain::period::{Period, Span};
 use crate::domain::report::{self, PeriodReport, Value};
@@ -82,7 +81,7 @@ pub struct KpiArgs {
 pub struct EventsArgs {
     /// Only events on days of this month (default: every event).
     #[arg(long, value_name = "YYYY-MM")]
-    pub month: Option<Month>,
+    pub month: Option<Period>,
 }
 
 pub fn run(cmd: ReportCmd, ctx: &Ctx, env: &Env) -> Result<()> {
@@ -289,7 +288,7 @@ pub fn events_listing(r: &EventsReport) -> Listing {
     }
     let mut cells = vec![
         Cell::from("total"),
-        Cell::from(r.month.map(|m| m.to_string())),
+        Cell::from(r.month.as_ref().map(|m| m.to_string())),
         Cell::from(format!("{} events", r.total.events)),
         Cell::from(""),
     ];

@@ -215,6 +215,20 @@ impl Period {
     }
 }
 
+/// A month as `--month YYYY-MM` takes it.
+impl std::str::FromStr for Period {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Period, String> {
+        Period::month(s).map_err(|e| e.to_string())
+    }
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -239,6 +253,18 @@ mod tests {
         assert!(Period::month("2026-13").is_err());
         assert!(Period::month("2026").is_err());
         assert!(Period::month("2026-1").is_err());
+    }
+
+    #[test]
+    fn months_cover_their_last_day() {
+        let dec: Period = "2026-12".parse().unwrap();
+        assert_eq!(dec.end, d("2026-12-31"));
+        assert_eq!(dec.to_string(), "2026-12");
+        assert!(dec.overlaps(d("2026-12-31"), d("2026-12-31")));
+        assert!(!dec.overlaps(d("2027-01-01"), d("2027-01-01")));
+        assert!(dec.overlaps(d("2026-11-30"), d("2026-12-01")));
+        assert!(!dec.overlaps(d("2026-11-29"), d("2026-11-30")));
+        assert!("2026-13".parse::<Period>().is_err());
     }
 
     #[test]
