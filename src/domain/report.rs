@@ -820,6 +820,69 @@ mod tests {
     }
 
     #[test]
+    fn a_member_without_audit_lines_is_dated_by_the_record() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut m = Member {
+            id: "M000001".into(),
+            name: "x".into(),
+            phone: "13800000000".into(),
+            email: String::new(),
+            gender: None,
+            birthday: None,
+            kind: Default::default(),
+            nominee: String::new(),
+            referrer: String::new(),
+            source: String::new(),
+            sales: String::new(),
+            status: Status::Expired,
+            tier: "gold".into(),
+            card: String::new(),
+            applied: d("2024-11-26"),
+            joined: Some(d("2024-12-02")),
+            expires: Some(d("2025-12-02")),
+            since: d("2026-01-02"),
+            reason: String::new(),
+            note: String::new(),
+        };
+        let members = [m.clone()];
+        let h = histories(&members, &[], Member::HEADER);
+        let h = &h["M000001"];
+        assert_eq!(h.status_on(d("2024-11-25")), None);
+        assert_eq!(h.status_on(d("2024-11-26")), Some(Status::Pending));
+        assert_eq!(h.status_on(d("2024-12-02")), Some(Status::Active));
+        assert_eq!(h.status_on(d("2026-01-01")), Some(Status::Active));
+        assert_eq!(h.status_on(d("2026-01-02")), Some(Status::Expired));
+        assert_eq!(h.tier_on(d("2025-01-01"), &m.tier), "gold");
+
+        // With the trail: its lines decide, and the record only adds the
+        // step the trail does not show.
+        m.status = Status::Grace;
+        m.since = d("2025-12-03");
+        let audit = [
+            AuditLine {
+                date: d("2024-11-26"),
+                record: "M000001".into(),
+                action: "member add".into(),
+                changes: "id:  → M000001; status:  → pending; tier:  → basic".into(),
+            },
+            AuditLine {
+                date: d("2024-12-10"),
+                record: "M000001".into(),
+                action: "member approve".into(),
+                changes: "status: pending → active; tier: basic → gold".into(),
+            },
+        ];
+        let members = [m.clone()];
+        let h = histories(&members, &audit, Member::HEADER);
+        let h = &h["M000001"];
+        assert_eq!(h.status_on(d("2024-12-09")), Some(Status::Pending));
+        assert_eq!(h.status_on(d("2024-12-10")), Some(Status::Active));
+        assert_eq!(h.status_on(d("2025-12-03")), Some(Status::Grace));
+        assert_eq!(h.tier_on(d("2024-12-09"), &m.tier), "basic");
+        assert_eq!(h.tier_on(d("2024-12-10"), &m.tier), "gold");
+    }
+
+    #[test]
     fn rates_round_half_up() {
         assert_eq!(basis_points(1, 3), Some(3333));
         assert_eq!(basis_points(2, 3), Some(6667));
