@@ -515,7 +515,7 @@ pub fn period_report(
     let touching: Vec<Event> = snap
         .events
         .iter()
-        .filter(|e| period.overlaps(e.date, e.last_day()) && e.date <= last)
+        .filter(|e| period.overlaps(e.date, e.last_day()))
         .cloned()
         .collect();
     let ef = event_report::report(&touching, snap.registrations, None, last).total;
