@@ -8,11 +8,11 @@ use crate::domain::lead::{self, FollowUp, Lead, LeadEvent};
 use crate::domain::ledger::LedgerEntry;
 use crate::domain::member::Member;
 use crate::domain::period::Period;
-use crate::domain::report::{self, AuditLine, PeriodReport, Snapshot};
+use crate::domain::report::{self, AuditLine, KpiLine, PeriodReport, Snapshot};
 use crate::domain::sales::SalesData;
 use crate::domain::staff::Staff;
 use crate::error::Result;
-use crate::store::{AuditEntry, Record};
+use crate::store::{AuditEntry, Record, Store};
 
 /// The report for `period` and for the period beside it (`compare`, else
 /// the previous one).
@@ -23,6 +23,24 @@ pub fn period(
 ) -> Result<(PeriodReport, PeriodReport)> {
     let other = report::compare_with(period, compare)?;
     let store = ctx.read()?;
+    let [r, beside] = reports(&store, ctx, [period, &other])?;
+    Ok((r, beside))
+}
+
+/// The month's report and its scorecard lines with the total score.
+pub fn kpi(ctx: &Ctx, month: &Period) -> Result<(PeriodReport, Vec<KpiLine>, i64)> {
+    let store = ctx.read()?;
+    let [r] = reports(&store, ctx, [month])?;
+    let (lines, total) = report::kpi(&r, store.rules());
+    Ok((r, lines, total))
+}
+
+/// Loads what the report reads, once, and reports on each period.
+fn reports<const N: usize>(
+    store: &Store,
+    ctx: &Ctx,
+    periods: [&Period; N],
+) -> Result<[PeriodReport; N]> {
     let members: Vec<Member> = store.load()?;
     let audit: Vec<AuditLine> = store
         .load::<AuditEntry>()?
@@ -59,6 +77,5 @@ pub fn period(
             ledger: &ledger,
         },
     };
-    let run = |p: &Period| report::period_report(p, &snap, Member::HEADER, rules, ctx.today);
-    Ok((run(period), run(&other)))
+    Ok(periods.map(|p| report::period_report(p, &snap, Member::HEADER, rules, ctx.today)))
 }

@@ -8,7 +8,7 @@ use crate::app::report as reports;
 use crate::app::Ctx;
 use crate::domain::event_report::{EventFigures, EventsReport};
 use crate::domain::period::{Period, Span};
-use crate::domain::report::{self, PeriodReport, Value};
+use crate::domain::report::{PeriodReport, Value};
 use crate::domain::Cents;
 use crate::error::Result;
 use clap::{Args, Subcommand};
@@ -192,9 +192,7 @@ fn period_report(
 
 fn kpi(a: KpiArgs, ctx: &Ctx, env: &Env) -> Result<()> {
     let period = chosen(Span::Month, a.month, ctx)?;
-    let (r, _) = reports::period(ctx, &period, None)?;
-    let rules = ctx.read()?.rules().clone();
-    let (lines, total) = report::kpi(&r, &rules);
+    let (r, lines, total) = reports::kpi(ctx, &period)?;
     let mut l = Listing::new(&[
         "period",
         "measure",

@@ -388,8 +388,7 @@ pub fn period_report(
         if good_standing(h.status_on(before)) {
             mf.at_start += 1;
         }
-        for &(d, from, to) in h.status.iter().filter(|(d, _, _)| in_period(*d)) {
-            let _ = d;
+        for &(_, from, to) in h.status.iter().filter(|(d, _, _)| in_period(*d)) {
             match (from, to) {
                 (None, Status::Pending) => mf.applications += 1,
                 (None | Some(Status::Pending), Status::Active) => mf.approved += 1,
