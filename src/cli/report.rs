@@ -16,11 +16,6 @@ use output::Format;
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCmd {
-    /// Events held, registrations, attendance rate, satisfaction, cost and
-    /// budget, per event and in total.
-    Events(EventsArgs),
-    /// Per salesperson: leads, follow-ups, deals, dues and commission.
-    Sales(super::lead::SalesArgs),
     /// The month's figures (members, activity, points, leads, events) beside
     /// the month before or --compare.
     Monthly(MonthlyArgs),
@@ -30,6 +25,11 @@ pub enum ReportCmd {
     Yearly(YearlyArgs),
     /// The member department's scorecard from [kpi] in club.toml.
     Kpi(KpiArgs),
+    /// Events held, registrations, attendance rate, satisfaction, cost and
+    /// budget, per event and in total.
+    Events(EventsArgs),
+    /// Per salesperson: leads, follow-ups, deals, dues and commission.
+    Sales(super::lead::SalesArgs),
 }
 
 #[derive(Debug, Args)]
