@@ -62,20 +62,22 @@ fn reports<const N: usize>(
     lead_events.extend(lead::expire(&mut leads, ctx.today, &ctx.operator));
     let log: Vec<FollowUp> = store.load()?;
     let rules = store.rules();
-    let snap = Snapshot {
+    let sales = SalesData {
+        staff: &staff,
+        leads: &leads,
+        events: &lead_events,
+        log: &log,
         members: &members,
-        audit: &audit,
         ledger: &ledger,
-        events: &events,
-        registrations: &registrations,
-        sales: SalesData {
-            staff: &staff,
-            leads: &leads,
-            events: &lead_events,
-            log: &log,
-            members: &members,
-            ledger: &ledger,
-        },
     };
-    Ok(periods.map(|p| report::period_report(p, &snap, Member::HEADER, rules, ctx.today)))
+    let snap = Snapshot::new(
+        &members,
+        &audit,
+        Member::HEADER,
+        &ledger,
+        &events,
+        &registrations,
+        sales,
+    );
+    Ok(periods.map(|p| report::period_report(p, &snap, rules, ctx.today)))
 }

@@ -29,16 +29,39 @@ pub struct AuditLine {
     pub changes: String,
 }
 
-/// Everything the report reads.
+/// Everything the report reads. Member histories are replayed from the
+/// audit trail once, when the snapshot is made, and serve every period.
 pub struct Snapshot<'a> {
     pub members: &'a [Member],
-    /// The audit trail in file order.
-    pub audit: &'a [AuditLine],
+    history: HashMap<&'a str, History>,
     pub ledger: &'a [LedgerEntry],
     pub events: &'a [Event],
     pub registrations: &'a [Registration],
     /// The lead records, for the leads section (see `sales::report`).
     pub sales: SalesData<'a>,
+}
+
+impl<'a> Snapshot<'a> {
+    /// `audit` is the trail in file order; `member_header` names the member
+    /// fields its `changes` use (`Member::HEADER`).
+    pub fn new(
+        members: &'a [Member],
+        audit: &[AuditLine],
+        member_header: &[&str],
+        ledger: &'a [LedgerEntry],
+        events: &'a [Event],
+        registrations: &'a [Registration],
+        sales: SalesData<'a>,
+    ) -> Snapshot<'a> {
+        Snapshot {
+            members,
+            history: histories(members, audit, member_header),
+            ledger,
+            events,
+            registrations,
+            sales,
+        }
+    }
 }
 
 /// One `field: old → new` item of an audit line's `changes`.
@@ -369,7 +392,6 @@ pub struct PeriodReport {
 pub fn period_report(
     period: &Period,
     snap: &Snapshot,
-    member_header: &[&str],
     rules: &ClubRules,
     today: NaiveDate,
 ) -> PeriodReport {
@@ -378,11 +400,10 @@ pub fn period_report(
     let in_period = |d: NaiveDate| period.start <= d && d <= last;
 
     // Members.
-    let hist = histories(snap.members, snap.audit, member_header);
     let mut mf = MemberFigures::default();
     let mut tiers: BTreeMap<String, i64> = BTreeMap::new();
     for m in snap.members {
-        let Some(h) = hist.get(m.id.as_str()) else {
+        let Some(h) = snap.history.get(m.id.as_str()) else {
             continue;
         };
         if good_standing(h.status_on(before)) {
