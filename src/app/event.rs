@@ -6,12 +6,11 @@
 
 use super::book::Book;
 use super::{find, Ctx};
-use crate::domain::event::{
-    self, CheckIn, Event, EventStatus, Month, Pay, Plan, RegStatus, Registration,
-};
+use crate::domain::event::{self, CheckIn, Event, EventStatus, Pay, Plan, RegStatus, Registration};
 use crate::domain::event_report::{self, EventFigures, EventsReport};
 use crate::domain::ledger::{EntryKind, LedgerEntry};
 use crate::domain::member::Member;
+use crate::domain::period::Period;
 use crate::domain::{Cents, DomainError};
 use crate::error::Result;
 use crate::store::{Problem, Record, Store, Txn};
@@ -423,13 +422,21 @@ pub fn cancel(ctx: &Ctx, event_id: &str, reason: &str) -> Result<(Outcome, Vec<N
 }
 
 /// `event list`: events by date, with their figures.
-pub fn list(ctx: &Ctx, month: Option<Month>, upcoming: bool) -> Result<Vec<(Event, EventFigures)>> {
+pub fn list(
+    ctx: &Ctx,
+    month: Option<Period>,
+    upcoming: bool,
+) -> Result<Vec<(Event, EventFigures)>> {
     let store = ctx.read()?;
     let events: Vec<Event> = store.load()?;
     let regs: Vec<Registration> = store.load()?;
     let mut out: Vec<(Event, EventFigures)> = events
         .into_iter()
-        .filter(|e| month.is_none_or(|m| m.overlaps(e.date, e.last_day())))
+        .filter(|e| {
+            month
+                .as_ref()
+                .is_none_or(|m| m.overlaps(e.date, e.last_day()))
+        })
         .filter(|e| !upcoming || (e.status == EventStatus::Planned && e.last_day() >= ctx.today))
         .map(|e| {
             let f = event_report::figures(&e, &regs, ctx.today);
@@ -497,7 +504,7 @@ pub fn invite(ctx: &Ctx, event_id: &str) -> Result<(Event, Vec<Member>)> {
 }
 
 /// `report events`.
-pub fn report(ctx: &Ctx, month: Option<Month>) -> Result<EventsReport> {
+pub fn report(ctx: &Ctx, month: Option<Period>) -> Result<EventsReport> {
     let store = ctx.read()?;
     let events: Vec<Event> = store.load()?;
     let regs: Vec<Registration> = store.load()?;

@@ -11,6 +11,7 @@ pub mod import;
 pub mod lead;
 pub mod member;
 pub mod points;
+pub mod report;
 pub mod staff;
 pub mod tier;
 pub mod wallet;

@@ -4,8 +4,9 @@ use super::output::{self, Cell, CsvShape, Format, Listing, RecordView};
 use super::{out, report, Env};
 use crate::app::event::{self as app, Notice};
 use crate::app::Ctx;
-use crate::domain::event::{EventKind, Month, Pay, Plan};
+use crate::domain::event::{EventKind, Pay, Plan};
 use crate::domain::event_report::{hundredths, tenths, EventFigures};
+use crate::domain::period::Period;
 use crate::domain::Cents;
 use crate::error::Result;
 use chrono::NaiveDate;
@@ -144,7 +145,7 @@ pub struct CancelArgs {
 pub struct ListArgs {
     /// Only events on days of this month.
     #[arg(long, value_name = "YYYY-MM")]
-    pub month: Option<Month>,
+    pub month: Option<Period>,
     /// Only planned events that have not ended.
     #[arg(long)]
     pub upcoming: bool,

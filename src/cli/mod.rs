@@ -96,7 +96,7 @@ pub enum Command {
     /// Events: plan, register, wait-list, check in, close, feedback.
     #[command(subcommand)]
     Event(event::EventCmd),
-    /// Reports: events, sales.
+    /// Reports: monthly, quarterly, yearly, KPI scorecard, events, sales.
     #[command(subcommand)]
     Report(report::ReportCmd),
     /// The data directory: check, repair.

@@ -4,14 +4,27 @@ use super::event::{rate, satisfaction};
 use super::output::{self, Cell, Listing};
 use super::{out, Env};
 use crate::app::event as events;
+use crate::app::report as reports;
 use crate::app::Ctx;
-use crate::domain::event::Month;
 use crate::domain::event_report::{EventFigures, EventsReport};
+use crate::domain::period::{Period, Span};
+use crate::domain::report::{PeriodReport, Value};
+use crate::domain::Cents;
 use crate::error::Result;
 use clap::{Args, Subcommand};
+use output::Format;
 
 #[derive(Debug, Subcommand)]
 pub enum ReportCmd {
+    /// The month's figures (members, activity, points, leads, events) beside
+    /// the month before or --compare.
+    Monthly(MonthlyArgs),
+    /// The quarter's figures beside the quarter before or --compare.
+    Quarterly(QuarterlyArgs),
+    /// The year's figures beside the year before or --compare.
+    Yearly(YearlyArgs),
+    /// The member department's scorecard from [kpi] in club.toml.
+    Kpi(KpiArgs),
     /// Events held, registrations, attendance rate, satisfaction, cost and
     /// budget, per event and in total.
     Events(EventsArgs),
@@ -20,10 +33,55 @@ pub enum ReportCmd {
 }
 
 #[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Put this earlier period beside the report instead of the previous one
+    /// (a month, quarter or year like the report's).
+    #[arg(long, value_name = "PERIOD")]
+    pub compare: Option<String>,
+    /// With --format csv: leave out the header row, to append to a file.
+    #[arg(long)]
+    pub no_header: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MonthlyArgs {
+    /// The month (default: the month of --today, to date).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+    #[command(flatten)]
+    pub opts: CompareArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct QuarterlyArgs {
+    /// The quarter (default: the quarter of --today, to date).
+    #[arg(long, value_name = "YYYY-Qn")]
+    pub quarter: Option<String>,
+    #[command(flatten)]
+    pub opts: CompareArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct YearlyArgs {
+    /// The year (default: the year of --today, to date).
+    #[arg(long, value_name = "YYYY")]
+    pub year: Option<String>,
+    #[command(flatten)]
+    pub opts: CompareArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct KpiArgs {
+    /// The month (default: the month of --today, to date).
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct EventsArgs {
     /// Only events on days of this month (default: every event).
     #[arg(long, value_name = "YYYY-MM")]
-    pub month: Option<Month>,
+    pub month: Option<Period>,
 }
 
 pub fn run(cmd: ReportCmd, ctx: &Ctx, env: &Env) -> Result<()> {
@@ -33,7 +91,141 @@ pub fn run(cmd: ReportCmd, ctx: &Ctx, env: &Env) -> Result<()> {
             out(output::print(&events_listing(&r), env.format))
         }
         ReportCmd::Sales(a) => super::lead::sales_report(a, ctx, env),
+        ReportCmd::Monthly(a) => period_report(Span::Month, a.month, a.opts, ctx, env),
+        ReportCmd::Quarterly(a) => period_report(Span::Quarter, a.quarter, a.opts, ctx, env),
+        ReportCmd::Yearly(a) => period_report(Span::Year, a.year, a.opts, ctx, env),
+        ReportCmd::Kpi(a) => kpi(a, ctx, env),
     }
+}
+
+fn chosen(span: Span, given: Option<String>, ctx: &Ctx) -> Result<Period> {
+    Ok(match given {
+        Some(s) => Period::parse(span, &s)?,
+        None => Period::of(span, ctx.today),
+    })
+}
+
+fn heading(r: &PeriodReport) -> String {
+    format!("{} ({} to {})", r.period.label, r.period.start, r.last_day)
+}
+
+fn value_cell(v: Option<Value>) -> Cell {
+    match v {
+        Some(Value::Count(n)) => Cell::Int(n),
+        Some(Value::Money(c)) => Cell::Money(c),
+        Some(Value::Rate(Some(v)) | Value::Score(Some(v))) => Cell::Money(Cents(v)),
+        Some(Value::Rate(None) | Value::Score(None)) | None => Cell::Null,
+    }
+}
+
+/// The table and JSON shape: each figure beside the other period's and the
+/// change (percentage points for rates).
+fn side_by_side(r: &PeriodReport, other: &PeriodReport) -> Listing {
+    let mut l = Listing::new(&["section", "measure", "value", "previous", "change"]);
+    let earlier = other.figures();
+    for f in r.figures() {
+        let o = earlier
+            .iter()
+            .find(|o| o.section == f.section && o.measure == f.measure)
+            .map(|o| o.value);
+        l.push(vec![
+            Cell::from(f.section),
+            Cell::from(f.measure),
+            value_cell(Some(f.value)),
+            value_cell(o),
+            value_cell(o.and_then(|o| f.value.change(o))),
+        ]);
+    }
+    l
+}
+
+/// The long CSV shape, `period,section,measure,value`: the same columns for
+/// any period, so months concatenate.
+fn long(r: &PeriodReport) -> Listing {
+    let mut l = Listing::new(&["period", "section", "measure", "value"]);
+    for f in r.figures() {
+        l.push(vec![
+            Cell::from(r.period.label.as_str()),
+            Cell::from(f.section),
+            Cell::from(f.measure),
+            value_cell(Some(f.value)),
+        ]);
+    }
+    l
+}
+
+fn period_report(
+    span: Span,
+    given: Option<String>,
+    opts: CompareArgs,
+    ctx: &Ctx,
+    env: &Env,
+) -> Result<()> {
+    let period = chosen(span, given, ctx)?;
+    let compare = opts.compare.map(|c| Period::parse(span, &c)).transpose()?;
+    let (r, other) = reports::period(ctx, &period, compare)?;
+    match env.format {
+        Format::Csv => {
+            let mut buf = Vec::new();
+            out(output::write_csv(&long(&r), &mut buf))?;
+            let text = String::from_utf8_lossy(&buf);
+            let body = if opts.no_header {
+                text.split_once('\n').map_or("", |(_, rest)| rest)
+            } else {
+                &text
+            };
+            out(output::print_line(body.trim_end_matches('\n')))
+        }
+        Format::Table => {
+            output::say(&format!("{} beside {}", heading(&r), heading(&other)));
+            out(output::print(&side_by_side(&r, &other), Format::Table))
+        }
+        Format::Json => out(output::print_json(&serde_json::json!({
+            "period": r.period.label,
+            "start": r.period.start.to_string(),
+            "last_day": r.last_day.to_string(),
+            "compare": other.period.label,
+            "figures": output::json_value(&side_by_side(&r, &other)),
+        }))),
+    }
+}
+
+fn kpi(a: KpiArgs, ctx: &Ctx, env: &Env) -> Result<()> {
+    let period = chosen(Span::Month, a.month, ctx)?;
+    let (r, lines, total) = reports::kpi(ctx, &period)?;
+    let mut l = Listing::new(&[
+        "period",
+        "measure",
+        "actual",
+        "target",
+        "attainment_pct",
+        "weight",
+        "score",
+    ]);
+    for k in &lines {
+        l.push(vec![
+            Cell::from(r.period.label.as_str()),
+            Cell::from(k.measure),
+            k.actual.map_or(Cell::Null, |v| Cell::Money(Cents(v))),
+            Cell::Money(Cents(k.target)),
+            Cell::Money(Cents(k.attainment)),
+            Cell::Int(k.weight),
+            Cell::Money(Cents(k.score)),
+        ]);
+    }
+    l.push(vec![
+        Cell::from(r.period.label.as_str()),
+        Cell::from("total"),
+        Cell::Null,
+        Cell::Null,
+        Cell::Null,
+        Cell::Int(lines.iter().map(|k| k.weight).sum()),
+        Cell::Money(Cents(total)),
+    ]);
+    if env.format == Format::Table {
+        output::say(&format!("scorecard {}", heading(&r)));
+    }
+    out(output::print(&l, env.format))
 }
 
 const EVENT_HEADERS: &[&str] = &[
@@ -94,7 +286,7 @@ pub fn events_listing(r: &EventsReport) -> Listing {
     }
     let mut cells = vec![
         Cell::from("total"),
-        Cell::from(r.month.map(|m| m.to_string())),
+        Cell::from(r.month.as_ref().map(|m| m.to_string())),
         Cell::from(format!("{} events", r.total.events)),
         Cell::from(""),
     ];

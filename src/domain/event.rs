@@ -7,10 +7,9 @@ use super::error::{refused, DomainError, Result};
 use super::member::{Member, Status};
 use super::money::Cents;
 use super::rules::ClubRules;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
@@ -190,67 +189,6 @@ pub struct Registration {
 
 pub fn registration_id(event: &str, member: &str) -> String {
     format!("{event}/{member}")
-}
-
-/// A calendar month, `YYYY-MM`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Month {
-    pub year: i32,
-    pub month: u32,
-}
-
-impl Month {
-    pub fn first(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or(NaiveDate::MIN)
-    }
-
-    pub fn last(self) -> NaiveDate {
-        let (y, m) = if self.month == 12 {
-            (self.year + 1, 1)
-        } else {
-            (self.year, self.month + 1)
-        };
-        NaiveDate::from_ymd_opt(y, m, 1)
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(NaiveDate::MAX)
-    }
-
-    /// Whether an event running `from`..=`to` touches this month.
-    pub fn overlaps(self, from: NaiveDate, to: NaiveDate) -> bool {
-        from <= self.last() && to >= self.first()
-    }
-}
-
-impl FromStr for Month {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Month, String> {
-        let bad = || format!("'{s}' is not a month: write YYYY-MM, e.g. 2026-11");
-        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
-        if y.len() != 4 || m.len() != 2 {
-            return Err(bad());
-        }
-        let year: i32 = y.parse().map_err(|_| bad())?;
-        let month: u32 = m.parse().map_err(|_| bad())?;
-        if !(1..=12).contains(&month) {
-            return Err(bad());
-        }
-        Ok(Month { year, month })
-    }
-}
-
-impl fmt::Display for Month {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}", self.year, self.month)
-    }
-}
-
-impl From<NaiveDate> for Month {
-    fn from(d: NaiveDate) -> Month {
-        Month {
-            year: d.year(),
-            month: d.month(),
-        }
-    }
 }
 
 /// What `event plan` is given.
@@ -1044,20 +982,6 @@ mod tests {
             &r,
         );
         assert!(matches!(full, Err(DomainError::Refused(m)) if m.contains("full")));
-    }
-
-    #[test]
-    fn months_cover_their_last_day() {
-        let feb: Month = "2028-02".parse().unwrap();
-        assert_eq!(feb.last(), d("2028-02-29"));
-        let dec: Month = "2026-12".parse().unwrap();
-        assert_eq!(dec.last(), d("2026-12-31"));
-        assert!(dec.overlaps(d("2026-12-31"), d("2026-12-31")));
-        assert!(!dec.overlaps(d("2027-01-01"), d("2027-01-01")));
-        assert!(dec.overlaps(d("2026-11-30"), d("2026-12-01")));
-        assert!(!dec.overlaps(d("2026-11-29"), d("2026-11-30")));
-        assert!("2026-13".parse::<Month>().is_err());
-        assert!("2026-1".parse::<Month>().is_err());
     }
 
     #[test]

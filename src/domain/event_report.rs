@@ -2,8 +2,9 @@
 //! registrations, attendance rate, satisfaction, cost against budget. A pure
 //! function of the events, their registrations, the period and today.
 
-use super::event::{Event, EventStatus, Month, RegStatus, Registration};
+use super::event::{Event, EventStatus, RegStatus, Registration};
 use super::money::Cents;
+use super::period::Period;
 use chrono::NaiveDate;
 
 /// One event's figures (or, for the total, the sum over the events).
@@ -91,7 +92,7 @@ pub struct EventRow {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventsReport {
-    pub month: Option<Month>,
+    pub month: Option<Period>,
     pub rows: Vec<EventRow>,
     pub total: EventFigures,
 }
@@ -133,12 +134,16 @@ pub fn figures(e: &Event, regs: &[Registration], today: NaiveDate) -> EventFigur
 pub fn report(
     events: &[Event],
     regs: &[Registration],
-    month: Option<Month>,
+    month: Option<Period>,
     today: NaiveDate,
 ) -> EventsReport {
     let mut chosen: Vec<&Event> = events
         .iter()
-        .filter(|e| month.is_none_or(|m| m.overlaps(e.date, e.last_day())))
+        .filter(|e| {
+            month
+                .as_ref()
+                .is_none_or(|m| m.overlaps(e.date, e.last_day()))
+        })
         .collect();
     chosen.sort_by(|a, b| (a.date, &a.id).cmp(&(b.date, &b.id)));
     let mut total = EventFigures::default();

@@ -21,6 +21,7 @@ pub struct ClubRules {
     pub events: EventRules,
     pub rewards: Vec<RewardRule>,
     pub recharge: RechargeRules,
+    pub kpi: KpiRules,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -195,6 +196,65 @@ fn toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::NaiveDate, D::Er
         .map_err(|_| serde::de::Error::custom(format!("'{text}' is not a date (YYYY-MM-DD)")))
 }
 
+/// The member department's monthly scorecard (`report kpi`): a target and a
+/// weight for each measure; the weights add up to 100.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct KpiRules {
+    /// Growth rate in percent (new approvals / members at start).
+    pub member_growth: KpiTarget,
+    /// Average event feedback score, 1 to 5.
+    pub satisfaction: KpiTarget,
+    /// Events held in the month.
+    pub events: KpiTarget,
+    /// Activity rate in percent (active / members in good standing at end).
+    pub activity: KpiTarget,
+    /// Repurchase rate in percent (2+ purchases / 1+ purchases).
+    pub repurchase: KpiTarget,
+}
+
+/// One scorecard line: the target (two decimals kept) and its weight.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct KpiTarget {
+    pub target: Hundredths,
+    pub weight: u32,
+}
+
+impl KpiTarget {
+    fn new(target: u32, weight: u32) -> KpiTarget {
+        KpiTarget {
+            target: Hundredths(target),
+            weight,
+        }
+    }
+}
+
+impl Default for KpiRules {
+    fn default() -> Self {
+        KpiRules {
+            member_growth: KpiTarget::new(200, 30),
+            satisfaction: KpiTarget::new(450, 20),
+            events: KpiTarget::new(200, 15),
+            activity: KpiTarget::new(3000, 20),
+            repurchase: KpiTarget::new(4000, 15),
+        }
+    }
+}
+
+impl KpiRules {
+    /// The measures in scorecard order, by their `club.toml` names.
+    pub fn measures(&self) -> [(&'static str, KpiTarget); 5] {
+        [
+            ("member_growth", self.member_growth),
+            ("satisfaction", self.satisfaction),
+            ("events", self.events),
+            ("activity", self.activity),
+            ("repurchase", self.repurchase),
+        ]
+    }
+}
+
 /// A ratio kept as an integer number of hundredths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(into = "f64")]
@@ -326,6 +386,7 @@ impl Default for ClubRules {
             events: EventRules::default(),
             rewards: Vec::new(),
             recharge: RechargeRules::default(),
+            kpi: KpiRules::default(),
         }
     }
 }
@@ -352,6 +413,15 @@ impl ClubRules {
         }
         if self.card.digits == 0 || self.card.digits > 18 {
             return Err("card.digits must be between 1 and 18".into());
+        }
+        let weights: u32 = self.kpi.measures().iter().map(|(_, m)| m.weight).sum();
+        if weights != 100 {
+            return Err(format!(
+                "the [kpi] weights add up to {weights}; make them add up to 100"
+            ));
+        }
+        if let Some((name, _)) = self.kpi.measures().iter().find(|(_, m)| m.target.0 == 0) {
+            return Err(format!("kpi.{name}.target is 0; give a target above 0"));
         }
         if self.events.refund_percent > 100 || self.events.late_refund_percent > 100 {
             return Err(

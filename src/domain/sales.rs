@@ -1,83 +1,16 @@
 //! The sales report (per salesperson: leads, follow-ups, deals, dues and
 //! commission) as a pure function of a period and the records.
 
-use super::dates::add_days;
-use super::error::{DomainError, Result};
 use super::lead::{EventKind, FollowUp, Lead, LeadEvent, LeadStatus};
 use super::ledger::{EntryKind, LedgerEntry};
 use super::member::Member;
 use super::money::Cents;
 use super::rules::ClubRules;
 use super::staff::{Role, Staff};
-use chrono::{Datelike, NaiveDate, Weekday};
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// The days a report covers, both ends included.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Period {
-    pub start: NaiveDate,
-    pub end: NaiveDate,
-    /// As the user wrote it: `2026-11`, `2026-W48`, `2026-11-25`.
-    pub label: String,
-}
-
-impl Period {
-    pub fn day(d: NaiveDate) -> Period {
-        Period {
-            start: d,
-            end: d,
-            label: d.to_string(),
-        }
-    }
-
-    /// The calendar month holding `d`.
-    pub fn month_of(d: NaiveDate) -> Period {
-        let start = d.with_day(1).unwrap_or(d);
-        let next = super::dates::add_months(start, 1);
-        Period {
-            start,
-            end: add_days(next, -1),
-            label: format!("{:04}-{:02}", d.year(), d.month()),
-        }
-    }
-
-    /// `YYYY-MM`.
-    pub fn month(s: &str) -> Result<Period> {
-        let bad =
-            || DomainError::Invalid(format!("'{s}' is not a month: write YYYY-MM, e.g. 2026-11"));
-        let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
-        let y: i32 = y.parse().map_err(|_| bad())?;
-        let m: u32 = m.parse().map_err(|_| bad())?;
-        let d = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
-        Ok(Period::month_of(d))
-    }
-
-    /// An ISO week, `YYYY-Www` (Monday to Sunday).
-    pub fn week(s: &str) -> Result<Period> {
-        let bad = || {
-            DomainError::Invalid(format!(
-                "'{s}' is not an ISO week: write YYYY-Www, e.g. 2026-W48"
-            ))
-        };
-        let t = s.trim();
-        let (y, w) = t
-            .split_once("-W")
-            .or_else(|| t.split_once("-w"))
-            .ok_or_else(bad)?;
-        let y: i32 = y.parse().map_err(|_| bad())?;
-        let w: u32 = w.parse().map_err(|_| bad())?;
-        let start = NaiveDate::from_isoywd_opt(y, w, Weekday::Mon).ok_or_else(bad)?;
-        Ok(Period {
-            start,
-            end: add_days(start, 6),
-            label: format!("{y:04}-W{w:02}"),
-        })
-    }
-
-    pub fn contains(&self, d: NaiveDate) -> bool {
-        self.start <= d && d <= self.end
-    }
-}
+pub use super::period::Period;
 
 /// Everything the report reads.
 pub struct SalesData<'a> {
@@ -241,26 +174,10 @@ pub fn report(period: &Period, data: &SalesData, rules: &ClubRules) -> Vec<Sales
 mod tests {
     use super::*;
     use crate::domain::member::{Kind, Status};
+    use chrono::NaiveDate;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
-    }
-
-    #[test]
-    fn periods_cover_whole_months_weeks_and_leap_days() {
-        let p = Period::month("2028-02").unwrap();
-        assert_eq!((p.start, p.end), (d("2028-02-01"), d("2028-02-29")));
-        let p = Period::month("2026-02").unwrap();
-        assert_eq!(p.end, d("2026-02-28"));
-        let p = Period::month("2026-12").unwrap();
-        assert_eq!(p.end, d("2026-12-31"));
-        let p = Period::week("2026-W48").unwrap();
-        assert_eq!((p.start, p.end), (d("2026-11-23"), d("2026-11-29")));
-        let p = Period::week("2026-W53").unwrap();
-        assert_eq!((p.start, p.end), (d("2026-12-28"), d("2027-01-03")));
-        assert!(Period::week("2025-W53").is_err());
-        assert!(Period::month("2026-13").is_err());
-        assert!(Period::month("2026").is_err());
     }
 
     fn staff(id: &str) -> Staff {

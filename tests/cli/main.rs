@@ -10,4 +10,5 @@ mod leads;
 mod members;
 mod points;
 mod property;
+mod reports;
 mod store;
