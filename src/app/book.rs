@@ -178,6 +178,20 @@ impl Book {
         self.keep = false;
     }
 
+    /// Writes the posted entries with the rest of `txn` and commits (in a
+    /// dry run, only says which files would change); returns the entries
+    /// and the files.
+    pub fn commit(
+        mut self,
+        ctx: &Ctx,
+        store: &mut Store,
+        mut txn: Txn,
+    ) -> Result<(Vec<LedgerEntry>, Vec<String>)> {
+        let entries = std::mem::take(&mut self.entries);
+        self.write(store, &mut txn)?;
+        Ok((entries, ctx.finish(store, txn)?))
+    }
+
     /// Puts the new entries, the cache and the index lines into `txn`.
     pub fn write(self, store: &Store, txn: &mut Txn) -> Result<()> {
         if self.posted == 0 {

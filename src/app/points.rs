@@ -136,11 +136,8 @@ pub fn grant(ctx: &Ctx, g: Grant) -> Result<Posted> {
     let rules = store.rules().clone();
     let mut book = Book::open_for(&store, &[m.id.as_str()])?;
     let n = post(ctx, &rules, &mut book, m, &g)?;
-    let entries = book.entries.clone();
     let balance = book.account(&m.id).points;
-    let mut txn = Txn::new();
-    book.write(&store, &mut txn)?;
-    let files = ctx.finish(&mut store, txn)?;
+    let (entries, files) = book.commit(ctx, &mut store, Txn::new())?;
     let message = match g.spend {
         Some(s) => format!(
             "{}: spend {s} earned {n} points (tier {}); balance {balance}",
@@ -430,9 +427,7 @@ pub fn redeem_reward(ctx: &Ctx, id: &str, code: &str, qty: u32) -> Result<Posted
     let mut txn = Txn::new();
     txn.put_table(&mut table);
     txn.append(&[ctx.audit("points redeem", before.as_ref().or(Some(&reward)), &after)]);
-    let entries = book.entries.clone();
-    book.write(&store, &mut txn)?;
-    let files = ctx.finish(&mut store, txn)?;
+    let (entries, files) = book.commit(ctx, &mut store, txn)?;
     Ok(Posted {
         entries,
         message: format!(
@@ -469,10 +464,7 @@ pub fn redeem_points(ctx: &Ctx, id: &str, n: i64, reason: &str) -> Result<Posted
         &format!("offset {value} yuan: {}", reason.trim()),
     )?;
     let balance = book.account(id).points;
-    let entries = book.entries.clone();
-    let mut txn = Txn::new();
-    book.write(&store, &mut txn)?;
-    let files = ctx.finish(&mut store, txn)?;
+    let (entries, files) = book.commit(ctx, &mut store, Txn::new())?;
     Ok(Posted {
         entries,
         message: format!("{id}: {n} points offset {value} yuan; balance {balance}"),
@@ -495,10 +487,7 @@ pub fn expire(ctx: &Ctx) -> Result<Posted> {
     for m in &members {
         total += expire_lapsed(ctx, &rules, &mut book, m)?;
     }
-    let entries = book.entries.clone();
-    let mut txn = Txn::new();
-    book.write(&store, &mut txn)?;
-    let files = ctx.finish(&mut store, txn)?;
+    let (entries, files) = book.commit(ctx, &mut store, Txn::new())?;
     let message = if entries.is_empty() {
         format!("no points have lapsed by {}; nothing to do", ctx.today)
     } else {
@@ -574,10 +563,7 @@ pub fn reverse(ctx: &Ctx, txid: &str, reason: &str) -> Result<Posted> {
         txid,
         &note,
     )?;
-    let entries = book.entries.clone();
-    let mut txn = Txn::new();
-    book.write(&store, &mut txn)?;
-    let files = ctx.finish(&mut store, txn)?;
+    let (entries, files) = book.commit(ctx, &mut store, Txn::new())?;
     Ok(Posted {
         message: format!(
             "{}: reversed {txid} (spend {}), took back {back} of {earned} points",

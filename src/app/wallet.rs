@@ -74,10 +74,7 @@ pub fn recharge(ctx: &Ctx, id: &str, amount: Cents) -> Result<Posted> {
     }
     let wallet = book.account(id).wallet;
     notes.push(format!("wallet {wallet}"));
-    let entries = book.entries.clone();
-    let mut txn = Txn::new();
-    book.write(&store, &mut txn)?;
-    let files = ctx.finish(&mut store, txn)?;
+    let (entries, files) = book.commit(ctx, &mut store, Txn::new())?;
     Ok(Posted {
         entries,
         message: notes.join("; "),
@@ -111,10 +108,7 @@ pub fn pay(ctx: &Ctx, id: &str, amount: Cents, receipt: &str) -> Result<Posted> 
     }
     book.post(ctx, EntryKind::Pay, id, Cents(-amount.0), 0, receipt, "")?;
     let wallet = book.account(id).wallet;
-    let entries = book.entries.clone();
-    let mut txn = Txn::new();
-    book.write(&store, &mut txn)?;
-    let files = ctx.finish(&mut store, txn)?;
+    let (entries, files) = book.commit(ctx, &mut store, Txn::new())?;
     Ok(Posted {
         entries,
         message: format!("{id}: paid {amount} from the wallet; wallet {wallet}"),
