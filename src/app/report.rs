@@ -8,6 +8,7 @@ use crate::domain::lead::{self, FollowUp, Lead, LeadEvent};
 use crate::domain::ledger::LedgerEntry;
 use crate::domain::member::Member;
 use crate::domain::period::Period;
+use crate::domain::points::{self, Account, AgingRow};
 use crate::domain::report::{self, AuditLine, KpiLine, PeriodReport, Snapshot};
 use crate::domain::sales::SalesData;
 use crate::domain::staff::Staff;
@@ -80,4 +81,12 @@ fn reports<const N: usize>(
         sales,
     );
     Ok(periods.map(|p| report::period_report(p, &snap, rules, ctx.today)))
+}
+
+/// `report points-aging`: outstanding points by the month they lapse, read
+/// from the balances cache (which `data check` proves equal to the ledger).
+pub fn points_aging(ctx: &Ctx) -> Result<Vec<AgingRow>> {
+    let store = ctx.read()?;
+    let accounts: Vec<Account> = store.load()?;
+    Ok(points::aging(&accounts, ctx.today, store.rules()))
 }

@@ -30,6 +30,9 @@ pub enum ReportCmd {
     Events(EventsArgs),
     /// Per salesperson: leads, follow-ups, deals, dues and commission.
     Sales(super::lead::SalesArgs),
+    /// Outstanding points by the month they lapse (the points liability);
+    /// lapsed points not yet written off by `points expire` come first.
+    PointsAging,
 }
 
 #[derive(Debug, Args)]
@@ -95,6 +98,23 @@ pub fn run(cmd: ReportCmd, ctx: &Ctx, env: &Env) -> Result<()> {
         ReportCmd::Quarterly(a) => period_report(Span::Quarter, a.quarter, a.opts, ctx, env),
         ReportCmd::Yearly(a) => period_report(Span::Year, a.year, a.opts, ctx, env),
         ReportCmd::Kpi(a) => kpi(a, ctx, env),
+        ReportCmd::PointsAging => {
+            let rows = crate::app::report::points_aging(ctx)?;
+            let mut l = Listing::new(&["expires", "points", "members"]);
+            let mut points = 0;
+            for r in &rows {
+                points += r.points;
+                l.push(vec![
+                    Cell::from(r.expires.as_str()),
+                    Cell::Int(r.points),
+                    Cell::Int(r.members as i64),
+                ]);
+            }
+            // A member can hold points lapsing in several months, so the
+            // member column has no total.
+            l.push(vec![Cell::from("total"), Cell::Int(points), Cell::Null]);
+            out(output::print(&l, env.format))
+        }
     }
 }
 

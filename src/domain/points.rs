@@ -315,6 +315,52 @@ pub fn referral_reward(amount: Cents, rules: &ClubRules) -> Option<ReferralRewar
     }
 }
 
+/// Outstanding points by the month their lots lapse, for the liability
+/// report: lots that lapsed on or before `today` but were not yet written
+/// off by `points expire` come first, under `lapsed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgingRow {
+    /// `YYYY-MM` of the lapse, or `lapsed`.
+    pub expires: String,
+    pub points: i64,
+    /// Members holding points that lapse then.
+    pub members: u64,
+}
+
+pub fn aging<'a>(
+    accounts: impl IntoIterator<Item = &'a Account>,
+    today: NaiveDate,
+    rules: &ClubRules,
+) -> Vec<AgingRow> {
+    use std::collections::BTreeMap;
+    // Keyed so that `lapsed` sorts before every month.
+    let mut by: BTreeMap<String, (i64, u64)> = BTreeMap::new();
+    for a in accounts {
+        let mut seen: Vec<String> = Vec::new();
+        for lot in a.lots.0.iter().filter(|l| l.points > 0) {
+            let day = lot.expires(rules);
+            let key = if day <= today {
+                "0 lapsed".to_string()
+            } else {
+                format!("1 {}", day.format("%Y-%m"))
+            };
+            let slot = by.entry(key.clone()).or_default();
+            slot.0 += lot.points;
+            if !seen.contains(&key) {
+                slot.1 += 1;
+                seen.push(key);
+            }
+        }
+    }
+    by.into_iter()
+        .map(|(k, (points, members))| AgingRow {
+            expires: k[2..].to_string(),
+            points,
+            members,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -514,5 +560,29 @@ mod tests {
                 prop_assert!(a.lots.0.iter().all(|l| l.points > 0));
             }
         }
+    }
+
+    #[test]
+    fn aging_groups_lots_by_the_month_they_lapse() {
+        let rules = ClubRules::default();
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut a = Account::new("M000001");
+        // Earned 2025-11-25: lapses 2026-11-25, on the day of the report.
+        a.lots.add(d("2025-11-25"), 5);
+        a.lots.add(d("2025-12-01"), 10);
+        a.lots.add(d("2025-12-31"), 20);
+        // 29 February 2028 lapses on 28 February 2029.
+        a.lots.add(d("2028-02-29"), 7);
+        let mut b = Account::new("M000002");
+        b.lots.add(d("2025-12-15"), 100);
+        let rows = aging([&a, &b], d("2026-11-25"), &rules);
+        let got: Vec<(&str, i64, u64)> = rows
+            .iter()
+            .map(|r| (r.expires.as_str(), r.points, r.members))
+            .collect();
+        assert_eq!(
+            got,
+            [("lapsed", 5, 1), ("2026-12", 130, 2), ("2029-02", 7, 1)]
+        );
     }
 }

@@ -864,3 +864,38 @@ fn a_grant_needs_a_member_and_something_to_grant() {
         "no member M000404",
     );
 }
+
+#[test]
+fn points_aging_lists_the_liability_by_the_month_it_lapses() {
+    let mut club = TestClub::new();
+    club.on("2025-11-25");
+    let a = club.active_member("A", "13800000001");
+    let b = club.active_member("B", "13800000002");
+    club.ok(&[
+        "points", "grant", &a, "--points", "5", "--reason", "sign-in",
+    ]);
+    club.on("2025-12-01");
+    club.ok(&["points", "grant", &a, "--spend", "10", "--receipt", "R1"]);
+    club.ok(&[
+        "points", "grant", &b, "--points", "40", "--reason", "referral",
+    ]);
+    club.on("2026-02-10");
+    club.ok(&[
+        "points", "grant", &a, "--points", "300", "--reason", "event",
+    ]);
+    club.on("2026-11-25");
+    // A's first 5 points lapse on their anniversary, today: listed as
+    // lapsed until `points expire` writes them off.
+    let csv = club.ok(&["report", "points-aging", "--format", "csv"]);
+    assert_eq!(
+        csv,
+        "expires,points,members\nlapsed,5,1\n2026-12,50,2\n2027-02,300,1\ntotal,355,"
+    );
+    club.ok(&["points", "expire"]);
+    let csv = club.ok(&["report", "points-aging", "--format", "csv"]);
+    assert_eq!(
+        csv,
+        "expires,points,members\n2026-12,50,2\n2027-02,300,1\ntotal,350,"
+    );
+    club.check();
+}
