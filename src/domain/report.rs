@@ -8,16 +8,17 @@
 //! statuses on past days come from replaying the audit trail, one pass over
 //! it.
 
-use super::dates::age_on;
+use super::dates::{add_days, add_months, age_on};
 use super::event::{Event, RegStatus, Registration};
 use super::event_report;
 use super::ledger::{EntryKind, LedgerEntry};
 use super::member::{Gender, Member, Status};
 use super::money::Cents;
 use super::period::Period;
+use super::points::Account;
 use super::rules::{ClubRules, KpiTarget};
 use super::sales::{self, SalesData};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use std::collections::{BTreeMap, HashMap};
 
 /// One audit line as the report needs it.
@@ -336,6 +337,10 @@ pub struct PointsFigures {
     /// Points held by all members at the close of the period's last day:
     /// every points movement up to that day.
     pub outstanding: i64,
+    /// Points due to lapse in the calendar month after the period's last
+    /// day: the lots (oldest spent first) as they stand at its close whose
+    /// anniversary falls in that month.
+    pub due_next_month: i64,
     /// Stored value topped up in the period (recharge entries).
     pub recharged: Cents,
     /// Stored value added by campaigns and referrals (bonus entries).
@@ -452,8 +457,18 @@ pub fn period_report(
     let mut af = ActivityFigures::default();
     // Per member in the period: (spend entries, net spend, active).
     let mut per: HashMap<&str, (i64, i64, bool)> = HashMap::new();
+    // Each member's lots as they stand at the close of the last day.
+    let mut lots: HashMap<&str, Account> = HashMap::new();
     for e in snap.ledger.iter().filter(|e| e.date <= last) {
         pf.outstanding += e.points;
+        if e.points != 0 {
+            // An overdrawn entry is `data check`'s to report; the report
+            // takes what the lots held.
+            let _ = lots
+                .entry(e.member.as_str())
+                .or_insert_with(|| Account::new(&e.member))
+                .apply(e);
+        }
         if matches!(
             e.kind,
             EntryKind::Recharge | EntryKind::Bonus | EntryKind::Pay
@@ -496,6 +511,15 @@ pub fn period_report(
             EntryKind::Fee => {}
         }
     }
+    let month_start = last.with_day(1).unwrap_or(last);
+    let next_start = add_months(month_start, 1);
+    let next_end = add_days(add_months(month_start, 2), -1);
+    pf.due_next_month = lots
+        .values()
+        .flat_map(|a| a.lots.0.iter())
+        .filter(|l| (next_start..=next_end).contains(&l.expires(rules)))
+        .map(|l| l.points)
+        .sum();
     for r in snap.registrations {
         if r.status == RegStatus::Attended && r.attended.is_some_and(in_period) {
             per.entry(r.member.as_str()).or_default().2 = true;
@@ -678,6 +702,7 @@ impl PeriodReport {
         put("points", "expired", Count(p.expired));
         put("points", "forfeited", Count(p.forfeited));
         put("points", "outstanding", Count(p.outstanding));
+        put("points", "due_next_month", Count(p.due_next_month));
         put("points", "wallet_recharged", Money(p.recharged));
         put("points", "wallet_bonus", Money(p.bonus));
         put("points", "wallet_paid", Money(p.paid));

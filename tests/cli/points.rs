@@ -891,6 +891,18 @@ fn points_aging_lists_the_liability_by_the_month_it_lapses() {
         csv,
         "expires,points,members\nlapsed,5,1\n2026-12,50,2\n2027-02,300,1\ntotal,355,"
     );
+    // The monthly report's figure: what lapses in December, as the lots
+    // stood at the close of the report's last day (today).
+    let report = club.ok(&["report", "monthly", "--format", "csv"]);
+    assert!(
+        report.contains("\n2026-11,points,due_next_month,50\n"),
+        "{report}"
+    );
+    let october = club.ok(&["report", "monthly", "--month", "2026-10", "--format", "csv"]);
+    assert!(
+        october.contains("\n2026-10,points,due_next_month,5\n"),
+        "{october}"
+    );
     club.ok(&["points", "expire"]);
     let csv = club.ok(&["report", "points-aging", "--format", "csv"]);
     assert_eq!(

@@ -475,6 +475,7 @@ fn the_csv_shape_is_stable() {
 2026-11,points,expired,0
 2026-11,points,forfeited,0
 2026-11,points,outstanding,0
+2026-11,points,due_next_month,0
 2026-11,points,wallet_recharged,0.00
 2026-11,points,wallet_bonus,0.00
 2026-11,points,wallet_paid,0.00
