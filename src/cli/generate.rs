@@ -41,7 +41,18 @@ pub fn run(a: GenerateArgs, ctx: &Ctx, env: &Env) -> Result<()> {
         ));
         return Ok(());
     }
-    let s = app::generate(&a.dir, ctx.today, &opts, ctx.wait, &ctx.command)?;
+    let bar = std::cell::OnceCell::new();
+    let progress = |day: u64, days: u64| {
+        bar.get_or_init(|| {
+            output::progress_bar(days, "simulating days {bar:40} {pos}/{len} ({eta} left)")
+        })
+        .set_position(day);
+    };
+    let result = app::generate(&a.dir, ctx.today, &opts, ctx.wait, &ctx.command, &progress);
+    if let Some(b) = bar.get() {
+        b.finish_and_clear();
+    }
+    let s = result?;
     output::say(&format!(
         "generated {}: {} members, {} staff, {} cards ({} lost), {} ledger entries, {} audit lines, history {} to {}",
         a.dir.display(),

@@ -8,7 +8,6 @@ use crate::domain::import::Mapping;
 use crate::domain::member::Member;
 use crate::error::{Error, Result};
 use clap::Args;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 /// Imports of at least this many rows show a progress bar (on a terminal).
@@ -58,14 +57,11 @@ pub fn import(a: ImportArgs, ctx: &Ctx, env: &Env) -> Result<()> {
         a.encoding,
         a.commit,
         |rows| {
-            if rows >= PROGRESS_FROM_ROWS && std::io::stderr().is_terminal() {
-                let b = indicatif::ProgressBar::new(rows as u64);
-                if let Ok(style) = indicatif::ProgressStyle::with_template(
+            if rows >= PROGRESS_FROM_ROWS {
+                *bar.borrow_mut() = output::progress_bar(
+                    rows as u64,
                     "checking rows {bar:40} {pos}/{len} ({eta} left)",
-                ) {
-                    b.set_style(style);
-                }
-                *bar.borrow_mut() = b;
+                );
             }
         },
         |done| bar.borrow().set_position(done as u64),

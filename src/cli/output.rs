@@ -263,6 +263,20 @@ pub fn print_line(s: &str) -> io::Result<()> {
     writeln!(io::stdout().lock(), "{s}")
 }
 
+/// A progress bar on standard error for a long job of `len` steps, hidden
+/// when standard error is not a terminal (cron, scripts, tests).
+pub fn progress_bar(len: u64, template: &str) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
 /// A message for people, on standard error.
 pub fn say(s: &str) {
     let _ = writeln!(io::stderr().lock(), "{s}");

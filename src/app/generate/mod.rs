@@ -84,12 +84,14 @@ fn width_for(n: u64, min: usize) -> usize {
 
 /// Creates `dir` (which must not exist, or be empty) and fills it with a
 /// simulated club whose history ends on `today`.
+/// `progress(day, days)` is told each simulated day as it is done.
 pub fn generate(
     dir: &Path,
     today: NaiveDate,
     opts: &Options,
     wait: Duration,
     command: &str,
+    progress: &dyn Fn(u64, u64),
 ) -> Result<Summary> {
     check_options(opts)?;
     let text = club_toml(opts)?;
@@ -97,7 +99,7 @@ pub fn generate(
     let mut store = Store::open(dir, Access::Write, wait, command)?;
     let rules = store.rules().clone();
     let mut sim = Sim::new(&rules, today, opts);
-    sim.run();
+    sim.run_with(progress);
     let summary = sim.summary();
     let Sim {
         mut members,
@@ -436,9 +438,15 @@ impl<'r> Sim<'r> {
 
     /// The whole history: staff on the first day, then each day's sweep,
     /// tier recompute on the first of the month, applications and office work.
+    #[cfg(test)]
     fn run(&mut self) {
+        self.run_with(&|_, _| {});
+    }
+
+    fn run_with(&mut self, progress: &dyn Fn(u64, u64)) {
         let days = self.office.len();
         for d in 0..days {
+            progress(d as u64, days as u64);
             self.day = add_days(self.first_day, d as i64);
             self.cron_seq = 0;
             self.office_seq = 0;
@@ -1155,7 +1163,15 @@ mod tests {
             months: 12,
             seed: 11,
         };
-        generate(&dir, d("2026-11-25"), &opts, Duration::ZERO, "test").unwrap();
+        generate(
+            &dir,
+            d("2026-11-25"),
+            &opts,
+            Duration::ZERO,
+            "test",
+            &|_, _| {},
+        )
+        .unwrap();
         let store = Store::open(&dir, Access::Read, Duration::ZERO, "test").unwrap();
         let ledger: Vec<LedgerEntry> = store.load().unwrap();
         let audit: Vec<AuditEntry> = store.load().unwrap();
