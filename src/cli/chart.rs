@@ -243,11 +243,8 @@ fn tier_panel(area: &Area, w: &Words, labels: &[String], months: &[PeriodReport]
     legend(&mut chart)
 }
 
-type Chart<'a, 'b> = ChartContext<
-    'a,
-    SVGBackend<'b>,
-    Cartesian2d<SegmentedCoord<RangedCoordi32>, RangedCoordf64>,
->;
+type Chart<'a, 'b> =
+    ChartContext<'a, SVGBackend<'b>, Cartesian2d<SegmentedCoord<RangedCoordi32>, RangedCoordf64>>;
 
 fn axes(chart: &mut Chart, labels: &[String], x_axis: &str, y_axis: &str) -> Result<()> {
     let labels = labels.to_vec();
