@@ -246,8 +246,11 @@ fn tier_panel(area: &Area, w: &Words, labels: &[String], months: &[PeriodReport]
 type Chart<'a, 'b> =
     ChartContext<'a, SVGBackend<'b>, Cartesian2d<SegmentedCoord<RangedCoordi32>, RangedCoordf64>>;
 
+/// Month labels under the bars, axis names, and y labels with a decimal
+/// only when the scale is small.
 fn axes(chart: &mut Chart, labels: &[String], x_axis: &str, y_axis: &str) -> Result<()> {
     let labels = labels.to_vec();
+    let top = chart.y_range().end;
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -261,7 +264,13 @@ fn axes(chart: &mut Chart, labels: &[String], x_axis: &str, y_axis: &str) -> Res
             SegmentValue::Last => String::new(),
         })
         .x_label_style(("sans-serif", 11))
-        .y_label_formatter(&|v| format!("{v:.0}"))
+        .y_label_formatter(&|v| {
+            if top < 10.0 {
+                format!("{v:.1}")
+            } else {
+                format!("{v:.0}")
+            }
+        })
         .x_desc(x_axis)
         .y_desc(y_axis)
         .draw()
@@ -292,11 +301,22 @@ pub fn write(path: &Path, svg: &str) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".chart")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
+    if !dir.is_dir() {
+        return Err(Error::Failure(format!(
+            "could not write the chart to {}: the directory {} does not exist; create it or choose another path",
+            path.display(),
+            dir.display()
+        )));
+    }
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".chart").suffix(".tmp");
+    // An ordinary file for a browser or a colleague, not a private one.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
     tmp.write_all(svg.as_bytes()).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
