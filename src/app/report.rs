@@ -28,6 +28,21 @@ pub fn period(
     Ok((r, beside))
 }
 
+/// The reports of the twelve months ending with `last` (oldest first), one
+/// engine run per month over records loaded once, and the club's language.
+pub fn twelve_months(ctx: &Ctx, last: &Period) -> Result<(Vec<PeriodReport>, String)> {
+    let mut months: Vec<Period> = vec![last.clone()];
+    while months.len() < 12 {
+        let earlier = months[months.len() - 1].previous();
+        months.push(earlier);
+    }
+    months.reverse();
+    let store = ctx.read()?;
+    let refs: [&Period; 12] = std::array::from_fn(|i| &months[i]);
+    let out = reports(&store, ctx, refs)?;
+    Ok((Vec::from(out), store.rules().club.lang.clone()))
+}
+
 /// The month's report and its scorecard lines with the total score.
 pub fn kpi(ctx: &Ctx, month: &Period) -> Result<(PeriodReport, Vec<KpiLine>, i64)> {
     let store = ctx.read()?;

@@ -2,6 +2,7 @@
 //! that turns arguments into an `app` call and its result into output.
 
 pub mod card;
+pub mod chart;
 pub mod data;
 pub mod event;
 pub mod generate;

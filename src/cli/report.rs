@@ -53,6 +53,13 @@ pub struct MonthlyArgs {
     pub month: Option<String>,
     #[command(flatten)]
     pub opts: CompareArgs,
+    /// Also write a one-page SVG chart of the twelve months ending with the
+    /// month: members, activity rate, points earned and redeemed, tier mix.
+    #[arg(long, value_name = "FILE.svg")]
+    pub chart: Option<std::path::PathBuf>,
+    /// The chart's language, en or zh (default: [club] lang in club.toml).
+    #[arg(long, value_name = "en|zh", requires = "chart")]
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -94,7 +101,16 @@ pub fn run(cmd: ReportCmd, ctx: &Ctx, env: &Env) -> Result<()> {
             out(output::print(&events_listing(&r), env.format))
         }
         ReportCmd::Sales(a) => super::lead::sales_report(a, ctx, env),
-        ReportCmd::Monthly(a) => period_report(Span::Month, a.month, a.opts, ctx, env),
+        ReportCmd::Monthly(a) => {
+            if let Some(path) = &a.chart {
+                let month = chosen(Span::Month, a.month.clone(), ctx)?;
+                let (months, club_lang) = reports::twelve_months(ctx, &month)?;
+                let svg = super::chart::render(&months, a.lang.as_deref().unwrap_or(&club_lang))?;
+                super::chart::write(path, &svg)?;
+                output::say(&format!("chart written to {}", path.display()));
+            }
+            period_report(Span::Month, a.month, a.opts, ctx, env)
+        }
         ReportCmd::Quarterly(a) => period_report(Span::Quarter, a.quarter, a.opts, ctx, env),
         ReportCmd::Yearly(a) => period_report(Span::Year, a.year, a.opts, ctx, env),
         ReportCmd::Kpi(a) => kpi(a, ctx, env),

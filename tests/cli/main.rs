@@ -3,6 +3,7 @@
 
 mod club;
 
+mod chart;
 mod events;
 mod generate;
 mod imports;
