@@ -107,6 +107,7 @@ pub fn render(months: &[PeriodReport], lang: &str) -> Result<String> {
             w.month,
             &labels,
             &[(w.members_axis, members.iter().map(|&n| n as f64).collect())],
+            10.0,
         )?;
         let rates: Vec<f64> = months
             .iter()
@@ -119,6 +120,7 @@ pub fn render(months: &[PeriodReport], lang: &str) -> Result<String> {
             w.month,
             &labels,
             &[(w.activity, rates)],
+            100.0,
         )?;
         let earned = months.iter().map(|r| r.points.earned as f64).collect();
         let redeemed = months
@@ -132,6 +134,7 @@ pub fn render(months: &[PeriodReport], lang: &str) -> Result<String> {
             w.month,
             &labels,
             &[(w.earned, earned), (w.redeemed, redeemed)],
+            10.0,
         )?;
         tier_panel(&panels[3], w, &labels, months)?;
         root.present().map_err(failed)?;
@@ -141,7 +144,9 @@ pub fn render(months: &[PeriodReport], lang: &str) -> Result<String> {
 
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
-/// A line per series over the months, each with a legend entry.
+/// A line per series over the months, each with a legend entry. With no
+/// figure above zero the y axis runs to `empty_top` (100 for a rate in
+/// percent), so an empty panel still reads on its own scale.
 fn line_panel(
     area: &Area,
     title: &str,
@@ -149,12 +154,13 @@ fn line_panel(
     x_axis: &str,
     labels: &[String],
     series: &[(&str, Vec<f64>)],
+    empty_top: f64,
 ) -> Result<()> {
     let top = series
         .iter()
         .flat_map(|(_, v)| v.iter().copied())
         .fold(0.0f64, f64::max);
-    let top = if top > 0.0 { top * 1.15 } else { 1.0 };
+    let top = if top > 0.0 { top * 1.15 } else { empty_top };
     let n = labels.len() as i32;
     let mut chart = ChartBuilder::on(area)
         .caption(title, ("sans-serif", 18))
