@@ -28,19 +28,28 @@ pub fn period(
     Ok((r, beside))
 }
 
-/// The reports of the twelve months ending with `last` (oldest first), one
-/// engine run per month over records loaded once, and the club's language.
-pub fn twelve_months(ctx: &Ctx, last: &Period) -> Result<(Vec<PeriodReport>, String)> {
-    let mut months: Vec<Period> = vec![last.clone()];
+/// The month's report, the one beside it, and the reports of the twelve
+/// months ending with it (oldest first) for the chart, with the club's
+/// language: one engine run per period over records loaded once.
+pub fn month_with_history(
+    ctx: &Ctx,
+    month: &Period,
+    compare: Option<Period>,
+) -> Result<(PeriodReport, Vec<PeriodReport>, String)> {
+    let other = report::compare_with(month, compare)?;
+    let mut months: Vec<Period> = vec![month.clone()];
     while months.len() < 12 {
         let earlier = months[months.len() - 1].previous();
         months.push(earlier);
     }
     months.reverse();
     let store = ctx.read()?;
-    let refs: [&Period; 12] = std::array::from_fn(|i| &months[i]);
-    let out = reports(&store, ctx, refs)?;
-    Ok((Vec::from(out), store.rules().club.lang.clone()))
+    let refs: [&Period; 13] = std::array::from_fn(|i| months.get(i).unwrap_or(&other));
+    let mut out = Vec::from(reports(&store, ctx, refs)?);
+    let beside = out
+        .pop()
+        .ok_or_else(|| crate::error::Error::Failure("internal: no report".into()))?;
+    Ok((beside, out, store.rules().club.lang.clone()))
 }
 
 /// The month's report and its scorecard lines with the total score.

@@ -101,16 +101,21 @@ pub fn run(cmd: ReportCmd, ctx: &Ctx, env: &Env) -> Result<()> {
             out(output::print(&events_listing(&r), env.format))
         }
         ReportCmd::Sales(a) => super::lead::sales_report(a, ctx, env),
-        ReportCmd::Monthly(a) => {
-            if let Some(path) = &a.chart {
+        ReportCmd::Monthly(a) => match &a.chart {
+            Some(path) => {
                 let month = chosen(Span::Month, a.month.clone(), ctx)?;
-                let (months, club_lang) = reports::twelve_months(ctx, &month)?;
+                let compare = compared(Span::Month, &a.opts)?;
+                let (other, months, club_lang) = reports::month_with_history(ctx, &month, compare)?;
                 let svg = super::chart::render(&months, a.lang.as_deref().unwrap_or(&club_lang))?;
                 super::chart::write(path, &svg)?;
                 output::say(&format!("chart written to {}", path.display()));
+                let r = months.last().ok_or_else(|| {
+                    crate::error::Error::Failure("internal: no month reported".into())
+                })?;
+                render_period(r, &other, &a.opts, env)
             }
-            period_report(Span::Month, a.month, a.opts, ctx, env)
-        }
+            None => period_report(Span::Month, a.month, a.opts, ctx, env),
+        },
         ReportCmd::Quarterly(a) => period_report(Span::Quarter, a.quarter, a.opts, ctx, env),
         ReportCmd::Yearly(a) => period_report(Span::Year, a.year, a.opts, ctx, env),
         ReportCmd::Kpi(a) => kpi(a, ctx, env),
@@ -198,12 +203,30 @@ fn period_report(
     env: &Env,
 ) -> Result<()> {
     let period = chosen(span, given, ctx)?;
-    let compare = opts.compare.map(|c| Period::parse(span, &c)).transpose()?;
-    let (r, other) = reports::period(ctx, &period, compare)?;
+    let (r, other) = reports::period(ctx, &period, compared(span, &opts)?)?;
+    render_period(&r, &other, &opts, env)
+}
+
+/// The period given with --compare, if any.
+fn compared(span: Span, opts: &CompareArgs) -> Result<Option<Period>> {
+    Ok(opts
+        .compare
+        .as_ref()
+        .map(|c| Period::parse(span, c))
+        .transpose()?)
+}
+
+/// A period's report beside another, in the chosen format.
+fn render_period(
+    r: &PeriodReport,
+    other: &PeriodReport,
+    opts: &CompareArgs,
+    env: &Env,
+) -> Result<()> {
     match env.format {
         Format::Csv => {
             let mut buf = Vec::new();
-            out(output::write_csv(&long(&r), &mut buf))?;
+            out(output::write_csv(&long(r), &mut buf))?;
             let text = String::from_utf8_lossy(&buf);
             let body = if opts.no_header {
                 text.split_once('\n').map_or("", |(_, rest)| rest)
@@ -213,15 +236,15 @@ fn period_report(
             out(output::print_line(body.trim_end_matches('\n')))
         }
         Format::Table => {
-            output::say(&format!("{} beside {}", heading(&r), heading(&other)));
-            out(output::print(&side_by_side(&r, &other), Format::Table))
+            output::say(&format!("{} beside {}", heading(r), heading(other)));
+            out(output::print(&side_by_side(r, other), Format::Table))
         }
         Format::Json => out(output::print_json(&serde_json::json!({
             "period": r.period.label,
             "start": r.period.start.to_string(),
             "last_day": r.last_day.to_string(),
             "compare": other.period.label,
-            "figures": output::json_value(&side_by_side(&r, &other)),
+            "figures": output::json_value(&side_by_side(r, other)),
         }))),
     }
 }
