@@ -155,6 +155,9 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
     super::event::check(&store, &mut out)?;
     super::lead::check(&store, &mut out)?;
     super::book::check(&store, &ledger, &mut out)?;
+    if store.check_journals().is_ok() {
+        super::report::check_closings(&store, &mut out)?;
+    }
     out.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok(out)
 }

@@ -1,19 +1,36 @@
-//! `report monthly|quarterly|yearly|kpi`: read the records once (shared
-//! lock), and run the period report for the chosen period and the one put
-//! beside it.
+//! `report monthly|quarterly|yearly|kpi` and `data close`: one pass of the
+//! report engine (`domain::report`) over the files, read with a shared lock.
+//!
+//! A report starts from the latest closing made before its first period
+//! (`closings/`, written by `data close`), reads the audit trail and the
+//! ledger from that closing's marks to their ends, the registrations, leads
+//! and events whole, and finally the members table beside the closing's
+//! table, both in member order, one row at a time. Memory holds what the
+//! journals after the closing touched, not the members; time follows the
+//! members table and the activity since the closing, not the length of
+//! history.
 
 use super::Ctx;
-use crate::domain::event::{Event, Registration};
-use crate::domain::lead::{self, FollowUp, Lead, LeadEvent};
-use crate::domain::ledger::LedgerEntry;
-use crate::domain::member::Member;
+use crate::domain::event::{Event, RegStatus, Registration};
+use crate::domain::lead::{self, Lead, LeadEvent};
+use crate::domain::ledger::EntryKind;
+use crate::domain::member::{Gender, Member, Status};
 use crate::domain::period::Period;
 use crate::domain::points::{self, Account, AgingRow};
-use crate::domain::report::{self, AuditLine, KpiLine, PeriodReport, Snapshot};
-use crate::domain::sales::SalesData;
-use crate::domain::staff::Staff;
-use crate::error::Result;
-use crate::store::{AuditEntry, Record, Store};
+use crate::domain::report::{
+    self, AuditLine, ClosingRow, Engine, EntryLine, KpiLine, MemberFacts, PeriodReport, Stale,
+};
+use crate::domain::Cents;
+use crate::error::{Error, Result};
+use crate::store::closing::{self, Meta};
+use crate::store::codec::key_order;
+use crate::store::rows::{Mark, Row, Rows};
+use crate::store::{AuditEntry, Problem, Record, Store};
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// Told (bytes read, bytes to read) as a report goes.
+pub type Progress<'a> = &'a dyn Fn(u64, u64);
 
 /// The report for `period` and for the period beside it (`compare`, else
 /// the previous one).
@@ -21,20 +38,29 @@ pub fn period(
     ctx: &Ctx,
     period: &Period,
     compare: Option<Period>,
+    progress: Progress,
 ) -> Result<(PeriodReport, PeriodReport)> {
     let other = report::compare_with(period, compare)?;
     let store = ctx.read()?;
-    let [r, beside] = reports(&store, ctx, [period, &other])?;
-    Ok((r, beside))
+    let mut out = reports(&store, ctx, &[period.clone(), other], progress)?.into_iter();
+    match (out.next(), out.next()) {
+        (Some(r), Some(beside)) => Ok((r, beside)),
+        _ => Err(internal()),
+    }
+}
+
+fn internal() -> Error {
+    Error::Failure("internal: the report engine lost a period".into())
 }
 
 /// The month's report, the one beside it, and the reports of the twelve
 /// months ending with it (oldest first) for the chart, with the club's
-/// language: one engine run per period over records loaded once.
+/// language: one engine pass over the files for all of them.
 pub fn month_with_history(
     ctx: &Ctx,
     month: &Period,
     compare: Option<Period>,
+    progress: Progress,
 ) -> Result<(PeriodReport, Vec<PeriodReport>, String)> {
     let other = report::compare_with(month, compare)?;
     let mut months: Vec<Period> = vec![month.clone()];
@@ -43,68 +69,408 @@ pub fn month_with_history(
         months.push(earlier);
     }
     months.reverse();
+    months.push(other);
     let store = ctx.read()?;
-    let refs: [&Period; 13] = std::array::from_fn(|i| months.get(i).unwrap_or(&other));
-    let mut out = Vec::from(reports(&store, ctx, refs)?);
-    let beside = out
-        .pop()
-        .ok_or_else(|| crate::error::Error::Failure("internal: no report".into()))?;
+    let mut out = reports(&store, ctx, &months, progress)?;
+    let beside = out.pop().ok_or_else(internal)?;
     Ok((beside, out, store.rules().club.lang.clone()))
 }
 
 /// The month's report and its scorecard lines with the total score.
-pub fn kpi(ctx: &Ctx, month: &Period) -> Result<(PeriodReport, Vec<KpiLine>, i64)> {
+pub fn kpi(
+    ctx: &Ctx,
+    month: &Period,
+    progress: Progress,
+) -> Result<(PeriodReport, Vec<KpiLine>, i64)> {
     let store = ctx.read()?;
-    let [r] = reports(&store, ctx, [month])?;
+    let r = reports(&store, ctx, std::slice::from_ref(month), progress)?
+        .pop()
+        .ok_or_else(internal)?;
     let (lines, total) = report::kpi(&r, store.rules());
     Ok((r, lines, total))
 }
 
-/// Loads what the report reads, once, and reports on each period.
-fn reports<const N: usize>(
+/// The latest closing that holds and closes before `first`.
+fn closing_before(store: &Store, first: Option<NaiveDate>) -> Result<Option<Meta>> {
+    let Some(first) = first else {
+        return Ok(None);
+    };
+    for meta in closing::list(store.dir())?.into_iter().rev() {
+        if meta.day < first && closing::holds(store.dir(), &meta)? {
+            return Ok(Some(meta));
+        }
+    }
+    Ok(None)
+}
+
+/// The files a report of `periods` reads, from where: what a bare scan
+/// must read to compare with it (`benches/report.rs`).
+pub fn reads(store: &Store, periods: &[Period]) -> Result<Vec<(PathBuf, Option<Mark>)>> {
+    let meta = closing_before(store, Engine::first_day(periods))?;
+    let dir = store.dir();
+    let mut out: Vec<(PathBuf, Option<Mark>)> = closing::JOURNALS
+        .iter()
+        .map(|f| (dir.join(f), meta.as_ref().and_then(|m| m.mark(f))))
+        .collect();
+    for f in [
+        Registration::FILE,
+        Lead::FILE,
+        LeadEvent::FILE,
+        Event::FILE,
+        Member::FILE,
+    ] {
+        out.push((dir.join(f), None));
+    }
+    if let Some(m) = meta {
+        out.push((closing::table(dir, m.day), None));
+    }
+    Ok(out)
+}
+
+/// Runs the engine for `periods` from the latest closing before them; from
+/// the beginning when the journals after that closing are out of date
+/// order.
+fn reports(
     store: &Store,
     ctx: &Ctx,
-    periods: [&Period; N],
-) -> Result<[PeriodReport; N]> {
-    let members: Vec<Member> = store.load()?;
-    let audit: Vec<AuditLine> = store
-        .load::<AuditEntry>()?
-        .into_iter()
-        .map(|a| AuditLine {
-            date: a.date,
-            record: a.record,
-            action: a.action,
-            changes: a.changes,
-        })
-        .collect();
-    let ledger: Vec<LedgerEntry> = store.load()?;
-    let events: Vec<Event> = store.load()?;
-    let registrations: Vec<Registration> = store.load()?;
-    let staff: Vec<Staff> = store.load()?;
+    periods: &[Period],
+    progress: Progress,
+) -> Result<Vec<PeriodReport>> {
+    let meta = closing_before(store, Engine::first_day(periods))?;
+    let mut engine = Engine::new(
+        periods,
+        meta.as_ref().map(|m| m.day),
+        None,
+        store.rules(),
+        ctx.today,
+    );
+    let fed = match feed(store, &mut engine, meta.as_ref(), None, progress)? {
+        Ok(_) => join(store, &mut engine, meta.as_ref(), |_| Ok(())),
+        Err(_) if meta.is_some() => {
+            engine = Engine::new(periods, None, None, store.rules(), ctx.today);
+            if feed(store, &mut engine, None, None, progress)?.is_err() {
+                return Err(internal());
+            }
+            join(store, &mut engine, None, |_| Ok(()))
+        }
+        Err(_) => return Err(internal()),
+    };
+    fed?;
     // Leads as of today, with the expiries that have happened by now.
     let mut leads: Vec<Lead> = store.load()?;
     let mut lead_events: Vec<LeadEvent> = store.load()?;
     lead_events.extend(lead::expire(&mut leads, ctx.today, &ctx.operator));
-    let log: Vec<FollowUp> = store.load()?;
-    let rules = store.rules();
-    let sales = SalesData {
-        staff: &staff,
-        leads: &leads,
-        events: &lead_events,
-        log: &log,
-        members: &members,
-        ledger: &ledger,
+    let events: Vec<Event> = store.load()?;
+    let registrations: Vec<Registration> = store.load()?;
+    Ok(engine.finish(&lead_events, &events, &registrations))
+}
+
+/// The audit trail, the ledger and the check-ins, fed to the engine from
+/// the closing's marks. With `stop_after`, reading stops at the first line
+/// dated after that day, and the marks where it stopped are returned.
+fn feed(
+    store: &Store,
+    engine: &mut Engine,
+    meta: Option<&Meta>,
+    stop_after: Option<NaiveDate>,
+    progress: Progress,
+) -> Result<std::result::Result<Vec<(&'static str, Mark)>, Stale>> {
+    let dir = store.dir();
+    let mark = |f: &str| meta.and_then(|m| m.mark(f));
+    let total: u64 = closing::JOURNALS
+        .iter()
+        .map(|f| {
+            let len = std::fs::metadata(dir.join(f)).map_or(0, |m| m.len());
+            len.saturating_sub(mark(f).map_or(0, |m| m.offset))
+        })
+        .sum();
+    let mut done = 0;
+    let mut marks = Vec::new();
+
+    let mut rows = Rows::open(
+        &dir.join(AuditEntry::FILE),
+        &["date", "record", "action", "changes"],
+        mark(AuditEntry::FILE),
+    )?;
+    let from = rows.next_mark().offset;
+    let mut n = 0u32;
+    let mut stopped = false;
+    while let Some(r) = rows.next_row()? {
+        let date = r.date(0)?;
+        if stop_after.is_some_and(|d| date > d) {
+            stopped = true;
+            break;
+        }
+        let line = AuditLine {
+            date,
+            record: r.str(1)?,
+            action: r.str(2)?,
+            changes: r.str(3)?,
+        };
+        if let Err(stale) = engine.audit(&line) {
+            return Ok(Err(stale));
+        }
+        n = n.wrapping_add(1);
+        if n.is_multiple_of(65_536) {
+            progress(done + rows.next_mark().offset - from, total);
+        }
+    }
+    marks.push((AuditEntry::FILE, stop_mark(&rows, stopped)));
+    done += rows.next_mark().offset - from;
+
+    let mut rows = Rows::open(
+        &dir.join(crate::domain::ledger::LedgerEntry::FILE),
+        &["date", "kind", "member", "cents", "points"],
+        mark(crate::domain::ledger::LedgerEntry::FILE),
+    )?;
+    let from = rows.next_mark().offset;
+    stopped = false;
+    while let Some(r) = rows.next_row()? {
+        let date = r.date(0)?;
+        if stop_after.is_some_and(|d| date > d) {
+            stopped = true;
+            break;
+        }
+        let e = EntryLine {
+            date,
+            kind: entry_kind(&r)?,
+            member: r.str(2)?,
+            cents: r.cents(3)?,
+            points: r.int(4)?,
+        };
+        if let Err(stale) = engine.ledger(&e) {
+            return Ok(Err(stale));
+        }
+        n = n.wrapping_add(1);
+        if n.is_multiple_of(65_536) {
+            progress(done + rows.next_mark().offset - from, total);
+        }
+    }
+    marks.push((
+        crate::domain::ledger::LedgerEntry::FILE,
+        stop_mark(&rows, stopped),
+    ));
+    progress(total, total);
+
+    for r in store.load::<Registration>()? {
+        if let (RegStatus::Attended, Some(d)) = (r.status, r.attended) {
+            engine.checkin(&r.member, d);
+        }
+    }
+    Ok(Ok(marks))
+}
+
+/// Where the lines after the stop day begin: the row that stopped the
+/// reading, or the end of the file.
+fn stop_mark(rows: &Rows, stopped: bool) -> Mark {
+    if stopped {
+        rows.mark()
+    } else {
+        rows.next_mark()
+    }
+}
+
+fn entry_kind(r: &Row) -> Result<EntryKind> {
+    const KINDS: [EntryKind; 12] = [
+        EntryKind::Spend,
+        EntryKind::Earn,
+        EntryKind::Redeem,
+        EntryKind::Expire,
+        EntryKind::Dues,
+        EntryKind::Grant,
+        EntryKind::Recharge,
+        EntryKind::Pay,
+        EntryKind::Bonus,
+        EntryKind::Reverse,
+        EntryKind::Forfeit,
+        EntryKind::Fee,
+    ];
+    let b = r.bytes(1);
+    KINDS
+        .into_iter()
+        .find(|k| k.as_str().as_bytes() == b)
+        .ok_or_else(|| {
+            Error::from(r.bad(&format!(
+                "{:?} is not a kind of ledger entry",
+                String::from_utf8_lossy(b)
+            )))
+        })
+}
+
+/// The members table beside the closing's table, both in member order,
+/// one row of each at a time; `emit` gets each row of a new closing.
+fn join(
+    store: &Store,
+    engine: &mut Engine,
+    meta: Option<&Meta>,
+    mut emit: impl FnMut(&ClosingRow) -> Result<()>,
+) -> Result<()> {
+    let mut members = Rows::open(
+        &store.dir().join(Member::FILE),
+        &[
+            "id", "gender", "birthday", "status", "tier", "applied", "joined", "since",
+        ],
+        None,
+    )?;
+    let mut closed = match meta {
+        Some(m) => Some(closing::rows(store.dir(), m.day)?),
+        None => None,
     };
-    let snap = Snapshot::new(
-        &members,
-        &audit,
-        Member::HEADER,
-        &ledger,
-        &events,
-        &registrations,
-        sales,
-    );
-    Ok(periods.map(|p| report::period_report(p, &snap, rules, ctx.today)))
+    let mut next_closed = || -> Result<Option<ClosingRow>> {
+        match closed.as_mut() {
+            Some(rows) => rows.next_row()?.map(|r| closing_row(&r)).transpose(),
+            None => Ok(None),
+        }
+    };
+    let mut c = next_closed()?;
+    let mut put =
+        |engine: &mut Engine, m: Option<&MemberFacts>, c: Option<&ClosingRow>| match engine
+            .member(m, c)
+        {
+            Some(row) => emit(&row),
+            None => Ok(()),
+        };
+    while let Some(r) = members.next_row()? {
+        let m = member_facts(&r)?;
+        // Closing rows of members no longer in the table come first.
+        while let Some(row) = c.take_if(|row| key_order(&row.member, m.id).is_lt()) {
+            put(engine, None, Some(&row))?;
+            c = next_closed()?;
+        }
+        match c.take_if(|row| row.member == m.id) {
+            Some(row) => {
+                put(engine, Some(&m), Some(&row))?;
+                c = next_closed()?;
+            }
+            None => put(engine, Some(&m), None)?,
+        }
+    }
+    while let Some(row) = c {
+        put(engine, None, Some(&row))?;
+        c = next_closed()?;
+    }
+    Ok(())
+}
+
+fn member_facts<'a>(r: &Row<'a>) -> Result<MemberFacts<'a>> {
+    let gender = match r.bytes(1) {
+        b"" => None,
+        b"male" => Some(Gender::Male),
+        b"female" => Some(Gender::Female),
+        b"other" => Some(Gender::Other),
+        g => {
+            return Err(r
+                .bad(&format!("{:?} is not a gender", String::from_utf8_lossy(g)))
+                .into())
+        }
+    };
+    Ok(MemberFacts {
+        id: r.str(0)?,
+        gender,
+        birthday: r.opt_date(2)?,
+        status: status(r, 3)?,
+        tier: r.str(4)?,
+        applied: r.date(5)?,
+        joined: r.opt_date(6)?,
+        since: r.date(7)?,
+    })
+}
+
+fn status(r: &Row, i: usize) -> Result<Status> {
+    let b = r.bytes(i);
+    Status::ALL
+        .into_iter()
+        .find(|s| s.as_str().as_bytes() == b)
+        .ok_or_else(|| {
+            r.bad(&format!("{:?} is not a status", String::from_utf8_lossy(b)))
+                .into()
+        })
+}
+
+fn closing_row(r: &Row) -> Result<ClosingRow> {
+    Ok(ClosingRow {
+        member: r.str(0)?.to_string(),
+        status: status(r, 1)?,
+        tier: r.str(2)?.to_string(),
+        points: r.int(3)?,
+        wallet: Cents(r.cents(4)?),
+        lots: r
+            .str(5)?
+            .parse()
+            .map_err(|e: String| Error::from(r.bad(&e)))?,
+    })
+}
+
+/// `data close`: writes the closing of every month end from the latest
+/// closing that holds (or the first month of the journals) to the last
+/// month end before today. Returns the days closed.
+pub fn close(ctx: &Ctx, progress: Progress) -> Result<Vec<NaiveDate>> {
+    let store = ctx.write()?;
+    let dir = store.dir().to_path_buf();
+    let mut base = None;
+    for meta in closing::list(&dir)?.into_iter().rev() {
+        if closing::holds(&dir, &meta)? {
+            base = Some(meta);
+            break;
+        }
+    }
+    let last_end = crate::domain::dates::add_days(Period::month_of(ctx.today).start, -1);
+    let mut day = match &base {
+        Some(m) => month_end_after(m.day),
+        None => match first_day(&store)? {
+            Some(d) => Period::month_of(d).end,
+            None => return Ok(Vec::new()),
+        },
+    };
+    let mut closed = Vec::new();
+    while day <= last_end {
+        if ctx.dry_run {
+            closed.push(day);
+            day = month_end_after(day);
+            continue;
+        }
+        let mut engine = Engine::new(
+            &[],
+            base.as_ref().map(|m| m.day),
+            Some(day),
+            store.rules(),
+            ctx.today,
+        );
+        let marks = match feed(&store, &mut engine, base.as_ref(), Some(day), progress)? {
+            Ok(marks) => marks,
+            Err(stale) => {
+                return Err(Error::Data(format!(
+                    "cannot close {}: a journal line dated {} follows lines dated after the closing of {}; the journals are out of date order there, so reports read them whole (they stay correct, only slower)",
+                    closing::name(day),
+                    stale.date,
+                    base.as_ref().map_or(String::new(), |m| m.day.to_string())
+                )))
+            }
+        };
+        let mut w = closing::Writer::create(&dir, day)?;
+        join(&store, &mut engine, base.as_ref(), |row| Ok(w.row(row)?))?;
+        base = Some(w.finish(&marks)?);
+        closed.push(day);
+        day = month_end_after(day);
+    }
+    Ok(closed)
+}
+
+fn month_end_after(day: NaiveDate) -> NaiveDate {
+    Period::month_of(crate::domain::dates::add_days(day, 1)).end
+}
+
+/// The day of the oldest journal line, if any.
+fn first_day(store: &Store) -> Result<Option<NaiveDate>> {
+    let mut first: Option<NaiveDate> = None;
+    for f in closing::JOURNALS {
+        let mut rows = Rows::open(&store.dir().join(f), &["date"], None)?;
+        if let Some(r) = rows.next_row()? {
+            let d = r.date(0)?;
+            first = Some(first.map_or(d, |f| f.min(d)));
+        }
+    }
+    Ok(first)
 }
 
 /// `report points-aging`: outstanding points by the month they lapse, read
@@ -113,4 +479,96 @@ pub fn points_aging(ctx: &Ctx) -> Result<Vec<AgingRow>> {
     let store = ctx.read()?;
     let accounts: Vec<Account> = store.load()?;
     Ok(points::aging(&accounts, ctx.today, store.rules()))
+}
+
+/// `data check`'s part: each closing still matches the journals at its
+/// marks, and the newest one, made again from the journals alone, reads
+/// the same row for row.
+pub fn check_closings(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
+    let dir = store.dir();
+    let problem = |path: PathBuf, line: u64, msg: String| Problem { path, line, msg };
+    if let Ok(entries) = std::fs::read_dir(dir.join(closing::DIR)) {
+        for p in entries.flatten().map(|e| e.path()) {
+            if p.extension().is_some_and(|x| x == "toml") {
+                if let Err(e) = closing::read_meta(&p) {
+                    out.push(problem(p, 1, e.to_string()));
+                }
+            }
+        }
+    }
+    let metas = closing::list(dir)?;
+    let mut newest = None;
+    for m in &metas {
+        let toml = closing::table(dir, m.day).with_extension("toml");
+        if closing::holds(dir, m)? {
+            newest = Some(m);
+        } else {
+            out.push(problem(
+                toml,
+                1,
+                format!(
+                    "the closing of {} no longer matches the journals at its marks (a journal was restored or edited); run `clubctl data close` to make it again",
+                    m.day
+                ),
+            ));
+        }
+    }
+    let Some(meta) = newest else {
+        return Ok(());
+    };
+    let table = closing::table(dir, meta.day);
+    let mut engine = Engine::new(&[], None, Some(meta.day), store.rules(), meta.day);
+    let Ok(marks) = feed(store, &mut engine, None, Some(meta.day), &|_, _| {})? else {
+        return Err(internal());
+    };
+    for (file, m) in &marks {
+        if meta.mark(file) != Some(*m) {
+            out.push(problem(
+                table.with_extension("toml"),
+                1,
+                format!(
+                    "the closing of {} marks {file} at byte {}, but its lines after that day begin at byte {}; run `clubctl data close` to make it again",
+                    meta.day,
+                    meta.mark(file).map_or(0, |m| m.offset),
+                    m.offset
+                ),
+            ));
+        }
+    }
+    let mut rows = closing::rows(dir, meta.day)?;
+    let mut first: Option<(u64, String)> = None;
+    join(store, &mut engine, None, |made| {
+        if first.is_some() {
+            return Ok(());
+        }
+        match rows.next_row()? {
+            Some(r) => {
+                let line = r.line;
+                if closing_row(&r).ok().as_ref() != Some(made) {
+                    first = Some((
+                        line,
+                        format!("{}'s row differs from the journals", made.member),
+                    ));
+                }
+            }
+            None => first = Some((0, format!("{} is missing", made.member))),
+        }
+        Ok(())
+    })?;
+    if first.is_none() {
+        if let Some(r) = rows.next_row()? {
+            first = Some((r.line, "a row for a member the journals do not hold".into()));
+        }
+    }
+    if let Some((line, what)) = first {
+        out.push(problem(
+            table,
+            line,
+            format!(
+                "the closing of {}: {what}; run `clubctl data close` to make it again",
+                meta.day
+            ),
+        ));
+    }
+    Ok(())
 }

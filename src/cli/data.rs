@@ -25,6 +25,9 @@ pub enum DataCmd {
     /// Create a new data directory holding a simulated club (deterministic
     /// for a seed), for demos, tests and benchmarks.
     Generate(super::generate::GenerateArgs),
+    /// Write the month-end closings (月结) reports start from: one for
+    /// every month ended since the last. Run it on the 1st from cron.
+    Close,
 }
 
 pub fn init(a: InitArgs, ctx: &Ctx) -> Result<()> {
@@ -62,6 +65,20 @@ pub fn run(cmd: DataCmd, ctx: &Ctx, env: &Env) -> Result<()> {
                 if problems.len() == 1 { "" } else { "s" },
                 ctx.data.display()
             )))
+        }
+        DataCmd::Close => {
+            let closed = crate::app::report::close(ctx, &super::report::reading_bar())?;
+            let verb = if ctx.dry_run { "would close" } else { "closed" };
+            if closed.is_empty() {
+                output::say("data close: nothing to do; every month ended is closed");
+            }
+            for day in closed {
+                output::say(&format!(
+                    "data close: {verb} {} (the close of {day})",
+                    crate::store::closing::name(day)
+                ));
+            }
+            Ok(())
         }
         DataCmd::Repair => {
             let moved = app::repair(ctx)?;

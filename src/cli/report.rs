@@ -105,7 +105,8 @@ pub fn run(cmd: ReportCmd, ctx: &Ctx, env: &Env) -> Result<()> {
             Some(path) => {
                 let month = chosen(Span::Month, a.month.clone(), ctx)?;
                 let compare = compared(Span::Month, &a.opts)?;
-                let (other, months, club_lang) = reports::month_with_history(ctx, &month, compare)?;
+                let (other, months, club_lang) =
+                    reports::month_with_history(ctx, &month, compare, &reading_bar())?;
                 let svg = super::chart::render(&months, a.lang.as_deref().unwrap_or(&club_lang))?;
                 super::chart::write(path, &svg)?;
                 output::say(&format!("chart written to {}", path.display()));
@@ -203,8 +204,24 @@ fn period_report(
     env: &Env,
 ) -> Result<()> {
     let period = chosen(span, given, ctx)?;
-    let (r, other) = reports::period(ctx, &period, compared(span, &opts)?)?;
+    let (r, other) = reports::period(ctx, &period, compared(span, &opts)?, &reading_bar())?;
     render_period(&r, &other, &opts, env)
+}
+
+/// A progress bar over the bytes a report reads (shown on a terminal
+/// only), cleared when the reading is done.
+pub fn reading_bar() -> impl Fn(u64, u64) {
+    let bar = std::cell::OnceCell::new();
+    move |done, total| {
+        let b = bar.get_or_init(|| {
+            output::progress_bar(total, "reading {bar:40} {bytes}/{total_bytes} ({eta} left)")
+        });
+        b.set_length(total);
+        b.set_position(done);
+        if done >= total {
+            b.finish_and_clear();
+        }
+    }
 }
 
 /// The period given with --compare, if any.
@@ -251,7 +268,7 @@ fn render_period(
 
 fn kpi(a: KpiArgs, ctx: &Ctx, env: &Env) -> Result<()> {
     let period = chosen(Span::Month, a.month, ctx)?;
-    let (r, lines, total) = reports::kpi(ctx, &period)?;
+    let (r, lines, total) = reports::kpi(ctx, &period, &reading_bar())?;
     let mut l = Listing::new(&[
         "period",
         "measure",

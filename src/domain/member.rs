@@ -138,6 +138,16 @@ pub struct Member {
     pub note: String,
 }
 
+impl Member {
+    /// The fields in file order: the columns of `members.csv`, and the
+    /// names an audit line's changes use.
+    pub const FIELDS: &'static [&'static str] = &[
+        "id", "name", "phone", "email", "gender", "birthday", "kind", "nominee", "referrer",
+        "source", "sales", "status", "tier", "card", "applied", "joined", "expires", "since",
+        "reason", "note",
+    ];
+}
+
 /// What `member add` is given.
 #[derive(Debug, Clone, Default)]
 pub struct Application {

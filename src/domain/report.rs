@@ -1,68 +1,109 @@
 //! The period report (月报、季报、年报): one engine for a month, a quarter or
-//! a year. A pure function of the period, the records and the rules: the
+//! a year. A pure function of the periods, the records and the rules: the
 //! members table and its audit trail, the ledger journal, the events and the
 //! leads. Each measure's definition is the doc comment on its field; the
-//! same words are in docs/reports.md.
+//! same words are in the README's report section.
 //!
-//! Money and points are read from the ledger only, one pass over it; member
-//! statuses on past days come from replaying the audit trail, one pass over
-//! it.
+//! The engine is fed, not handed slices, so that a million members fit in
+//! a small, fixed amount of memory and a month's report costs that month's
+//! activity rather than the length of history:
+//!
+//! 1. it starts from a *closing* (`ClosingRow`s): each member's status,
+//!    tier, points lots and wallet at the close of a month end before the
+//!    periods, or from nothing;
+//! 2. it is fed the journal lines dated after that close (`audit`,
+//!    `ledger`, `checkin`), keeping only the members those lines touch;
+//! 3. it is fed each member once, with its closing row (`member`), and
+//!    counts that member into every period there and then;
+//! 4. `finish` adds the leads and events sections.
+//!
+//! Fed from no closing and every line, it is the whole-history report; a
+//! closing is the same fold stopped at a month end and written down, so
+//! both roads give the same figures (a test in `tests/cli/reports.rs`
+//! holds them to it).
 
 use super::dates::{add_days, add_months, age_on};
-use super::event::{Event, RegStatus, Registration};
+use super::event::{Event, Registration};
 use super::event_report;
-use super::ledger::{EntryKind, LedgerEntry};
+use super::lead::{EventKind as LeadEventKind, LeadEvent};
+use super::ledger::EntryKind;
 use super::member::{Gender, Member, Status};
 use super::money::Cents;
 use super::period::Period;
-use super::points::Account;
+use super::points::{Lots, PointsLot};
 use super::rules::{ClubRules, KpiTarget};
-use super::sales::{self, SalesData};
 use chrono::{Datelike, NaiveDate};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 /// One audit line as the report needs it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AuditLine {
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AuditLine<'a> {
     pub date: NaiveDate,
-    pub record: String,
-    pub action: String,
-    pub changes: String,
+    pub record: &'a str,
+    pub action: &'a str,
+    pub changes: &'a str,
 }
 
-/// Everything the report reads. Member histories are replayed from the
-/// audit trail once, when the snapshot is made, and serve every period.
-pub struct Snapshot<'a> {
-    pub members: &'a [Member],
-    history: HashMap<&'a str, History>,
-    pub ledger: &'a [LedgerEntry],
-    pub events: &'a [Event],
-    pub registrations: &'a [Registration],
-    /// The lead records, for the leads section (see `sales::report`).
-    pub sales: SalesData<'a>,
+/// One ledger entry as the report needs it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EntryLine<'a> {
+    pub date: NaiveDate,
+    pub kind: EntryKind,
+    pub member: &'a str,
+    pub cents: i64,
+    pub points: i64,
 }
 
-impl<'a> Snapshot<'a> {
-    /// `audit` is the trail in file order; `member_header` names the member
-    /// fields its `changes` use (`Member::HEADER`).
-    pub fn new(
-        members: &'a [Member],
-        audit: &[AuditLine],
-        member_header: &[&str],
-        ledger: &'a [LedgerEntry],
-        events: &'a [Event],
-        registrations: &'a [Registration],
-        sales: SalesData<'a>,
-    ) -> Snapshot<'a> {
-        Snapshot {
-            members,
-            history: histories(members, audit, member_header),
-            ledger,
-            events,
-            registrations,
-            sales,
+/// A member record as the report needs it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MemberFacts<'a> {
+    pub id: &'a str,
+    pub gender: Option<Gender>,
+    pub birthday: Option<NaiveDate>,
+    pub status: Status,
+    pub tier: &'a str,
+    pub applied: NaiveDate,
+    pub joined: Option<NaiveDate>,
+    pub since: NaiveDate,
+}
+
+impl<'a> MemberFacts<'a> {
+    pub fn of(m: &'a Member) -> MemberFacts<'a> {
+        MemberFacts {
+            id: &m.id,
+            gender: m.gender,
+            birthday: m.birthday,
+            status: m.status,
+            tier: &m.tier,
+            applied: m.applied,
+            joined: m.joined,
+            since: m.since,
         }
     }
+}
+
+/// One member's line of a closing: where the member stood at the close of
+/// the closing's day, as the report engine had worked it out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClosingRow {
+    pub member: String,
+    pub status: Status,
+    pub tier: String,
+    /// Every points movement up to the close, summed.
+    pub points: i64,
+    /// Stored value held: recharges, bonuses and payments, summed.
+    pub wallet: Cents,
+    /// Unspent points by the month they were earned, oldest first, each
+    /// dated the first of its month. Spending takes the oldest first, so
+    /// merging a month's lots changes no month's remainder, and a lot
+    /// lapses in the month its earliest day would.
+    pub lots: Lots,
+}
+
+impl ClosingRow {
+    pub const HEADER: &'static [&'static str] =
+        &["member", "status", "tier", "points", "wallet", "lots"];
 }
 
 /// One `field: old → new` item of an audit line's `changes`.
@@ -131,13 +172,14 @@ fn parse_status(s: &str) -> Option<Status> {
     Status::ALL.into_iter().find(|st| st.as_str() == s)
 }
 
-/// A member's statuses and tiers over time, rebuilt from the audit trail.
+/// A member's statuses and tiers over time: the closing's, then the audit
+/// trail's after it.
 #[derive(Debug, Default)]
 struct History {
     /// (day, status before, status after), in time order.
     status: Vec<(NaiveDate, Option<Status>, Status)>,
     /// (day, tier after), in time order.
-    tier: Vec<(NaiveDate, String)>,
+    tier: Vec<(NaiveDate, Box<str>)>,
     renewals: Vec<NaiveDate>,
 }
 
@@ -155,69 +197,45 @@ impl History {
             .iter()
             .take_while(|(d, _)| *d <= day)
             .last()
-            .map_or(current, |(_, t)| t.as_str())
+            .map_or(current, |(_, t)| t)
     }
+
+    /// Completes the history of member `m`. Where the trail stops short of
+    /// the record (records made before there was an audit, or a status the
+    /// trail does not show), the record fills in: the application on
+    /// `applied`, approval on `joined`, and the present status from
+    /// `since`.
+    fn complete(&mut self, m: &MemberFacts) {
+        self.status.sort_by_key(|(d, _, _)| *d);
+        self.tier.sort_by_key(|(d, _)| *d);
+        if self.status.is_empty() {
+            self.status.push((m.applied, None, Status::Pending));
+            if let Some(j) = m.joined {
+                self.status
+                    .push((j.max(m.applied), Some(Status::Pending), Status::Active));
+            }
+        }
+        let last = self.status.last().map(|(d, _, s)| (*d, *s));
+        if let Some((d, s)) = last {
+            if s != m.status {
+                self.status.push((m.since.max(d), Some(s), m.status));
+            }
+        }
+    }
+}
+
+/// What the journals after the closing hold for one member.
+#[derive(Debug, Default)]
+struct Tail {
+    history: History,
+    /// Points and wallet movements in journal order: (day, points, cents
+    /// into the wallet).
+    moves: Vec<(NaiveDate, i64, i64)>,
 }
 
 /// In good standing: active, in grace or frozen.
 fn good_standing(s: Option<Status>) -> bool {
     matches!(s, Some(Status::Active | Status::Grace | Status::Frozen))
-}
-
-/// Replays the audit trail into each member's history. Where the trail
-/// stops short of the member record (records made before there was an
-/// audit, or a status the trail does not show), the record fills in: the
-/// application on `applied`, approval on `joined`, and the present status
-/// from `since`.
-fn histories<'a>(
-    members: &'a [Member],
-    audit: &[AuditLine],
-    header: &[&str],
-) -> HashMap<&'a str, History> {
-    let mut out: HashMap<&str, History> = members
-        .iter()
-        .map(|m| (m.id.as_str(), History::default()))
-        .collect();
-    for a in audit {
-        let Some(h) = out.get_mut(a.record.as_str()) else {
-            continue;
-        };
-        if a.action == "member renew" {
-            h.renewals.push(a.date);
-        }
-        for c in parse_changes(&a.changes, header) {
-            match c.field {
-                "status" => {
-                    if let Some(new) = parse_status(c.new) {
-                        h.status.push((a.date, parse_status(c.old), new));
-                    }
-                }
-                "tier" => h.tier.push((a.date, c.new.to_string())),
-                _ => {}
-            }
-        }
-    }
-    for m in members {
-        let Some(h) = out.get_mut(m.id.as_str()) else {
-            continue;
-        };
-        h.status.sort_by_key(|(d, _, _)| *d);
-        h.tier.sort_by_key(|(d, _)| *d);
-        if h.status.is_empty() {
-            h.status.push((m.applied, None, Status::Pending));
-            if let Some(j) = m.joined {
-                h.status
-                    .push((j.max(m.applied), Some(Status::Pending), Status::Active));
-            }
-        }
-        let last = h.status.last().map(|(d, _, s)| (*d, *s));
-        if let Some((d, s)) = last {
-            if s != m.status {
-                h.status.push((m.since.max(d), Some(s), m.status));
-            }
-        }
-    }
-    out
 }
 
 /// A rate in hundredths of a percent (1250 is 12.50%), rounded half up;
@@ -392,29 +410,67 @@ pub struct PeriodReport {
     pub events: event_report::EventFigures,
 }
 
-/// The report for `period` as of `today`. Records dated after the period's
-/// last day are not counted, so a past period reads the same later on.
-pub fn period_report(
-    period: &Period,
-    snap: &Snapshot,
-    rules: &ClubRules,
-    today: NaiveDate,
-) -> PeriodReport {
-    let last = period.last_day(today);
-    let before = super::dates::add_days(period.start, -1);
-    let in_period = |d: NaiveDate| period.start <= d && d <= last;
+/// A journal line dated on or before the closing's day, found after the
+/// closing's end: the journal is out of date order there, so the closing
+/// does not hold and the report must start from the beginning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stale {
+    pub date: NaiveDate,
+}
 
-    // Members.
-    let mut mf = MemberFigures::default();
-    let mut tiers: BTreeMap<String, i64> = BTreeMap::new();
-    for m in snap.members {
-        let Some(h) = snap.history.get(m.id.as_str()) else {
-            continue;
-        };
-        if good_standing(h.status_on(before)) {
+/// One period being counted.
+struct Slot {
+    period: Period,
+    /// The last day counted: the period's end, or today.
+    last: NaiveDate,
+    /// The day before the period begins.
+    before: NaiveDate,
+    mf: MemberFigures,
+    tiers: Vec<(String, i64)>,
+    af: ActivityFigures,
+    pf: PointsFigures,
+    /// Per member in the period: (spend entries, net spend, active).
+    per: FxHashMap<u32, (i64, i64, bool)>,
+    /// The calendar month after the last day, for `due_next_month`.
+    next_month: (NaiveDate, NaiveDate),
+}
+
+impl Slot {
+    fn new(period: &Period, today: NaiveDate) -> Slot {
+        let last = period.last_day(today);
+        let month_start = last.with_day(1).unwrap_or(last);
+        Slot {
+            period: period.clone(),
+            last,
+            before: add_days(period.start, -1),
+            mf: MemberFigures::default(),
+            tiers: Vec::new(),
+            af: ActivityFigures::default(),
+            pf: PointsFigures::default(),
+            per: FxHashMap::default(),
+            next_month: (
+                add_months(month_start, 1),
+                add_days(add_months(month_start, 2), -1),
+            ),
+        }
+    }
+
+    fn counts(&self, d: NaiveDate) -> bool {
+        self.period.start <= d && d <= self.last
+    }
+
+    /// Counts one member into the members section.
+    fn member(&mut self, m: &MemberFacts, h: &History) {
+        let mf = &mut self.mf;
+        if good_standing(h.status_on(self.before)) {
             mf.at_start += 1;
         }
-        for &(_, from, to) in h.status.iter().filter(|(d, _, _)| in_period(*d)) {
+        let (start, last) = (self.period.start, self.last);
+        for &(_, from, to) in h
+            .status
+            .iter()
+            .filter(|(d, _, _)| start <= *d && *d <= last)
+        {
             match (from, to) {
                 (None, Status::Pending) => mf.applications += 1,
                 (None | Some(Status::Pending), Status::Active) => mf.approved += 1,
@@ -425,154 +481,380 @@ pub fn period_report(
                 _ => {}
             }
         }
-        mf.renewed += h.renewals.iter().filter(|d| in_period(**d)).count() as i64;
-        if good_standing(h.status_on(last)) {
-            mf.at_end += 1;
-            *tiers
-                .entry(h.tier_on(last, &m.tier).to_string())
-                .or_default() += 1;
-            mf.gender[match m.gender {
-                Some(Gender::Male) => 0,
-                Some(Gender::Female) => 1,
-                Some(Gender::Other) => 2,
-                None => 3,
-            }] += 1;
-            mf.ages[match m.birthday.map(|b| age_on(b, last)) {
-                Some(a) if a <= 25 => 0,
-                Some(26..=35) => 1,
-                Some(36..=45) => 2,
-                Some(_) => 3,
-                None => 4,
-            }] += 1;
+        mf.renewed += h
+            .renewals
+            .iter()
+            .filter(|d| start <= **d && **d <= last)
+            .count() as i64;
+        if !good_standing(h.status_on(last)) {
+            return;
         }
+        mf.at_end += 1;
+        let tier = h.tier_on(last, m.tier);
+        match self.tiers.iter_mut().find(|(t, _)| t == tier) {
+            Some((_, n)) => *n += 1,
+            None => self.tiers.push((tier.to_string(), 1)),
+        }
+        mf.gender[match m.gender {
+            Some(Gender::Male) => 0,
+            Some(Gender::Female) => 1,
+            Some(Gender::Other) => 2,
+            None => 3,
+        }] += 1;
+        mf.ages[match m.birthday.map(|b| age_on(b, last)) {
+            Some(a) if a <= 25 => 0,
+            Some(26..=35) => 1,
+            Some(36..=45) => 2,
+            Some(_) => 3,
+            None => 4,
+        }] += 1;
     }
-    for t in &rules.tiers {
-        let n = tiers.remove(&t.name).unwrap_or(0);
-        mf.tiers.push((t.name.clone(), n));
-    }
-    mf.tiers.extend(tiers);
+}
 
-    // Activity, points and money: one pass over the ledger.
-    let mut pf = PointsFigures::default();
-    let mut af = ActivityFigures::default();
-    // Per member in the period: (spend entries, net spend, active).
-    let mut per: HashMap<&str, (i64, i64, bool)> = HashMap::new();
-    // Each member's lots as they stand at the close of the last day.
-    let mut lots: HashMap<&str, Account> = HashMap::new();
-    for e in snap.ledger.iter().filter(|e| e.date <= last) {
-        pf.outstanding += e.points;
-        if e.points != 0 {
-            // An overdrawn entry is `data check`'s to report; the report
-            // takes what the lots held.
-            let _ = lots
-                .entry(e.member.as_str())
-                .or_insert_with(|| Account::new(&e.member))
-                .apply(e);
-        }
-        if matches!(
-            e.kind,
-            EntryKind::Recharge | EntryKind::Bonus | EntryKind::Pay
-        ) {
-            pf.wallet_outstanding.0 += e.cents.0;
-        }
-        if e.date < period.start {
-            continue;
-        }
-        let m = per.entry(e.member.as_str()).or_default();
-        match e.kind {
-            EntryKind::Spend => {
-                m.0 += 1;
-                m.1 += e.cents.0;
-                m.2 = true;
-                af.spend.0 += e.cents.0;
-            }
-            EntryKind::Reverse => {
-                m.1 += e.cents.0;
-                af.spend.0 += e.cents.0;
-            }
-            EntryKind::Earn => {
-                pf.earned += e.points;
-                m.2 = true;
-            }
-            EntryKind::Grant => {
-                pf.granted += e.points;
-                m.2 = true;
-            }
-            EntryKind::Redeem => {
-                pf.redeemed -= e.points;
-                m.2 = true;
-            }
-            EntryKind::Expire => pf.expired -= e.points,
-            EntryKind::Forfeit => pf.forfeited -= e.points,
-            EntryKind::Recharge => pf.recharged.0 += e.cents.0,
-            EntryKind::Bonus => pf.bonus.0 += e.cents.0,
-            EntryKind::Pay => pf.paid.0 -= e.cents.0,
-            EntryKind::Dues => pf.dues.0 += e.cents.0,
-            EntryKind::Fee => {}
-        }
-    }
-    let month_start = last.with_day(1).unwrap_or(last);
-    let next_start = add_months(month_start, 1);
-    let next_end = add_days(add_months(month_start, 2), -1);
-    pf.due_next_month = lots
-        .values()
-        .flat_map(|a| a.lots.0.iter())
-        .filter(|l| (next_start..=next_end).contains(&l.expires(rules)))
-        .map(|l| l.points)
-        .sum();
-    for r in snap.registrations {
-        if r.status == RegStatus::Attended && r.attended.is_some_and(in_period) {
-            per.entry(r.member.as_str()).or_default().2 = true;
-        }
-    }
-    for (count, spend, active) in per.values() {
-        af.active += i64::from(*active);
-        if *count >= 1 {
-            af.buyers += 1;
-            af.spend_bands[match *spend {
-                s if s < 10_000 => 0,
-                s if s < 50_000 => 1,
-                s if s < 100_000 => 2,
-                _ => 3,
-            }] += 1;
-        }
-        if *count >= 2 {
-            af.repeat_buyers += 1;
-            af.repeat_spend.0 += spend;
+/// The report engine; see the module documentation for the order it is
+/// fed in. Each period is counted as of `today`: records dated after its
+/// last day are not counted, so a past period reads the same later on.
+pub struct Engine<'r> {
+    rules: &'r ClubRules,
+    /// The closing's day: every journal line fed must be dated after it.
+    base: Option<NaiveDate>,
+    /// The day to write a new closing for, if any.
+    close_at: Option<NaiveDate>,
+    slots: Vec<Slot>,
+    /// Lines dated after this day change nothing asked for.
+    latest: NaiveDate,
+    /// Members the journals touched, numbered.
+    ids: FxHashMap<Box<str>, u32>,
+    tails: Vec<Tail>,
+}
+
+impl<'r> Engine<'r> {
+    /// An engine for `periods` (each must begin after `base`), starting
+    /// from the closing of `base` (none: from the beginning), and writing
+    /// the closing of `close_at` when given.
+    pub fn new(
+        periods: &[Period],
+        base: Option<NaiveDate>,
+        close_at: Option<NaiveDate>,
+        rules: &'r ClubRules,
+        today: NaiveDate,
+    ) -> Engine<'r> {
+        let slots: Vec<Slot> = periods.iter().map(|p| Slot::new(p, today)).collect();
+        let latest = slots
+            .iter()
+            .map(|s| s.last)
+            .chain(close_at)
+            .max()
+            .unwrap_or(today);
+        Engine {
+            rules,
+            base,
+            close_at,
+            slots,
+            latest,
+            ids: FxHashMap::default(),
+            tails: Vec::new(),
         }
     }
 
-    // Leads: the sales report's figures, summed.
-    let mut lf = LeadFigures::default();
-    let lead_period = Period {
-        end: last,
-        ..period.clone()
-    };
-    for r in sales::report(&lead_period, &snap.sales, rules) {
-        lf.claimed += i64::from(r.claimed);
-        lf.converted += i64::from(r.converted);
-        lf.expired += i64::from(r.expired);
-        lf.released += i64::from(r.released);
+    /// The earliest day the periods need the closing to precede.
+    pub fn first_day(periods: &[Period]) -> Option<NaiveDate> {
+        periods.iter().map(|p| p.start).min()
     }
 
-    // Events touching the period, counted as the events report counts them.
-    let touching: Vec<Event> = snap
-        .events
-        .iter()
-        .filter(|e| period.overlaps(e.date, e.last_day()))
-        .cloned()
-        .collect();
-    let ef = event_report::report(&touching, snap.registrations, None, last).total;
-
-    PeriodReport {
-        period: period.clone(),
-        last_day: last,
-        members: mf,
-        activity: af,
-        points: pf,
-        leads: lf,
-        events: ef,
+    fn id(&mut self, member: &str) -> usize {
+        if let Some(&i) = self.ids.get(member) {
+            return i as usize;
+        }
+        let i = self.tails.len();
+        self.ids.insert(member.into(), i as u32);
+        self.tails.push(Tail::default());
+        i
     }
+
+    fn fresh(&self, date: NaiveDate) -> Result<bool, Stale> {
+        if self.base.is_some_and(|b| date <= b) {
+            return Err(Stale { date });
+        }
+        Ok(date <= self.latest)
+    }
+
+    /// Feeds one audit line; lines must come in file order.
+    pub fn audit(&mut self, a: &AuditLine) -> Result<(), Stale> {
+        if !self.fresh(a.date)? {
+            return Ok(());
+        }
+        let renewal = a.action == "member renew";
+        if !renewal && !a.changes.contains("status: ") && !a.changes.contains("tier: ") {
+            return Ok(());
+        }
+        let i = self.id(a.record);
+        let h = &mut self.tails[i].history;
+        if renewal {
+            h.renewals.push(a.date);
+        }
+        for c in parse_changes(a.changes, Member::FIELDS) {
+            match c.field {
+                "status" => {
+                    if let Some(new) = parse_status(c.new) {
+                        h.status.push((a.date, parse_status(c.old), new));
+                    }
+                }
+                "tier" => h.tier.push((a.date, c.new.into())),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Feeds one ledger entry; entries must come in file order.
+    pub fn ledger(&mut self, e: &EntryLine) -> Result<(), Stale> {
+        if !self.fresh(e.date)? {
+            return Ok(());
+        }
+        let wallet = match e.kind {
+            EntryKind::Recharge | EntryKind::Bonus | EntryKind::Pay => e.cents,
+            _ => 0,
+        };
+        let in_some = self.slots.iter().any(|s| s.counts(e.date));
+        let keep = e.points != 0 || (wallet != 0 && self.close_at.is_some());
+        if !keep && !in_some {
+            for s in self.slots.iter_mut().filter(|s| e.date <= s.last) {
+                s.pf.wallet_outstanding.0 += wallet;
+            }
+            return Ok(());
+        }
+        let i = self.id(e.member);
+        if keep {
+            self.tails[i].moves.push((e.date, e.points, wallet));
+        }
+        for s in self.slots.iter_mut().filter(|s| e.date <= s.last) {
+            s.pf.outstanding += e.points;
+            s.pf.wallet_outstanding.0 += wallet;
+            if e.date < s.period.start {
+                continue;
+            }
+            let (pf, af) = (&mut s.pf, &mut s.af);
+            let m = s.per.entry(i as u32).or_default();
+            match e.kind {
+                EntryKind::Spend => {
+                    m.0 += 1;
+                    m.1 += e.cents;
+                    m.2 = true;
+                    af.spend.0 += e.cents;
+                }
+                EntryKind::Reverse => {
+                    m.1 += e.cents;
+                    af.spend.0 += e.cents;
+                }
+                EntryKind::Earn => {
+                    pf.earned += e.points;
+                    m.2 = true;
+                }
+                EntryKind::Grant => {
+                    pf.granted += e.points;
+                    m.2 = true;
+                }
+                EntryKind::Redeem => {
+                    pf.redeemed -= e.points;
+                    m.2 = true;
+                }
+                EntryKind::Expire => pf.expired -= e.points,
+                EntryKind::Forfeit => pf.forfeited -= e.points,
+                EntryKind::Recharge => pf.recharged.0 += e.cents,
+                EntryKind::Bonus => pf.bonus.0 += e.cents,
+                EntryKind::Pay => pf.paid.0 -= e.cents,
+                EntryKind::Dues => pf.dues.0 += e.cents,
+                EntryKind::Fee => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Feeds an event check-in: the member was active that day.
+    pub fn checkin(&mut self, member: &str, day: NaiveDate) {
+        if !self.slots.iter().any(|s| s.counts(day)) {
+            return;
+        }
+        let i = self.id(member) as u32;
+        for s in self.slots.iter_mut().filter(|s| s.counts(day)) {
+            s.per.entry(i).or_default().2 = true;
+        }
+    }
+
+    /// Feeds one member: the record (none for a closing row whose member
+    /// is gone) and its closing row (none when the member came later or
+    /// there is no closing). Returns the member's row of the new closing,
+    /// when one is being written and the member existed on its day.
+    pub fn member(
+        &mut self,
+        m: Option<&MemberFacts>,
+        closing: Option<&ClosingRow>,
+    ) -> Option<ClosingRow> {
+        let id = m.map(|m| m.id).or(closing.map(|c| c.member.as_str()))?;
+        let Tail { mut history, moves } = match self.ids.get(id) {
+            Some(&i) => std::mem::take(&mut self.tails[i as usize]),
+            None => Tail::default(),
+        };
+        if let (Some(c), Some(base)) = (closing, self.base) {
+            history.status.insert(0, (base, None, c.status));
+            history.tier.insert(0, (base, c.tier.as_str().into()));
+            for s in &mut self.slots {
+                s.pf.outstanding += c.points;
+                s.pf.wallet_outstanding.0 += c.wallet.0;
+            }
+        }
+        if let Some(m) = m {
+            history.complete(m);
+            for s in &mut self.slots {
+                s.member(m, &history);
+            }
+        }
+
+        // The lots at each period's end, and at the new closing's day.
+        let empty = Lots::default();
+        let start_lots = closing.map_or(&empty, |c| &c.lots);
+        if !start_lots.0.is_empty() || moves.iter().any(|(_, p, _)| *p != 0) {
+            let mut ends: Vec<(NaiveDate, usize)> = self
+                .slots
+                .iter()
+                .enumerate()
+                .map(|(k, s)| (s.last, k))
+                .collect();
+            ends.sort();
+            let mut lots = start_lots.clone();
+            let mut next = moves.iter().peekable();
+            for (last, k) in ends {
+                while let Some((d, p, _)) = next.next_if(|(d, _, _)| *d <= last) {
+                    apply(&mut lots, *p, *d);
+                }
+                let (from, to) = self.slots[k].next_month;
+                self.slots[k].pf.due_next_month += lots
+                    .0
+                    .iter()
+                    .filter(|l| (from..=to).contains(&l.expires(self.rules)))
+                    .map(|l| l.points)
+                    .sum::<i64>();
+            }
+        }
+
+        let day = self.close_at?;
+        let status = match m {
+            Some(_) => history.status_on(day)?,
+            None => closing?.status,
+        };
+        let tier = history.tier_on(day, m.map_or("", |m| m.tier)).to_string();
+        let (mut points, mut wallet) = closing.map_or((0, 0), |c| (c.points, c.wallet.0));
+        let mut lots = start_lots.clone();
+        for (d, p, w) in moves.iter().filter(|(d, _, _)| *d <= day) {
+            points += p;
+            wallet += w;
+            apply(&mut lots, *p, *d);
+        }
+        Some(ClosingRow {
+            member: id.to_string(),
+            status,
+            tier,
+            points,
+            wallet: Cents(wallet),
+            lots: by_month(&lots),
+        })
+    }
+
+    /// The reports, in the order the periods were given, with the leads
+    /// section from `lead_events` (expiries due by today included) and the
+    /// events section from `events` and `registrations`.
+    pub fn finish(
+        self,
+        lead_events: &[LeadEvent],
+        events: &[Event],
+        registrations: &[Registration],
+    ) -> Vec<PeriodReport> {
+        let rules = self.rules;
+        self.slots
+            .into_iter()
+            .map(|mut s| {
+                let mut tiers = std::mem::take(&mut s.tiers);
+                for t in &rules.tiers {
+                    let n = tiers
+                        .iter()
+                        .position(|(name, _)| *name == t.name)
+                        .map_or(0, |i| tiers.remove(i).1);
+                    s.mf.tiers.push((t.name.clone(), n));
+                }
+                tiers.sort();
+                s.mf.tiers.extend(tiers);
+                for (count, spend, active) in s.per.values() {
+                    let af = &mut s.af;
+                    af.active += i64::from(*active);
+                    if *count >= 1 {
+                        af.buyers += 1;
+                        af.spend_bands[match *spend {
+                            v if v < 10_000 => 0,
+                            v if v < 50_000 => 1,
+                            v if v < 100_000 => 2,
+                            _ => 3,
+                        }] += 1;
+                    }
+                    if *count >= 2 {
+                        af.repeat_buyers += 1;
+                        af.repeat_spend.0 += spend;
+                    }
+                }
+                let mut lf = LeadFigures::default();
+                for e in lead_events.iter().filter(|e| s.counts(e.date)) {
+                    match e.kind {
+                        LeadEventKind::Claim => lf.claimed += 1,
+                        LeadEventKind::Convert => lf.converted += 1,
+                        LeadEventKind::Expire => lf.expired += 1,
+                        LeadEventKind::Release => lf.released += 1,
+                        LeadEventKind::Dispute | LeadEventKind::Arbitrate => {}
+                    }
+                }
+                let touching: Vec<Event> = events
+                    .iter()
+                    .filter(|e| s.period.overlaps(e.date, e.last_day()))
+                    .cloned()
+                    .collect();
+                let ef = event_report::report(&touching, registrations, None, s.last).total;
+                PeriodReport {
+                    period: s.period,
+                    last_day: s.last,
+                    members: s.mf,
+                    activity: s.af,
+                    points: s.pf,
+                    leads: lf,
+                    events: ef,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Applies a points movement to lots: earning adds a lot, spending takes
+/// the oldest first (what the lots lack is `data check`'s to report).
+fn apply(lots: &mut Lots, points: i64, day: NaiveDate) {
+    if points > 0 {
+        lots.add(day, points);
+    } else if points < 0 {
+        lots.take(-points);
+    }
+}
+
+/// Lots merged by the month they were earned, dated the first of it.
+fn by_month(lots: &Lots) -> Lots {
+    let mut out: Vec<PointsLot> = Vec::new();
+    for l in &lots.0 {
+        let month = l.earned.with_day(1).unwrap_or(l.earned);
+        match out.last_mut() {
+            Some(last) if last.earned == month => last.points += l.points,
+            _ => out.push(PointsLot {
+                earned: month,
+                points: l.points,
+            }),
+        }
+    }
+    Lots(out)
 }
 
 /// The period to put beside `period`: `compare` when given (same span and
@@ -787,6 +1069,7 @@ pub fn kpi(r: &PeriodReport, rules: &ClubRules) -> (Vec<KpiLine>, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::event::RegStatus;
     use crate::store::records::changes;
     use crate::store::Record;
 
@@ -889,9 +1172,18 @@ mod tests {
             reason: String::new(),
             note: String::new(),
         };
-        let members = [m.clone()];
-        let h = histories(&members, &[], Member::HEADER);
-        let h = &h["M000001"];
+        let history = |m: &Member, audit: &[AuditLine]| {
+            let rules = ClubRules::default();
+            let mut e = Engine::new(&[], None, None, &rules, d("2026-11-25"));
+            for a in audit {
+                e.audit(a).unwrap();
+            }
+            let i = e.id(&m.id);
+            let mut h = std::mem::take(&mut e.tails[i].history);
+            h.complete(&MemberFacts::of(m));
+            h
+        };
+        let h = history(&m, &[]);
         assert_eq!(h.status_on(d("2024-11-25")), None);
         assert_eq!(h.status_on(d("2024-11-26")), Some(Status::Pending));
         assert_eq!(h.status_on(d("2024-12-02")), Some(Status::Active));
@@ -906,25 +1198,258 @@ mod tests {
         let audit = [
             AuditLine {
                 date: d("2024-11-26"),
-                record: "M000001".into(),
-                action: "member add".into(),
-                changes: "id:  → M000001; status:  → pending; tier:  → basic".into(),
+                record: "M000001",
+                action: "member add",
+                changes: "id:  → M000001; status:  → pending; tier:  → basic",
             },
             AuditLine {
                 date: d("2024-12-10"),
-                record: "M000001".into(),
-                action: "member approve".into(),
-                changes: "status: pending → active; tier: basic → gold".into(),
+                record: "M000001",
+                action: "member approve",
+                changes: "status: pending → active; tier: basic → gold",
             },
         ];
-        let members = [m.clone()];
-        let h = histories(&members, &audit, Member::HEADER);
-        let h = &h["M000001"];
+        let h = history(&m, &audit);
         assert_eq!(h.status_on(d("2024-12-09")), Some(Status::Pending));
         assert_eq!(h.status_on(d("2024-12-10")), Some(Status::Active));
         assert_eq!(h.status_on(d("2025-12-03")), Some(Status::Grace));
         assert_eq!(h.tier_on(d("2024-12-09"), &m.tier), "basic");
         assert_eq!(h.tier_on(d("2024-12-10"), &m.tier), "gold");
+    }
+
+    /// The reports for `periods` over whole record sets in memory, from no
+    /// closing: for tests and small callers. `audit` and `ledger` in file
+    /// order.
+    #[allow(clippy::too_many_arguments)]
+    fn period_reports(
+        periods: &[Period],
+        members: &[Member],
+        audit: &[AuditLine],
+        ledger: &[EntryLine],
+        lead_events: &[LeadEvent],
+        events: &[Event],
+        registrations: &[Registration],
+        rules: &ClubRules,
+        today: NaiveDate,
+    ) -> Vec<PeriodReport> {
+        let mut engine = Engine::new(periods, None, None, rules, today);
+        for a in audit {
+            let _ = engine.audit(a); // no closing: never stale
+        }
+        for e in ledger {
+            let _ = engine.ledger(e);
+        }
+        for r in registrations {
+            if let (RegStatus::Attended, Some(d)) = (r.status, r.attended) {
+                engine.checkin(&r.member, d);
+            }
+        }
+        for m in members {
+            engine.member(Some(&MemberFacts::of(m)), None);
+        }
+        engine.finish(lead_events, events, registrations)
+    }
+
+    /// A small club's history in memory: members, their audit trail and
+    /// ledger, over four months around a year end and a leap February.
+    type Trail = Vec<(NaiveDate, String, String, String)>;
+    type Journal = Vec<(NaiveDate, EntryKind, String, i64, i64)>;
+
+    fn club() -> (Vec<Member>, Trail, Journal) {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let member = |id: &str, status: Status, tier: &str, applied: &str, since: &str| Member {
+            id: id.into(),
+            name: "x".into(),
+            phone: String::new(),
+            email: String::new(),
+            gender: Some(Gender::Female),
+            birthday: Some(d("1990-02-28")),
+            kind: Default::default(),
+            nominee: String::new(),
+            referrer: String::new(),
+            source: String::new(),
+            sales: String::new(),
+            status,
+            tier: tier.into(),
+            card: String::new(),
+            applied: d(applied),
+            joined: Some(d(applied)),
+            expires: None,
+            since: d(since),
+            reason: String::new(),
+            note: String::new(),
+        };
+        let members = vec![
+            member("M1", Status::Active, "gold", "2023-11-02", "2024-01-15"),
+            member("M2", Status::Exited, "basic", "2023-12-31", "2024-02-29"),
+            member("M3", Status::Active, "basic", "2024-02-01", "2024-02-01"),
+        ];
+        let a = |day: &str, id: &str, action: &str, ch: &str| {
+            (d(day), id.to_string(), action.to_string(), ch.to_string())
+        };
+        let audit = vec![
+            a(
+                "2023-11-02",
+                "M1",
+                "member add",
+                "status:  → active; tier:  → basic",
+            ),
+            a(
+                "2023-12-31",
+                "M2",
+                "member add",
+                "status:  → active; tier:  → basic",
+            ),
+            a("2024-01-15", "M1", "tier recompute", "tier: basic → gold"),
+            a("2024-01-31", "M1", "member renew", "expires:  → 2025-01-31"),
+            a(
+                "2024-02-01",
+                "M3",
+                "member add",
+                "status:  → active; tier:  → basic",
+            ),
+            a("2024-02-29", "M2", "member exit", "status: active → exited"),
+        ];
+        let l = |day: &str, kind: EntryKind, id: &str, cents: i64, points: i64| {
+            (d(day), kind, id.to_string(), cents, points)
+        };
+        let ledger = vec![
+            l("2023-11-02", EntryKind::Earn, "M1", 0, 500),
+            l("2023-11-30", EntryKind::Recharge, "M1", 100_000, 0),
+            l("2023-12-31", EntryKind::Spend, "M2", 20_000, 0),
+            l("2023-12-31", EntryKind::Earn, "M2", 0, 200),
+            l("2024-01-01", EntryKind::Redeem, "M1", 0, -100),
+            l("2024-01-20", EntryKind::Spend, "M1", 60_000, 0),
+            l("2024-01-20", EntryKind::Earn, "M1", 0, 600),
+            l("2024-01-31", EntryKind::Pay, "M1", -30_000, 0),
+            l("2024-02-01", EntryKind::Spend, "M3", 5_000, 0),
+            l("2024-02-29", EntryKind::Forfeit, "M2", 0, -200),
+            l("2024-02-29", EntryKind::Spend, "M1", 1_000, 0),
+        ];
+        (members, audit, ledger)
+    }
+
+    /// Feeds the engine from the closing of `base` (made by the engine
+    /// itself from no closing) or from nothing.
+    fn reports_via(
+        base: Option<NaiveDate>,
+        periods: &[Period],
+        rules: &ClubRules,
+    ) -> Vec<PeriodReport> {
+        let today = "2024-03-10".parse::<NaiveDate>().unwrap();
+        let (members, audit, ledger) = club();
+        let audit: Vec<AuditLine> = audit
+            .iter()
+            .map(|(date, record, action, changes)| AuditLine {
+                date: *date,
+                record,
+                action,
+                changes,
+            })
+            .collect();
+        let ledger: Vec<EntryLine> = ledger
+            .iter()
+            .map(|(date, kind, member, cents, points)| EntryLine {
+                date: *date,
+                kind: *kind,
+                member,
+                cents: *cents,
+                points: *points,
+            })
+            .collect();
+        let Some(base) = base else {
+            return period_reports(
+                periods,
+                &members,
+                &audit,
+                &ledger,
+                &[],
+                &[],
+                &[],
+                rules,
+                today,
+            );
+        };
+        let mut close = Engine::new(&[], None, Some(base), rules, today);
+        audit.iter().for_each(|a| close.audit(a).unwrap());
+        ledger.iter().for_each(|e| close.ledger(e).unwrap());
+        let closing: Vec<ClosingRow> = members
+            .iter()
+            .filter_map(|m| close.member(Some(&MemberFacts::of(m)), None))
+            .collect();
+        let mut e = Engine::new(periods, Some(base), None, rules, today);
+        audit
+            .iter()
+            .filter(|a| a.date > base)
+            .for_each(|a| e.audit(a).unwrap());
+        ledger
+            .iter()
+            .filter(|l| l.date > base)
+            .for_each(|l| e.ledger(l).unwrap());
+        assert_eq!(
+            e.ledger(&ledger[0]),
+            Err(Stale {
+                date: ledger[0].date
+            }),
+            "a line dated before the closing is refused"
+        );
+        for m in &members {
+            let c = closing.iter().find(|c| c.member == m.id);
+            e.member(Some(&MemberFacts::of(m)), c);
+        }
+        e.finish(&[], &[], &[])
+    }
+
+    #[test]
+    fn a_report_from_a_closing_equals_the_report_from_the_beginning() {
+        let rules = ClubRules::default();
+        let feb = Period::month("2024-02").unwrap();
+        let jan = Period::month("2024-01").unwrap();
+        let q1 = Period::quarter("2024-Q1").unwrap();
+        let whole = reports_via(None, &[feb.clone(), jan.clone()], &rules);
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        // Closings at the two month ends before January.
+        for base in ["2023-11-30", "2023-12-31"] {
+            assert_eq!(
+                reports_via(Some(d(base)), &[feb.clone(), jan.clone()], &rules),
+                whole,
+                "closing {base}"
+            );
+        }
+        assert_eq!(
+            reports_via(Some(d("2023-12-31")), std::slice::from_ref(&q1), &rules),
+            reports_via(None, &[q1], &rules)
+        );
+        // The figures themselves, worked by hand.
+        let (f, j) = (&whole[0], &whole[1]);
+        assert_eq!((j.members.at_start, j.members.at_end), (2, 2));
+        assert_eq!(
+            (f.members.at_start, f.members.at_end, f.members.exited),
+            (2, 2, 1)
+        );
+        assert_eq!(f.members.approved, 1);
+        assert_eq!(j.members.renewed, 1);
+        assert_eq!(
+            j.members.tiers[..2],
+            [("basic".to_string(), 1), ("silver".to_string(), 0)]
+        );
+        assert_eq!(
+            j.members.tiers.iter().find(|(t, _)| t == "gold"),
+            Some(&("gold".to_string(), 1))
+        );
+        // January: 500 + 200 - 100 + 600 outstanding; the wallet 1000 - 300.
+        assert_eq!(
+            (j.points.outstanding, j.points.redeemed, j.points.earned),
+            (1200, 100, 600)
+        );
+        assert_eq!(j.points.wallet_outstanding, Cents(70_000));
+        // February: M2 forfeits 200; M1's first lot (500 less the 100
+        // redeemed, earned 2023-11-02) is not due in March, the 200 forfeited
+        // are gone.
+        assert_eq!((f.points.outstanding, f.points.forfeited), (1000, 200));
+        assert_eq!((f.activity.spend, f.activity.buyers), (Cents(6_000), 2));
+        assert_eq!(j.activity.spend_bands, [0, 0, 1, 0]);
+        assert_eq!(j.activity.active, 1);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Tables are rewritten whole and atomically, journals only appended to,
 //! and every change goes through one transaction under the directory lock.
 
+pub mod closing;
 pub mod codec;
 pub mod error;
 pub mod fsutil;
@@ -9,6 +10,7 @@ pub mod lock;
 pub mod manifest;
 pub mod receipts;
 pub mod records;
+pub mod rows;
 pub mod splice;
 pub mod txn;
 

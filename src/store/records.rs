@@ -34,11 +34,7 @@ pub struct AuditEntry {
 impl Record for Member {
     const FILE: &'static str = "members.csv";
     const VERSION: u32 = 1;
-    const HEADER: &'static [&'static str] = &[
-        "id", "name", "phone", "email", "gender", "birthday", "kind", "nominee", "referrer",
-        "source", "sales", "status", "tier", "card", "applied", "joined", "expires", "since",
-        "reason", "note",
-    ];
+    const HEADER: &'static [&'static str] = Member::FIELDS;
     const JOURNAL: bool = false;
     fn key(&self) -> &str {
         &self.id

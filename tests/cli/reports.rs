@@ -569,3 +569,160 @@ fn refusals_exit_2_and_change_nothing() {
         "not a month",
     );
 }
+
+/// Every report of the story, as CSV, in a fixed order.
+fn all_reports(c: &TestClub) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in ["2026-10", "2026-11", "2026-12"] {
+        out.push(c.ok(&["report", "monthly", "--month", m, "--format", "csv"]));
+        out.push(c.ok(&["report", "kpi", "--month", m, "--format", "csv"]));
+    }
+    out.push(c.ok(&[
+        "report",
+        "monthly",
+        "--month",
+        "2026-12",
+        "--compare",
+        "2026-10",
+        "--format",
+        "csv",
+    ]));
+    out.push(c.ok(&[
+        "report",
+        "quarterly",
+        "--quarter",
+        "2026-Q4",
+        "--format",
+        "csv",
+    ]));
+    out.push(c.ok(&["report", "yearly", "--year", "2026", "--format", "csv"]));
+    out
+}
+
+#[test]
+fn data_close_writes_month_end_closings_that_reports_start_from() {
+    let (mut c, _) = club();
+    c.on("2027-01-05");
+    let before = all_reports(&c);
+    // A dry run writes nothing.
+    let snap = c.snapshot();
+    let run = c.run(&["--dry-run", "data", "close"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("would close 2026-12"), "{}", run.stderr);
+    assert_eq!(snap, c.snapshot(), "a dry run wrote files");
+
+    let run = c.run(&["data", "close"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for m in ["2026-10", "2026-11", "2026-12"] {
+        assert!(
+            run.stderr.contains(&format!("closed {m}")),
+            "{}",
+            run.stderr
+        );
+        assert!(c.path(&format!("closings/{m}.csv")).is_file());
+        assert!(c.path(&format!("closings/{m}.toml")).is_file());
+    }
+    assert!(
+        !c.path("closings/2027-01.csv").exists(),
+        "January has not ended"
+    );
+    // November's closing, worked by hand: A holds 80 - 30 + 10 points in
+    // one lot (November's), B 900 - 50 (October's), C 500 + 50 - 120 + 20 in the
+    // wallet; E left and forfeited.
+    let nov = c.read("closings/2026-11.csv");
+    assert!(
+        nov.starts_with("member,status,tier,points,wallet,lots\n"),
+        "{nov}"
+    );
+    assert!(
+        nov.contains("\nM000001,active,basic,60,0.00,2026-11-01:60\n"),
+        "{nov}"
+    );
+    assert!(
+        nov.contains("\nM000002,frozen,basic,850,0.00,2026-10-01:850\n"),
+        "{nov}"
+    );
+    assert!(nov.contains("\nM000003,active,basic,0,450.00,\n"), "{nov}");
+    assert_eq!(all_reports(&c), before, "a closing changed a figure");
+    c.check();
+    let run = c.run(&["data", "close"]);
+    assert!(run.stderr.contains("nothing to do"), "{}", run.stderr);
+}
+
+#[test]
+fn a_line_dated_before_a_closing_makes_reports_read_from_the_beginning() {
+    let (mut c, [a, ..]) = club();
+    c.on("2027-01-05");
+    c.ok(&["data", "close"]);
+    // A grant dated in November, written after November was closed: A now
+    // holds 60 + 7 points, B 850.
+    c.on("2026-11-28");
+    c.ok(&[
+        "points",
+        "grant",
+        &a,
+        "--points",
+        "7",
+        "--reason",
+        "late sign-in",
+    ]);
+    c.on("2027-01-05");
+    let late = all_reports(&c);
+    let dec = figures(&c, &["monthly", "--month", "2026-12"]);
+    expect(&dec, &[("points.outstanding", "917")]);
+    // The same files without closings give the same figures.
+    std::fs::remove_dir_all(c.path("closings")).unwrap();
+    assert_eq!(all_reports(&c), late);
+    // And `data close` refuses to close over lines out of date order,
+    // leaving the files as they were.
+    c.ok(&["data", "close"]);
+    c.on("2027-02-03");
+    c.on("2026-12-30");
+    c.ok(&["points", "grant", &a, "--points", "1", "--reason", "late"]);
+    c.on("2027-02-03");
+    c.refused(&["data", "close"], 3, "out of date order");
+}
+
+#[test]
+fn data_check_proves_a_closing_against_the_journals() {
+    let (mut c, _) = club();
+    c.on("2027-01-05");
+    c.ok(&["data", "close"]);
+    let path = c.path("closings/2026-12.csv");
+    let text = c.read("closings/2026-12.csv");
+    std::fs::write(
+        &path,
+        text.replace("M000002,frozen,basic,850", "M000002,frozen,basic,851"),
+    )
+    .unwrap();
+    let run = c.run(&["data", "check"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("closings/2026-12.csv:3")
+            && run.stderr.contains("M000002's row differs"),
+        "{}",
+        run.stderr
+    );
+    // Made again, it passes.
+    std::fs::write(&path, &text).unwrap();
+    c.check();
+    // A closing whose anchor no longer matches is reported, and reports
+    // pass it over.
+    let toml = c.path("closings/2026-12.toml");
+    let meta = c.read("closings/2026-12.toml");
+    let line = meta
+        .lines()
+        .find(|l| l.starts_with("anchor = \"T"))
+        .unwrap()
+        .to_string();
+    std::fs::write(&toml, meta.replace(&line, "anchor = \"T99999999\"")).unwrap();
+    let run = c.run(&["data", "check"]);
+    assert!(
+        run.stderr.contains("no longer matches the journals"),
+        "{}",
+        run.stderr
+    );
+    let with = figures(&c, &["monthly", "--month", "2027-01"]);
+    std::fs::remove_dir_all(c.path("closings")).unwrap();
+    assert_eq!(figures(&c, &["monthly", "--month", "2027-01"]), with);
+}
