@@ -201,6 +201,12 @@ fn feed(
             stopped = true;
             break;
         }
+        if !report::audit_matters(r.bytes(2), r.bytes(3)) {
+            if engine.audit_date(date).is_err() {
+                return Ok(Err(Stale { date }));
+            }
+            continue;
+        }
         let line = AuditLine {
             date,
             record: r.str(1)?,

@@ -33,8 +33,10 @@ use super::period::Period;
 use super::points::{Lots, PointsLot};
 use super::rules::{ClubRules, KpiTarget};
 use chrono::{Datelike, NaiveDate};
+use memchr::memmem::Finder;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 /// One audit line as the report needs it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -122,6 +124,8 @@ pub struct Change<'a> {
 /// from fields that cannot. The old value ends at the first
 /// ` → `. Text that does not follow the format yields the items read so far.
 pub fn parse_changes<'a>(text: &'a str, header: &[&'a str]) -> Vec<Change<'a>> {
+    static SEP: LazyLock<Finder> = LazyLock::new(|| Finder::new("; "));
+    static ARROW: LazyLock<Finder> = LazyLock::new(|| Finder::new(" → "));
     // Where each item starts: (offset of the field name, header index).
     let mut starts: Vec<(usize, usize)> = Vec::new();
     let mut next = 0; // the first header index the next item may use
@@ -134,7 +138,7 @@ pub fn parse_changes<'a>(text: &'a str, header: &[&'a str]) -> Vec<Change<'a>> {
                 next = i + 1;
                 // The next item starts after a "; " somewhere further on.
                 let mut from = at + h.len() + 2;
-                while let Some(p) = text[from..].find("; ") {
+                while let Some(p) = SEP.find(&text.as_bytes()[from..]) {
                     let cand = from + p + 2;
                     let tail = &text[cand..];
                     if header
@@ -156,9 +160,10 @@ pub fn parse_changes<'a>(text: &'a str, header: &[&'a str]) -> Vec<Change<'a>> {
     for (k, &(s, i)) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map_or(text.len(), |&(n, _)| n - 2);
         let body = &text[s + header[i].len() + 2..end];
-        let Some((old, new)) = body.split_once(" → ") else {
+        let Some(p) = ARROW.find(body.as_bytes()) else {
             break;
         };
+        let (old, new) = (&body[..p], &body[p + ARROW.needle().len()..]);
         out.push(Change {
             field: header[i],
             old,
@@ -511,6 +516,14 @@ impl Slot {
     }
 }
 
+/// Whether an audit line can change a report: a renewal, or a change of
+/// status or tier. Works on bytes so a scan can skip the rest unread.
+pub fn audit_matters(action: &[u8], changes: &[u8]) -> bool {
+    static STATUS: LazyLock<Finder> = LazyLock::new(|| Finder::new("status: "));
+    static TIER: LazyLock<Finder> = LazyLock::new(|| Finder::new("tier: "));
+    action == b"member renew" || STATUS.find(changes).is_some() || TIER.find(changes).is_some()
+}
+
 /// The report engine; see the module documentation for the order it is
 /// fed in. Each period is counted as of `today`: records dated after its
 /// last day are not counted, so a past period reads the same later on.
@@ -579,15 +592,23 @@ impl<'r> Engine<'r> {
         Ok(date <= self.latest)
     }
 
-    /// Feeds one audit line; lines must come in file order.
+    /// Checks the date of a journal line left out (see `audit_matters`)
+    /// against the closing.
+    pub fn audit_date(&self, date: NaiveDate) -> Result<(), Stale> {
+        self.fresh(date).map(|_| ())
+    }
+
+    /// Feeds one audit line; lines must come in file order. A line for
+    /// which `audit_matters` is false may be left out (its date is then not
+    /// checked against the closing).
     pub fn audit(&mut self, a: &AuditLine) -> Result<(), Stale> {
         if !self.fresh(a.date)? {
             return Ok(());
         }
-        let renewal = a.action == "member renew";
-        if !renewal && !a.changes.contains("status: ") && !a.changes.contains("tier: ") {
+        if !audit_matters(a.action.as_bytes(), a.changes.as_bytes()) {
             return Ok(());
         }
+        let renewal = a.action == "member renew";
         let i = self.id(a.record);
         let h = &mut self.tails[i].history;
         if renewal {
