@@ -1042,6 +1042,51 @@ mod tests {
     }
 
     #[test]
+    fn opening_wallets_read_in_spreadsheet_spellings() {
+        for (raw, cents) in [
+            ("128.50", 12850),
+            ("¥128.50", 12850),
+            ("￥ 128.5", 12850),
+            ("66.6元", 6660),
+            ("1,280.00", 128000),
+            ("12,345,678", 1234567800),
+            ("0", 0),
+            (" 7 ", 700),
+        ] {
+            assert_eq!(parse_wallet(raw), Ok(Cents(cents)), "{raw}");
+        }
+        for raw in [
+            "12.345", "abc", "1,28", ",128", "1280,00", "¥", "1.2.3", "1,2345",
+        ] {
+            assert!(
+                parse_wallet(raw)
+                    .unwrap_err()
+                    .contains("not an amount of money"),
+                "{raw}"
+            );
+        }
+        assert!(parse_wallet("-5").unwrap_err().contains("negative"));
+    }
+
+    #[test]
+    fn a_balance_on_a_pending_row_is_a_problem_of_its_column() {
+        let p = plan_of(
+            &[
+                "姓名,手机,会员卡号,储值",
+                "王小明,13800000001,OLD001,¥128.50",
+                "李四,13800000002,,50",
+            ],
+            &[],
+            &[],
+        );
+        assert_eq!(p.new.len(), 1);
+        assert_eq!(p.new[0].wallet, Cents(12850));
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+        assert_eq!(p.problems[0].line, 3);
+        assert_eq!(p.problems[0].column, Some((4, "储值".to_string())));
+    }
+
+    #[test]
     fn rows_with_cards_become_members_with_a_term_and_rows_without_are_pending() {
         let p = plan_of(
             &[
