@@ -83,7 +83,7 @@ catalogue! {
     /// The first line of every error on standard error.
     Error => "error: {message}", "错误：{message}";
     /// After the error in Chinese: its kind, since the message is English.
-    ErrorKind => "exit {code}: {kind}", "退出码 {code}：{kind}（以上说明为英文原文）";
+    ErrorKind => "exit {code}: {kind}", "退出码 {code}：{kind}";
     Exit1 => "unexpected failure (a bug or an I/O error)", "意外故障（程序缺陷或读写错误）";
     Exit2 => "the command line is wrong", "命令行用法有误";
     Exit3 => "the data directory is invalid", "数据目录无效（缺失、损坏、格式更新或有残缺行）";
@@ -95,8 +95,6 @@ catalogue! {
     DryRunWouldChange => "dry run: would change {files}; nothing was written",
         "演练：将修改 {files}；未写入任何内容";
     Total => "total", "合计";
-    Field => "field", "字段";
-    Value => "value", "值";
     Yes => "yes", "是";
     No => "no", "否";
 
