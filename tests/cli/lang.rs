@@ -54,7 +54,20 @@ fn tables_speak_chinese_and_csv_and_json_keep_english_names() {
 #[test]
 fn every_table_heading_of_the_common_listings_is_translated() {
     let club = club();
-    club.staff("李经理", "manager");
+    let sales = club.staff("陈销售", "sales");
+    let lead = club.ok(&[
+        "lead",
+        "claim",
+        "--sales",
+        &sales,
+        "--name",
+        "周杰",
+        "--phone",
+        "13600000001",
+    ]);
+    let file = club.dir().parent().unwrap().join("import.csv");
+    std::fs::write(&file, "姓名,手机,会员卡号,储值\n李红,13900000002,OLD1,50\n").unwrap();
+    let file = file.to_str().unwrap().to_string();
     club.ok(&[
         "event",
         "plan",
@@ -82,6 +95,9 @@ fn every_table_heading_of_the_common_listings_is_translated() {
         &["report", "kpi"],
         &["report", "sales"],
         &["report", "monthly"],
+        &["lead", "show", &lead],
+        &["lead", "pool"],
+        &["member", "import", &file],
     ] {
         let run = club.run(&[&["--lang", "zh"], args].concat());
         assert_eq!(run.code, 0, "{args:?}: {}", run.stderr);
