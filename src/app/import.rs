@@ -66,6 +66,8 @@ pub struct Imported {
     pub unused_headers: Vec<String>,
     /// Ledger points granted as opening balances.
     pub opening_points: i64,
+    /// Stored value carried over as opening balances.
+    pub opening_wallet: Cents,
     /// Files written (empty unless committed).
     pub files: Vec<String>,
     pub committed: bool,
@@ -120,7 +122,7 @@ fn read_rows(text: &str, name: &str) -> Result<(Vec<String>, Vec<Row>)> {
 }
 
 /// `member import`: plans every row; with `commit`, writes the members,
-/// their cards, opening points and audit lines in one transaction, and only
+/// their cards, opening points and stored value, and audit lines in one transaction, and only
 /// when no row has a problem.
 #[allow(clippy::too_many_arguments)]
 pub fn import(
@@ -156,11 +158,13 @@ pub fn import(
         progress,
     );
     let opening_points = plan.new.iter().map(|n| n.points).sum();
+    let opening_wallet = Cents(plan.new.iter().map(|n| n.wallet.0).sum());
     let mut out = Imported {
         unused_headers: columns.unused().into_iter().map(String::from).collect(),
         plan,
         encoding,
         opening_points,
+        opening_wallet,
         files: Vec::new(),
         committed: false,
     };
@@ -174,7 +178,7 @@ pub fn import(
         .plan
         .new
         .iter()
-        .filter(|n| n.points > 0)
+        .filter(|n| n.points > 0 || n.wallet.0 > 0)
         .map(|n| n.member.id.as_str())
         .collect();
     let mut book = Book::open_for(&store, &with_points)?;
@@ -193,6 +197,20 @@ pub fn import(
                 &n.member.id,
                 Cents::ZERO,
                 n.points,
+                "",
+                "opening balance",
+            )?;
+        }
+        // Money paid in under the old system: a recharge (it counts as the
+        // member's recharge so far, see `domain::import`), posted straight
+        // to the book, so no campaign bonus and no referral reward follow.
+        if n.wallet.0 > 0 {
+            book.post(
+                ctx,
+                EntryKind::Recharge,
+                &n.member.id,
+                n.wallet,
+                0,
                 "",
                 "opening balance",
             )?;

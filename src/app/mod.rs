@@ -8,6 +8,7 @@ pub mod data;
 pub mod event;
 pub mod generate;
 pub mod import;
+pub mod lang;
 pub mod lead;
 pub mod member;
 pub mod points;

@@ -53,15 +53,15 @@ fn internal() -> Error {
     Error::Failure("internal: the report engine lost a period".into())
 }
 
-/// The month's report, the one beside it, and the reports of the twelve
-/// months ending with it (oldest first) for the chart, with the club's
-/// language: one engine pass over the files for all of them.
+/// The report of the month beside, and the reports of the twelve months
+/// ending with the month (oldest first) for the chart: one engine pass
+/// over the files for all of them.
 pub fn month_with_history(
     ctx: &Ctx,
     month: &Period,
     compare: Option<Period>,
     progress: Progress,
-) -> Result<(PeriodReport, Vec<PeriodReport>, String)> {
+) -> Result<(PeriodReport, Vec<PeriodReport>)> {
     let other = report::compare_with(month, compare)?;
     let mut months: Vec<Period> = vec![month.clone()];
     while months.len() < 12 {
@@ -73,7 +73,7 @@ pub fn month_with_history(
     let store = ctx.read()?;
     let mut out = reports(&store, ctx, &months, progress)?;
     let beside = out.pop().ok_or_else(internal)?;
-    Ok((beside, out, store.rules().club.lang.clone()))
+    Ok((beside, out))
 }
 
 /// The month's report and its scorecard lines with the total score.

@@ -2,6 +2,7 @@
 //! ending with the chosen month, drawn with plotters' SVG backend (its text
 //! is written as `<text>` elements, so no font files are read).
 
+use super::lang::{Lang, Msg};
 use crate::domain::report::PeriodReport;
 use crate::error::{Error, Result};
 use plotters::coord::ranged1d::SegmentedCoord;
@@ -11,7 +12,7 @@ use plotters::prelude::*;
 use std::io::Write;
 use std::path::Path;
 
-/// The chart's words in one language.
+/// The chart's words in one language, from the catalogue.
 struct Words {
     title: &'static str,
     members: &'static str,
@@ -26,42 +27,20 @@ struct Words {
     month: &'static str,
 }
 
-const EN: Words = Words {
-    title: "Last 12 months",
-    members: "Members in good standing (month end)",
-    members_axis: "members",
-    activity: "Activity rate",
-    rate_axis: "% of members",
-    points: "Points earned and redeemed",
-    points_axis: "points",
-    earned: "earned",
-    redeemed: "redeemed",
-    tiers: "Tier mix (month end)",
-    month: "month",
-};
-
-const ZH: Words = Words {
-    title: "近12个月",
-    members: "月末有效会员数",
-    members_axis: "会员数",
-    activity: "活跃率",
-    rate_axis: "占会员%",
-    points: "积分发放与兑换",
-    points_axis: "积分",
-    earned: "发放",
-    redeemed: "兑换",
-    tiers: "月末等级构成",
-    month: "月份",
-};
-
-/// The words for `lang` (`en` or `zh`); anything else is a usage error.
-fn words(lang: &str) -> Result<&'static Words> {
-    match lang {
-        "en" => Ok(&EN),
-        "zh" => Ok(&ZH),
-        other => Err(Error::Usage(format!(
-            "unknown chart language {other:?}: use --lang en or --lang zh"
-        ))),
+fn words(lang: Lang) -> Words {
+    let t = |m: Msg| m.text_in(lang);
+    Words {
+        title: t(Msg::ChartTitle),
+        members: t(Msg::ChartMembers),
+        members_axis: t(Msg::ChartMembersAxis),
+        activity: t(Msg::ChartActivity),
+        rate_axis: t(Msg::ChartRateAxis),
+        points: t(Msg::ChartPoints),
+        points_axis: t(Msg::ChartPointsAxis),
+        earned: t(Msg::ChartEarned),
+        redeemed: t(Msg::ChartRedeemed),
+        tiers: t(Msg::ChartTiers),
+        month: t(Msg::ChartMonth),
     }
 }
 
@@ -83,8 +62,8 @@ fn failed<E: std::fmt::Display>(e: E) -> Error {
 }
 
 /// The SVG text of the chart over `months` (oldest first) in `lang`.
-pub fn render(months: &[PeriodReport], lang: &str) -> Result<String> {
-    let w = words(lang)?;
+pub fn render(months: &[PeriodReport], lang: Lang) -> Result<String> {
+    let w = &words(lang);
     let labels: Vec<String> = months.iter().map(|r| r.period.label.clone()).collect();
     let mut svg = String::new();
     {

@@ -1,5 +1,6 @@
 //! `clubctl init` and `clubctl data ...`
 
+use super::lang::Msg;
 use super::{output, Env};
 use crate::app::data as app;
 use crate::app::Ctx;
@@ -32,18 +33,11 @@ pub enum DataCmd {
 
 pub fn init(a: InitArgs, ctx: &Ctx) -> Result<()> {
     if ctx.dry_run {
-        output::say(&format!(
-            "dry run: would create {}; nothing was written",
-            a.dir.display()
-        ));
+        output::say(&Msg::InitDryRun.fill(&[("dir", &a.dir.display())]));
         return Ok(());
     }
     app::init(&a.dir, a.name.as_deref())?;
-    output::say(&format!(
-        "created {}: edit {}/club.toml to set your rules",
-        a.dir.display(),
-        a.dir.display()
-    ));
+    output::say(&Msg::InitDone.fill(&[("dir", &a.dir.display())]));
     Ok(())
 }
 
@@ -53,18 +47,17 @@ pub fn run(cmd: DataCmd, ctx: &Ctx, env: &Env) -> Result<()> {
         DataCmd::Check => {
             let problems = app::check(ctx)?;
             if problems.is_empty() {
-                output::say(&format!("{}: data check passed", ctx.data.display()));
+                output::say(&Msg::CheckPassed.fill(&[("dir", &ctx.data.display())]));
                 return Ok(());
             }
             for p in &problems {
                 output::say(&p.to_string());
             }
-            Err(Error::Data(format!(
-                "data check found {} problem{} in {}",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" },
-                ctx.data.display()
-            )))
+            Err(Error::Data(Msg::CheckFailed.fill(&[
+                ("n", &problems.len()),
+                ("s", &if problems.len() == 1 { "" } else { "s" }),
+                ("dir", &ctx.data.display()),
+            ])))
         }
         DataCmd::Close => {
             let closed = crate::app::report::close(ctx, &super::report::reading_bar())?;
@@ -83,13 +76,15 @@ pub fn run(cmd: DataCmd, ctx: &Ctx, env: &Env) -> Result<()> {
         DataCmd::Repair => {
             let moved = app::repair(ctx)?;
             if moved.is_empty() {
-                output::say("data repair: nothing to do");
+                output::say(Msg::RepairNothing.text());
             }
             for (file, line) in moved {
-                let verb = if ctx.dry_run { "would move" } else { "moved" };
-                output::say(&format!(
-                    "data repair: {verb} the torn line {file}:{line} into {file}.rejected"
-                ));
+                let m = if ctx.dry_run {
+                    Msg::RepairWouldMove
+                } else {
+                    Msg::RepairMoved
+                };
+                output::say(&m.fill(&[("file", &file), ("line", &line)]));
             }
             Ok(())
         }

@@ -1,5 +1,6 @@
 //! `clubctl event ...`
 
+use super::lang::Msg;
 use super::output::{self, Cell, CsvShape, Format, Listing, RecordView};
 use super::{out, report, Env};
 use crate::app::event::{self as app, Notice};
@@ -253,13 +254,12 @@ pub fn run(cmd: EventCmd, ctx: &Ctx, env: &Env) -> Result<()> {
         EventCmd::Show(a) => show(app::show(ctx, &a.event)?, env.format),
         EventCmd::Invite(a) => {
             let (e, members) = app::invite(ctx, &a.event)?;
-            output::say(&format!(
-                "{}: {} members may be invited to {} on {}",
-                e.id,
-                members.len(),
-                e.title,
-                e.date
-            ));
+            output::say(&Msg::EventInvite.fill(&[
+                ("event", &e.id),
+                ("n", &members.len()),
+                ("title", &e.title),
+                ("date", &e.date),
+            ]));
             let mut l = Listing::new(&["member", "name", "phone", "tier", "status"]);
             for m in &members {
                 l.push(vec![

@@ -1,10 +1,11 @@
 //! `clubctl member import` and `clubctl member export`.
 
+use super::lang::Msg;
 use super::output::{self, Cell, CsvStyle, Listing};
 use super::{out, Env};
 use crate::app::import::{self as app, Charset};
 use crate::app::Ctx;
-use crate::domain::import::Mapping;
+use crate::domain::import::{Mapping, Problem};
 use crate::domain::member::Member;
 use crate::error::{Error, Result};
 use clap::Args;
@@ -71,11 +72,11 @@ pub fn import(a: ImportArgs, ctx: &Ctx, env: &Env) -> Result<()> {
     let plan = &r.plan;
     let name = a.file.display();
     for p in &plan.problems {
-        output::say(&p.to_string());
+        output::say(&problem(p));
     }
     let mut l = Listing::new(&[
         "line", "outcome", "id", "name", "phone", "status", "tier", "card", "joined", "expires",
-        "points",
+        "points", "wallet",
     ]);
     for n in &plan.new {
         let m = &n.member;
@@ -91,6 +92,7 @@ pub fn import(a: ImportArgs, ctx: &Ctx, env: &Env) -> Result<()> {
             Cell::from(m.joined),
             Cell::from(m.expires),
             Cell::Int(n.points),
+            Cell::Money(n.wallet),
         ]);
     }
     for p in &plan.present {
@@ -99,6 +101,7 @@ pub fn import(a: ImportArgs, ctx: &Ctx, env: &Env) -> Result<()> {
             Cell::from(format!("present ({})", p.by)),
             Cell::from(p.id.as_str()),
             Cell::from(p.name.as_str()),
+            Cell::from(""),
             Cell::from(""),
             Cell::from(""),
             Cell::from(""),
@@ -117,42 +120,50 @@ pub fn import(a: ImportArgs, ctx: &Ctx, env: &Env) -> Result<()> {
         out(output::print(&l, env.format))?;
     }
     if !r.unused_headers.is_empty() {
-        output::say(&format!(
-            "ignored columns: {} (name them in a mapping file to import them)",
-            r.unused_headers.join(", ")
-        ));
+        output::say(&Msg::ImportIgnored.fill(&[("columns", &r.unused_headers.join(", "))]));
     }
-    let summary = format!(
-        "{name} ({}): {} rows: {} new, {} already present, {} problem(s) on {} line(s); {} opening points",
-        r.encoding,
-        plan.rows,
-        plan.new.len(),
-        plan.present.len(),
-        plan.problems.len(),
-        app::lines_with_problems(plan),
-        r.opening_points,
-    );
-    output::say(&summary);
+    output::say(&Msg::ImportSummary.fill(&[
+        ("file", &name),
+        ("encoding", &r.encoding),
+        ("rows", &plan.rows),
+        ("new", &plan.new.len()),
+        ("present", &plan.present.len()),
+        ("problems", &plan.problems.len()),
+        ("lines", &app::lines_with_problems(plan)),
+        ("points", &r.opening_points),
+        ("wallet", &r.opening_wallet),
+    ]));
     if !plan.problems.is_empty() {
-        return Err(Error::Refused(format!(
-            "nothing was imported: correct the {} problem(s) listed above in {name}, then run the import again",
-            plan.problems.len()
-        )));
+        return Err(Error::Refused(
+            Msg::ImportRefused.fill(&[("n", &plan.problems.len()), ("file", &name)]),
+        ));
     }
     if r.committed {
-        output::say(&format!(
-            "imported {} members; changed {}",
-            plan.new.len(),
-            r.files.join(", ")
-        ));
+        output::say(
+            &Msg::ImportDone.fill(&[("n", &plan.new.len()), ("files", &r.files.join(", "))]),
+        );
     } else if plan.new.is_empty() {
-        output::say("nothing to import: every row is already present");
+        output::say(Msg::ImportNothing.text());
     } else if ctx.dry_run {
-        output::say("dry run: nothing was written");
+        output::say(Msg::ImportDryRun.text());
     } else {
-        output::say("dry run: nothing was written; add --commit to import");
+        output::say(Msg::ImportDryRunCommit.text());
     }
     Ok(())
+}
+
+/// A problem with its line and column in the run's language; the
+/// problem's own words stay English.
+fn problem(p: &Problem) -> String {
+    match &p.column {
+        Some((n, header)) => Msg::ImportProblemAt.fill(&[
+            ("line", &p.line),
+            ("column", n),
+            ("header", header),
+            ("message", &p.message),
+        ]),
+        None => Msg::ImportProblemLine.fill(&[("line", &p.line), ("message", &p.message)]),
+    }
 }
 
 /// `138****5678`: the first three and last four digits stay, so the office

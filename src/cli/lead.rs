@@ -1,5 +1,6 @@
 //! `clubctl lead ...` and `clubctl report sales`.
 
+use super::lang::Msg;
 use super::output::{self, Cell, CsvShape, Format, Listing, RecordView};
 use super::{out, report, Env};
 use crate::app::lead::{self as app, Filter, Outcome, Profile};
@@ -166,16 +167,15 @@ pub fn run(cmd: LeadCmd, ctx: &Ctx, env: &Env) -> Result<()> {
         LeadCmd::Expire => {
             let e = app::expire(ctx)?;
             if e.expired.is_empty() {
-                output::say(&format!(
-                    "lead expire: nothing to do; {} public lead{}",
-                    e.pool.len(),
-                    if e.pool.len() == 1 { "" } else { "s" }
-                ));
+                output::say(&Msg::LeadExpireNothing.fill(&[
+                    ("n", &e.pool.len()),
+                    ("s", &if e.pool.len() == 1 { "" } else { "s" }),
+                ]));
             } else {
                 let ids: Vec<&str> = e.expired.iter().map(|l| l.id.as_str()).collect();
                 report(
                     ctx,
-                    &format!("lead expire: {} now public ({})", ids.len(), ids.join(", ")),
+                    &Msg::LeadExpired.fill(&[("n", &ids.len()), ("ids", &ids.join(", "))]),
                     &e.files,
                 );
             }
@@ -355,10 +355,11 @@ pub fn sales_report(a: SalesArgs, ctx: &Ctx, env: &Env) -> Result<()> {
         _ => Period::month_of(ctx.today),
     };
     let rows = app::sales_report(ctx, &period)?;
-    output::say(&format!(
-        "sales {} ({} to {})",
-        period.label, period.start, period.end
-    ));
+    output::say(&Msg::SalesHeading.fill(&[
+        ("period", &period.label),
+        ("start", &period.start),
+        ("end", &period.end),
+    ]));
     out(output::print(&sales_listing(&period, &rows), env.format))
 }
 

@@ -1,5 +1,6 @@
 //! `clubctl member ...`
 
+use super::lang::Msg;
 use super::output::{self, Cell, CsvShape, Format, Listing, RecordView};
 use super::{out, report, Env};
 use crate::app::member::{self as app, Filter, Outcome, Profile};
@@ -220,7 +221,7 @@ pub fn run(cmd: MemberCmd, ctx: &Ctx, env: &Env) -> Result<()> {
         MemberCmd::Sweep => {
             let (changes, files) = app::sweep(ctx)?;
             if changes.is_empty() {
-                output::say("member sweep: nothing to do");
+                output::say(Msg::SweepNothing.text());
                 return Ok(());
             }
             let mut l = Listing::new(&["id", "name", "from", "to", "expires", "reason"]);
@@ -236,7 +237,7 @@ pub fn run(cmd: MemberCmd, ctx: &Ctx, env: &Env) -> Result<()> {
             }
             report(
                 ctx,
-                &format!("member sweep: {} changed", changes.len()),
+                &Msg::SweepChanged.fill(&[("n", &changes.len())]),
                 &files,
             );
             out(output::print(&l, env.format))

@@ -7,6 +7,7 @@ pub mod data;
 pub mod event;
 pub mod generate;
 pub mod import;
+pub mod lang;
 pub mod lead;
 pub mod member;
 pub mod output;
@@ -62,6 +63,16 @@ pub struct Cli {
     /// Answer yes to confirmations.
     #[arg(long, global = true)]
     pub yes: bool,
+    /// Language of headings, labels and messages: en or zh (default:
+    /// [club] lang in club.toml). CSV and JSON names stay English.
+    #[arg(
+        long,
+        global = true,
+        env = "CLUBCTL_LANG",
+        value_name = "en|zh",
+        value_parser = lang::parse_arg
+    )]
+    pub lang: Option<lang::Lang>,
     /// Seconds to wait for another writer to finish.
     #[arg(long, global = true, default_value_t = 10, value_name = "SECONDS")]
     pub wait: u64,
@@ -129,6 +140,11 @@ pub fn main() -> ExitCode {
         }
     };
     let ctx = context(&cli);
+    lang::set(
+        cli.lang
+            .or_else(|| crate::app::lang::club_lang(&cli.data).and_then(|l| lang::Lang::parse(&l)))
+            .unwrap_or(lang::Lang::En),
+    );
     let env = Env {
         format: cli.format,
         yes: cli.yes,
@@ -137,8 +153,15 @@ pub fn main() -> ExitCode {
     match dispatch(cli.command, &ctx, &env) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            output::say(&format!("error: {e}"));
-            ExitCode::from(e.exit_code())
+            let code = e.exit_code();
+            output::say(&lang::Msg::Error.fill(&[("message", &e)]));
+            if lang::current() != lang::Lang::En {
+                output::say(
+                    &lang::Msg::ErrorKind
+                        .fill(&[("code", &code), ("kind", &lang::exit_kind(code))]),
+                );
+            }
+            ExitCode::from(code)
         }
     }
 }
@@ -212,12 +235,9 @@ pub(crate) fn out(r: std::io::Result<()>) -> Result<()> {
 /// Reports what a changing command did, or in a dry run what it would do.
 pub(crate) fn report(ctx: &Ctx, message: &str, files: &[String]) {
     if ctx.dry_run {
-        output::say(&format!("dry run, not carried out: {message}"));
+        output::say(&lang::Msg::DryRunNotDone.fill(&[("message", &message)]));
         if !files.is_empty() {
-            output::say(&format!(
-                "dry run: would change {}; nothing was written",
-                files.join(", ")
-            ));
+            output::say(&lang::Msg::DryRunWouldChange.fill(&[("files", &files.join(", "))]));
         }
     } else {
         output::say(message);

@@ -1,6 +1,7 @@
 //! The only place that prints records: tables for people (comfy-table, CJK
 //! widths handled), CSV for scripts, JSON for programs.
 
+use super::lang;
 use crate::domain::Cents;
 use clap::ValueEnum;
 use comfy_table::{presets, ContentArrangement, Table};
@@ -96,6 +97,16 @@ fn json(cell: &Cell) -> Value {
     }
 }
 
+/// A cell's text in a table: as in CSV, but yes/no in the run's language.
+fn table_text(cell: &Cell) -> String {
+    match cell {
+        Cell::Bool(true) => lang::Msg::Yes.text().to_string(),
+        Cell::Bool(false) => lang::Msg::No.text().to_string(),
+        other => text(other),
+    }
+}
+
+/// A table for people: headings in the run's language (see `lang`).
 pub fn table_string(l: &Listing) -> String {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED);
@@ -104,9 +115,9 @@ pub fn table_string(l: &Listing) -> String {
     if t.width().is_some() {
         t.set_content_arrangement(ContentArrangement::Dynamic);
     }
-    t.set_header(l.headers.iter().copied());
+    t.set_header(l.headers.iter().map(|h| lang::heading(h)));
     for row in &l.rows {
-        t.add_row(row.iter().map(text));
+        t.add_row(row.iter().map(table_text));
     }
     t.to_string()
 }
@@ -222,11 +233,14 @@ pub fn print_record(v: &RecordView, format: Format) -> io::Result<()> {
         Format::Table => {
             let mut l = Listing::new(&["field", "value"]);
             for (k, c) in &v.fields {
-                l.push(vec![Cell::from(*k), c.clone()]);
+                l.push(vec![Cell::from(lang::heading(k)), c.clone()]);
             }
             print(&l, format)?;
-            for (label, _, part) in &v.parts {
-                say(label);
+            for (label, key, part) in &v.parts {
+                match lang::current() {
+                    lang::Lang::En => say(label),
+                    _ => say(&format!("{}：", lang::heading(key))),
+                }
                 print(part, format)?;
             }
             Ok(())

@@ -1,6 +1,7 @@
 //! `clubctl report ...`
 
 use super::event::{rate, satisfaction};
+use super::lang::{self, Msg};
 use super::output::{self, Cell, Listing};
 use super::{out, Env};
 use crate::app::event as events;
@@ -57,9 +58,6 @@ pub struct MonthlyArgs {
     /// month: members, activity rate, points earned and redeemed, tier mix.
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<std::path::PathBuf>,
-    /// The chart's language, en or zh (default: [club] lang in club.toml).
-    #[arg(long, value_name = "en|zh", requires = "chart")]
-    pub lang: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -98,18 +96,19 @@ pub fn run(cmd: ReportCmd, ctx: &Ctx, env: &Env) -> Result<()> {
     match cmd {
         ReportCmd::Events(a) => {
             let r = events::report(ctx, a.month)?;
-            out(output::print(&events_listing(&r), env.format))
+            out(output::print(&events_listing(&r, env.format), env.format))
         }
         ReportCmd::Sales(a) => super::lead::sales_report(a, ctx, env),
         ReportCmd::Monthly(a) => match &a.chart {
             Some(path) => {
                 let month = chosen(Span::Month, a.month.clone(), ctx)?;
                 let compare = compared(Span::Month, &a.opts)?;
-                let (other, months, club_lang) =
+                // The chart speaks the run's language (--lang, else club.toml).
+                let (other, months) =
                     reports::month_with_history(ctx, &month, compare, &reading_bar())?;
-                let svg = super::chart::render(&months, a.lang.as_deref().unwrap_or(&club_lang))?;
+                let svg = super::chart::render(&months, lang::current())?;
                 super::chart::write(path, &svg)?;
-                output::say(&format!("chart written to {}", path.display()));
+                output::say(&Msg::ChartWritten.fill(&[("path", &path.display())]));
                 let r = months.last().ok_or_else(|| {
                     crate::error::Error::Failure("internal: no month reported".into())
                 })?;
@@ -134,7 +133,11 @@ pub fn run(cmd: ReportCmd, ctx: &Ctx, env: &Env) -> Result<()> {
             }
             // A member can hold points lapsing in several months, so the
             // member column has no total.
-            l.push(vec![Cell::from("total"), Cell::Int(points), Cell::Null]);
+            l.push(vec![
+                Cell::from(label(Msg::Total, env.format)),
+                Cell::Int(points),
+                Cell::Null,
+            ]);
             out(output::print(&l, env.format))
         }
     }
@@ -148,7 +151,20 @@ fn chosen(span: Span, given: Option<String>, ctx: &Ctx) -> Result<Period> {
 }
 
 fn heading(r: &PeriodReport) -> String {
-    format!("{} ({} to {})", r.period.label, r.period.start, r.last_day)
+    Msg::PeriodHeading.fill(&[
+        ("label", &r.period.label),
+        ("start", &r.period.start),
+        ("end", &r.last_day),
+    ])
+}
+
+/// A label cell's text: the stable English identifier in CSV and JSON, the
+/// run's language in a table.
+fn label(m: Msg, format: Format) -> &'static str {
+    match format {
+        Format::Table => m.text(),
+        _ => m.text_in(lang::Lang::En),
+    }
 }
 
 fn value_cell(v: Option<Value>) -> Cell {
@@ -161,8 +177,10 @@ fn value_cell(v: Option<Value>) -> Cell {
 }
 
 /// The table and JSON shape: each figure beside the other period's and the
-/// change (percentage points for rates).
-fn side_by_side(r: &PeriodReport, other: &PeriodReport) -> Listing {
+/// change (percentage points for rates). Section and measure are the
+/// English identifiers, or in a table (`for_people`) labels in the run's
+/// language.
+fn side_by_side(r: &PeriodReport, other: &PeriodReport, for_people: bool) -> Listing {
     let mut l = Listing::new(&["section", "measure", "value", "previous", "change"]);
     let earlier = other.figures();
     for f in r.figures() {
@@ -170,9 +188,17 @@ fn side_by_side(r: &PeriodReport, other: &PeriodReport) -> Listing {
             .iter()
             .find(|o| o.section == f.section && o.measure == f.measure)
             .map(|o| o.value);
+        let (section, measure) = if for_people {
+            (
+                lang::section(f.section),
+                lang::measure(f.section, &f.measure),
+            )
+        } else {
+            (f.section.to_string(), f.measure.clone())
+        };
         l.push(vec![
-            Cell::from(f.section),
-            Cell::from(f.measure),
+            Cell::from(section),
+            Cell::from(measure),
             value_cell(Some(f.value)),
             value_cell(o),
             value_cell(o.and_then(|o| f.value.change(o))),
@@ -253,15 +279,15 @@ fn render_period(
             out(output::print_line(body.trim_end_matches('\n')))
         }
         Format::Table => {
-            output::say(&format!("{} beside {}", heading(r), heading(other)));
-            out(output::print(&side_by_side(r, other), Format::Table))
+            output::say(&Msg::Beside.fill(&[("this", &heading(r)), ("other", &heading(other))]));
+            out(output::print(&side_by_side(r, other, true), Format::Table))
         }
         Format::Json => out(output::print_json(&serde_json::json!({
             "period": r.period.label,
             "start": r.period.start.to_string(),
             "last_day": r.last_day.to_string(),
             "compare": other.period.label,
-            "figures": output::json_value(&side_by_side(r, other)),
+            "figures": output::json_value(&side_by_side(r, other, false)),
         }))),
     }
 }
@@ -281,7 +307,10 @@ fn kpi(a: KpiArgs, ctx: &Ctx, env: &Env) -> Result<()> {
     for k in &lines {
         l.push(vec![
             Cell::from(r.period.label.as_str()),
-            Cell::from(k.measure),
+            Cell::from(match env.format {
+                Format::Table => lang::measure("kpi", k.measure),
+                _ => k.measure.to_string(),
+            }),
             k.actual.map_or(Cell::Null, |v| Cell::Money(Cents(v))),
             Cell::Money(Cents(k.target)),
             Cell::Money(Cents(k.attainment)),
@@ -291,7 +320,7 @@ fn kpi(a: KpiArgs, ctx: &Ctx, env: &Env) -> Result<()> {
     }
     l.push(vec![
         Cell::from(r.period.label.as_str()),
-        Cell::from("total"),
+        Cell::from(label(Msg::Total, env.format)),
         Cell::Null,
         Cell::Null,
         Cell::Null,
@@ -299,7 +328,7 @@ fn kpi(a: KpiArgs, ctx: &Ctx, env: &Env) -> Result<()> {
         Cell::Money(Cents(total)),
     ]);
     if env.format == Format::Table {
-        output::say(&format!("scorecard {}", heading(&r)));
+        output::say(&Msg::Scorecard.fill(&[("period", &heading(&r))]));
     }
     out(output::print(&l, env.format))
 }
@@ -341,8 +370,9 @@ fn figures(f: &EventFigures) -> Vec<Cell> {
     ]
 }
 
-/// One row per event and a `total` row; the same columns in every format.
-pub fn events_listing(r: &EventsReport) -> Listing {
+/// One row per event and a `total` row; the same columns in every format
+/// (the total row's words in the run's language in a table).
+pub fn events_listing(r: &EventsReport, format: Format) -> Listing {
     let mut l = Listing::new(EVENT_HEADERS);
     for row in &r.rows {
         let mut cells = vec![
@@ -361,9 +391,15 @@ pub fn events_listing(r: &EventsReport) -> Listing {
         l.push(cells);
     }
     let mut cells = vec![
-        Cell::from("total"),
+        Cell::from(label(Msg::Total, format)),
         Cell::from(r.month.as_ref().map(|m| m.to_string())),
-        Cell::from(format!("{} events", r.total.events)),
+        Cell::from(match format {
+            Format::Table => Msg::EventsTotal.fill(&[("n", &r.total.events)]),
+            _ => lang::fill(
+                Msg::EventsTotal.text_in(lang::Lang::En),
+                &[("n", &r.total.events)],
+            ),
+        }),
         Cell::from(""),
     ];
     let f = figures(&r.total);

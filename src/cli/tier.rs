@@ -1,5 +1,6 @@
 //! `clubctl tier ...`
 
+use super::lang::Msg;
 use super::output::{self, Cell, Listing};
 use super::{out, report, Env};
 use crate::app::tier as app;
@@ -21,16 +22,9 @@ pub fn run(cmd: TierCmd, ctx: &Ctx, env: &Env) -> Result<()> {
         TierCmd::Recompute => {
             let r = app::recompute(ctx)?;
             let msg = if r.changes.is_empty() {
-                format!(
-                    "tier recompute: {} members considered, no change",
-                    r.considered
-                )
+                Msg::TierNoChange.fill(&[("n", &r.considered)])
             } else {
-                format!(
-                    "tier recompute: {} members considered, {} changed",
-                    r.considered,
-                    r.changes.len()
-                )
+                Msg::TierChanged.fill(&[("n", &r.considered), ("changed", &r.changes.len())])
             };
             report(ctx, &msg, &r.files);
             if r.changes.is_empty() {

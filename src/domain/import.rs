@@ -13,12 +13,19 @@
 //!   grace or expired), or frozen when the file says so.
 //! - with neither: a pending application, to be approved as usual.
 //! - opening points become one `grant` entry, dated the import day.
+//! - an opening stored-value balance becomes one `recharge` entry, dated
+//!   the import day and noted "opening balance": money the member paid in
+//!   under the old system. It counts as the member's recharge so far, so a
+//!   later first recharge in clubctl pays no referral reward; the import
+//!   itself never runs a recharge campaign or a referral reward. A pending
+//!   application (no card, no dates) holds no stored value.
 //! - a row whose phone or card number is already on file, for the same
 //!   person, is reported as already present and adds nothing.
 
 use super::card::{self, Card};
 use super::dates::{add_months, sub_months};
 use super::member::{self, Application, Gender, Kind, Member, Status};
+use super::money::Cents;
 use super::phone;
 use super::rules::ClubRules;
 use chrono::NaiveDate;
@@ -40,12 +47,13 @@ pub enum Field {
     Joined,
     Expires,
     Points,
+    Wallet,
     Status,
     Note,
 }
 
 impl Field {
-    pub const ALL: [Field; 15] = [
+    pub const ALL: [Field; 16] = [
         Field::Name,
         Field::Phone,
         Field::Email,
@@ -59,6 +67,7 @@ impl Field {
         Field::Joined,
         Field::Expires,
         Field::Points,
+        Field::Wallet,
         Field::Status,
         Field::Note,
     ];
@@ -79,6 +88,7 @@ impl Field {
             Field::Joined => "joined",
             Field::Expires => "expires",
             Field::Points => "points",
+            Field::Wallet => "wallet",
             Field::Status => "status",
             Field::Note => "note",
         }
@@ -148,6 +158,19 @@ impl Field {
                 "有效期至",
             ],
             Field::Points => &["points", "opening points", "积分", "积分余额", "可用积分"],
+            Field::Wallet => &[
+                "wallet",
+                "balance",
+                "wallet balance",
+                "opening wallet",
+                "stored value",
+                "储值",
+                "余额",
+                "储值余额",
+                "卡内余额",
+                "账户余额",
+                "会员卡余额",
+            ],
             Field::Status => &["status", "状态", "会员状态"],
             Field::Note => &["note", "notes", "remark", "remarks", "备注"],
         }
@@ -400,6 +423,44 @@ fn parse_tier(s: &str, rules: &ClubRules, mapping: &Mapping) -> Result<String, S
         })
 }
 
+/// An opening stored-value balance as spreadsheets write it: 128.50,
+/// ¥128.50, ￥1,280.00, 128.5元. Zero or more, at most two decimals.
+pub fn parse_wallet(raw: &str) -> Result<Cents, String> {
+    let bad = || {
+        format!(
+            "wallet '{raw}' is not an amount of money: write yuan with at most two decimals, e.g. 128.50 or ¥128.50"
+        )
+    };
+    let s = raw.trim();
+    let s = s
+        .strip_prefix('¥')
+        .or_else(|| s.strip_prefix('￥'))
+        .unwrap_or(s)
+        .trim();
+    let s = s.strip_suffix('元').unwrap_or(s).trim();
+    // Thousands separators only where they belong: 1,280.50, not 1,28.
+    let (whole, frac) = s.split_once('.').map_or((s, None), |(w, f)| (w, Some(f)));
+    let groups: Vec<&str> = whole.split(',').collect();
+    if groups.len() > 1
+        && (groups[0].is_empty()
+            || groups[0].trim_start_matches('-').len() > 3
+            || groups[1..].iter().any(|g| g.len() != 3))
+    {
+        return Err(bad());
+    }
+    let plain = match frac {
+        Some(f) => format!("{}.{f}", groups.concat()),
+        None => groups.concat(),
+    };
+    let cents: Cents = plain.parse().map_err(|_| bad())?;
+    if cents.0 < 0 {
+        return Err(format!(
+            "wallet '{raw}' is negative: an opening stored-value balance is zero or more"
+        ));
+    }
+    Ok(cents)
+}
+
 /// One problem with one cell (or a whole row when `column` is `None`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -434,6 +495,8 @@ pub struct NewMember {
     pub card: Option<Card>,
     /// Opening points balance (0 adds no ledger entry).
     pub points: i64,
+    /// Opening stored-value balance (0 adds no ledger entry).
+    pub wallet: Cents,
 }
 
 /// A row already on file.
@@ -673,6 +736,7 @@ fn plan_row(
         )),
     })
     .unwrap_or(0);
+    let wallet = field!(Field::Wallet, parse_wallet).unwrap_or(Cents::ZERO);
     let card_no = cell(Field::Card).to_string();
 
     // Matches against the file's earlier rows.
@@ -767,6 +831,14 @@ fn plan_row(
                 .into(),
         );
     }
+    if wallet.0 > 0 && (!has_term || status == Some(Status::Pending)) {
+        problem!(
+            Some(Field::Wallet),
+            format!(
+                "a stored-value balance of {wallet} needs a member with a card or join / expiry dates; this row would be a pending application: give its card or dates, or leave the balance empty"
+            ),
+        );
+    }
     if !found.is_empty() {
         return None;
     }
@@ -857,6 +929,7 @@ fn plan_row(
         member: m,
         card,
         points,
+        wallet,
     })))
 }
 
@@ -966,6 +1039,51 @@ mod tests {
             d("2026-11-25"),
             |_| {},
         )
+    }
+
+    #[test]
+    fn opening_wallets_read_in_spreadsheet_spellings() {
+        for (raw, cents) in [
+            ("128.50", 12850),
+            ("¥128.50", 12850),
+            ("￥ 128.5", 12850),
+            ("66.6元", 6660),
+            ("1,280.00", 128000),
+            ("12,345,678", 1234567800),
+            ("0", 0),
+            (" 7 ", 700),
+        ] {
+            assert_eq!(parse_wallet(raw), Ok(Cents(cents)), "{raw}");
+        }
+        for raw in [
+            "12.345", "abc", "1,28", ",128", "1280,00", "¥", "1.2.3", "1,2345",
+        ] {
+            assert!(
+                parse_wallet(raw)
+                    .unwrap_err()
+                    .contains("not an amount of money"),
+                "{raw}"
+            );
+        }
+        assert!(parse_wallet("-5").unwrap_err().contains("negative"));
+    }
+
+    #[test]
+    fn a_balance_on_a_pending_row_is_a_problem_of_its_column() {
+        let p = plan_of(
+            &[
+                "姓名,手机,会员卡号,储值",
+                "王小明,13800000001,OLD001,¥128.50",
+                "李四,13800000002,,50",
+            ],
+            &[],
+            &[],
+        );
+        assert_eq!(p.new.len(), 1);
+        assert_eq!(p.new[0].wallet, Cents(12850));
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+        assert_eq!(p.problems[0].line, 3);
+        assert_eq!(p.problems[0].column, Some((4, "储值".to_string())));
     }
 
     #[test]

@@ -400,6 +400,12 @@ impl ClubRules {
     }
 
     fn validate(&self) -> Result<(), String> {
+        if !matches!(self.club.lang.as_str(), "en" | "zh") {
+            return Err(format!(
+                "club.lang is '{}'; it must be \"en\" or \"zh\"",
+                self.club.lang
+            ));
+        }
         if self.tiers.is_empty() {
             return Err("[[tiers]] lists no tier; at least one (the entry tier) is needed".into());
         }

@@ -483,3 +483,154 @@ fn a_long_import_under_a_script_shows_no_progress_bar() {
     assert_eq!(ledger.lines().count(), 1 + 1499);
     assert!(ledger.contains("T00001499,2026-11-25,grant,M001500,0.00,1499,,office,opening balance"));
 }
+
+/// One column of a one-row CSV listing.
+fn csv_field(club: &TestClub, args: &[&str], name: &str) -> String {
+    let csv = club.ok(&[&["--format", "csv"], args].concat());
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let i = header.iter().position(|h| *h == name).unwrap();
+    row[i].to_string()
+}
+
+/// Opening stored value in the spellings a Chinese office's sheet has.
+const WALLETS: &str = "姓名,手机,会员卡号,入会日期,到期日期,积分,储值余额\n\
+王小明,13800000001,OLD001,2025/1/1,2027-12-31,1200,¥128.50\n\
+李红,13800000002,OLD002,2025-03-05,2027-03-04,,\"1,280.00\"\n\
+张伟,13800000003,OLD003,2025-06-01,2027-05-31,,0\n\
+赵敏,13800000004,OLD004,2025-06-01,2027-05-31,,￥66.6元\n";
+
+#[test]
+fn opening_wallet_balances_become_recharges_once_without_bonus_or_referral() {
+    let club = TestClub::new();
+    // A campaign running today must not add to an opening balance.
+    let toml = club.read("club.toml").replace(
+        "[recharge]\n",
+        "[recharge]\n[[recharge.bonus]]\nname = \"Opening week\"\nfrom = 2026-11-01\nto = 2026-11-30\npercent = 30\nmin_amount = \"1\"\n",
+    );
+    std::fs::write(club.path("club.toml"), toml).unwrap();
+    let file = write(&club, "wallets.csv", WALLETS.as_bytes());
+
+    let before = club.snapshot();
+    let run = club.run(&["member", "import", &file, "--format", "csv"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(before, club.snapshot(), "a dry run wrote something");
+    assert!(run
+        .stdout
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with(",points,wallet"));
+    assert!(run.stdout.contains(",1200,128.50\n"), "{}", run.stdout);
+    assert!(run.stdout.contains(",0,1280.00\n"), "{}", run.stdout);
+    assert!(run.stdout.contains(",0,66.60"), "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("1200 opening points, 1475.10 opening wallet"),
+        "{}",
+        run.stderr
+    );
+
+    club.ok(&["member", "import", &file, "--commit"]);
+    let ledger = club.read("ledger.csv");
+    let recharges: Vec<&str> = ledger
+        .lines()
+        .filter(|l| l.contains(",recharge,"))
+        .collect();
+    assert_eq!(recharges.len(), 3, "{ledger}");
+    assert!(recharges
+        .iter()
+        .all(|l| l.ends_with(",office,opening balance")));
+    assert!(ledger.contains(",recharge,M000001,128.50,0,,office,opening balance"));
+    assert!(ledger.contains(",recharge,M000002,1280.00,0,,office,opening balance"));
+    assert!(
+        !ledger.contains(",M000003,"),
+        "a zero balance adds no entry"
+    );
+    assert!(!ledger.contains(",bonus,"), "no campaign bonus: {ledger}");
+    assert_eq!(
+        csv_field(&club, &["wallet", "balance", "M000002"], "wallet"),
+        "1280.00"
+    );
+    // The opening balance is the member's recharge so far.
+    assert_eq!(
+        csv_field(&club, &["wallet", "balance", "M000002"], "recharged"),
+        "1280.00"
+    );
+    club.check();
+
+    // Again: every row is present and nothing is added.
+    let before = club.snapshot();
+    let run = club.run(&["member", "import", &file, "--commit"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("0 new, 4 already present"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("0.00 opening wallet"), "{}", run.stderr);
+    assert_eq!(before, club.snapshot(), "a re-import changed files");
+}
+
+#[test]
+fn an_imported_balance_counts_as_the_first_recharge_for_the_referral_rule() {
+    let club = TestClub::new();
+    let referrer = club.active_member("R", "13900000009");
+    let file = write(&club, "wallets.csv", WALLETS.as_bytes());
+    club.ok(&["member", "import", &file, "--commit"]);
+    // The referrer is M000001, so 李红 (1280.00) is M000003.
+    club.ok(&["member", "update", "M000003", "--referrer", &referrer]);
+    club.ok(&["wallet", "recharge", "M000003", "--amount", "1000"]);
+    assert_eq!(
+        csv_field(&club, &["points", "balance", &referrer], "points"),
+        "0",
+        "the member recharged before, under the old system"
+    );
+    assert_eq!(
+        csv_field(&club, &["wallet", "balance", "M000003"], "wallet"),
+        "2280.00"
+    );
+    club.check();
+}
+
+#[test]
+fn bad_opening_balances_are_refused_with_line_and_column_and_nothing_is_written() {
+    let club = TestClub::new();
+    let file = write(
+        &club,
+        "bad-wallets.csv",
+        "姓名,手机,会员卡号,余额\n\
+         甲,13800000001,C1,-5.00\n\
+         乙,13800000002,C2,12.345\n\
+         丙,13800000003,C3,abc\n\
+         丁,13800000004,C4,\"1,28\"\n\
+         戊,13800000005,,50\n\
+         己,13800000006,C6,99.90\n"
+            .as_bytes(),
+    );
+    let run = club.refused(
+        &["member", "import", &file, "--commit"],
+        4,
+        "nothing was imported",
+    );
+    for needle in [
+        "line 2, column 4 (余额): wallet '-5.00' is negative",
+        "line 3, column 4 (余额): wallet '12.345' is not an amount of money",
+        "line 4, column 4 (余额): wallet 'abc' is not an amount of money",
+        "line 5, column 4 (余额): wallet '1,28' is not an amount of money",
+        "line 6, column 4 (余额): a stored-value balance of 50.00 needs a member with a card",
+    ] {
+        assert!(
+            run.stderr.contains(needle),
+            "no {needle:?} in:\n{}",
+            run.stderr
+        );
+    }
+    assert!(!run.stderr.contains("line 7"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("5 problem(s) on 5 line(s)"),
+        "{}",
+        run.stderr
+    );
+}

@@ -7,6 +7,7 @@ mod chart;
 mod events;
 mod generate;
 mod imports;
+mod lang;
 mod leads;
 mod members;
 mod points;
