@@ -61,15 +61,17 @@ pub fn run(cmd: DataCmd, ctx: &Ctx, env: &Env) -> Result<()> {
         }
         DataCmd::Close => {
             let closed = crate::app::report::close(ctx, &super::report::reading_bar())?;
-            let verb = if ctx.dry_run { "would close" } else { "closed" };
             if closed.is_empty() {
-                output::say("data close: nothing to do; every month ended is closed");
+                output::say(Msg::CloseNothing.text());
             }
+            let m = if ctx.dry_run {
+                Msg::WouldClose
+            } else {
+                Msg::Closed
+            };
             for day in closed {
-                output::say(&format!(
-                    "data close: {verb} {} (the close of {day})",
-                    crate::store::closing::name(day)
-                ));
+                let month = crate::store::closing::name(day);
+                output::say(&m.fill(&[("month", &month), ("day", &day)]));
             }
             Ok(())
         }

@@ -105,6 +105,12 @@ catalogue! {
     CheckPassed => "{dir}: data check passed", "{dir}：数据检查通过";
     CheckFailed => "data check found {n} problem{s} in {dir}", "数据检查在 {dir} 中发现 {n} 个问题";
     RepairNothing => "data repair: nothing to do", "数据修复：无需处理";
+    CloseNothing => "data close: nothing to do; every month ended is closed",
+        "月结：无需处理，已结束的月份都已月结";
+    Closed => "data close: closed {month} (the close of {day})",
+        "月结：已完成 {month} 月结（截至 {day} 日终）";
+    WouldClose => "data close: would close {month} (the close of {day})",
+        "月结：将完成 {month} 月结（截至 {day} 日终）";
     RepairMoved => "data repair: moved the torn line {file}:{line} into {file}.rejected",
         "数据修复：已将残缺行 {file}:{line} 移入 {file}.rejected";
     RepairWouldMove => "data repair: would move the torn line {file}:{line} into {file}.rejected",
