@@ -177,10 +177,12 @@ fn parse_status(s: &str) -> Option<Status> {
     Status::ALL.into_iter().find(|st| st.as_str() == s)
 }
 
-/// A member's statuses and tiers over time: the closing's, then the audit
-/// trail's after it.
+/// A member's statuses and tiers over time: where the closing left the
+/// member, then the audit trail after it.
 #[derive(Debug, Default)]
-struct History {
+struct History<'a> {
+    /// The closing's (day, status, tier), if it holds the member.
+    start: Option<(NaiveDate, Status, &'a str)>,
     /// (day, status before, status after), in time order.
     status: Vec<(NaiveDate, Option<Status>, Status)>,
     /// (day, tier after), in time order.
@@ -188,21 +190,24 @@ struct History {
     renewals: Vec<NaiveDate>,
 }
 
-impl History {
+impl<'a> History<'a> {
     fn status_on(&self, day: NaiveDate) -> Option<Status> {
         self.status
             .iter()
             .take_while(|(d, _, _)| *d <= day)
             .last()
             .map(|(_, _, s)| *s)
+            .or_else(|| self.start.filter(|(d, _, _)| *d <= day).map(|(_, s, _)| s))
     }
 
-    fn tier_on<'a>(&'a self, day: NaiveDate, current: &'a str) -> &'a str {
+    fn tier_on<'s>(&'s self, day: NaiveDate, current: &'s str) -> &'s str {
         self.tier
             .iter()
             .take_while(|(d, _)| *d <= day)
             .last()
-            .map_or(current, |(_, t)| t)
+            .map(|(_, t)| &**t)
+            .or_else(|| self.start.filter(|(d, _, _)| *d <= day).map(|(_, _, t)| t))
+            .unwrap_or(current)
     }
 
     /// Completes the history of member `m`. Where the trail stops short of
@@ -213,7 +218,7 @@ impl History {
     fn complete(&mut self, m: &MemberFacts) {
         self.status.sort_by_key(|(d, _, _)| *d);
         self.tier.sort_by_key(|(d, _)| *d);
-        if self.status.is_empty() {
+        if self.status.is_empty() && self.start.is_none() {
             self.status.push((m.applied, None, Status::Pending));
             if let Some(j) = m.joined {
                 self.status
@@ -221,7 +226,7 @@ impl History {
             }
         }
         let last = self.status.last().map(|(d, _, s)| (*d, *s));
-        if let Some((d, s)) = last {
+        if let Some((d, s)) = last.or(self.start.map(|(d, s, _)| (d, s))) {
             if s != m.status {
                 self.status.push((m.since.max(d), Some(s), m.status));
             }
@@ -232,7 +237,7 @@ impl History {
 /// What the journals after the closing hold for one member.
 #[derive(Debug, Default)]
 struct Tail {
-    history: History,
+    history: History<'static>,
     /// Points and wallet movements in journal order: (day, points, cents
     /// into the wallet).
     moves: Vec<(NaiveDate, i64, i64)>,
@@ -713,13 +718,17 @@ impl<'r> Engine<'r> {
         closing: Option<&ClosingRow>,
     ) -> Option<ClosingRow> {
         let id = m.map(|m| m.id).or(closing.map(|c| c.member.as_str()))?;
-        let Tail { mut history, moves } = match self.ids.get(id) {
+        let Tail { history, moves } = match self.ids.get(id) {
             Some(&i) => std::mem::take(&mut self.tails[i as usize]),
             None => Tail::default(),
         };
-        if let (Some(c), Some(base)) = (closing, self.base) {
-            history.status.insert(0, (base, None, c.status));
-            history.tier.insert(0, (base, c.tier.as_str().into()));
+        let mut history = History {
+            start: closing
+                .zip(self.base)
+                .map(|(c, base)| (base, c.status, c.tier.as_str())),
+            ..history
+        };
+        if let Some(c) = closing {
             for s in &mut self.slots {
                 s.pf.outstanding += c.points;
                 s.pf.wallet_outstanding.0 += c.wallet.0;
