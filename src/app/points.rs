@@ -67,7 +67,13 @@ fn validate(g: &Grant) -> std::result::Result<(), String> {
 }
 
 /// Posts one checked grant; returns the points it earned or granted.
-fn post(ctx: &Ctx, rules: &ClubRules, book: &mut Book, m: &Member, g: &Grant) -> Result<i64> {
+pub(crate) fn post(
+    ctx: &Ctx,
+    rules: &ClubRules,
+    book: &mut Book,
+    m: &Member,
+    g: &Grant,
+) -> Result<i64> {
     if let Some(spend) = g.spend {
         let spend_id = book.post(
             ctx,
@@ -339,7 +345,12 @@ fn to_grant(r: Row) -> std::result::Result<Grant, String> {
 }
 
 /// Lapsed lots of `member` written off before their points are spent.
-fn expire_lapsed(ctx: &Ctx, rules: &ClubRules, book: &mut Book, member: &str) -> Result<i64> {
+pub(crate) fn expire_lapsed(
+    ctx: &Ctx,
+    rules: &ClubRules,
+    book: &mut Book,
+    member: &str,
+) -> Result<i64> {
     let lapsed = book.account(member).lots.lapsed(ctx.today, rules);
     if lapsed > 0 {
         book.post(

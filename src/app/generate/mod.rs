@@ -12,15 +12,21 @@
 //! hands the domain functions empty "other members" slices where their only
 //! use would be a uniqueness scan that those indexes already guarantee.
 
+mod activity;
+mod events;
+mod leads;
 mod names;
 
+use super::book::Book;
 use super::data::DEFAULT_CLUB_TOML;
+use super::Ctx;
 use crate::domain::card::{self, Card, CardStatus};
 use crate::domain::dates::{add_days, sub_months};
-use crate::domain::ledger::{EntryKind, LedgerEntry};
+use crate::domain::ledger::EntryKind;
 use crate::domain::member::{self, Application, Gender, Kind, Member, Status};
-use crate::domain::rules::ClubRules;
+use crate::domain::rules::{ClubRules, RewardRule};
 use crate::domain::staff::{Role, Staff};
+use crate::domain::tier::TierChange;
 use crate::domain::{Cents, DomainError};
 use crate::error::{Error, Result};
 use crate::store::{Access, AuditEntry, Record, Store, Txn};
@@ -57,20 +63,32 @@ pub struct Summary {
     pub staff: usize,
     pub ledger: usize,
     pub audit: usize,
+    /// Ledger entries by kind, in the order of the first of each kind.
+    pub entries: Vec<(EntryKind, usize)>,
+    pub tier_changes: usize,
+    /// Steps the rules refused (the member had moved on meanwhile), by
+    /// step: counted, never hidden.
+    pub refused: BTreeMap<&'static str, usize>,
 }
 
 /// The club.toml of a generated club: the defaults, with dues, and card
 /// numbers wide enough for every card the simulation may issue.
-pub fn club_toml(opts: &Options) -> Result<String> {
+pub fn club_toml(opts: &Options, today: NaiveDate) -> Result<String> {
     let digits = width_for(u64::from(opts.members) * 2, 6);
+    let first = sub_months(today, opts.months);
+    let campaigns = activity::campaigns(first, today);
     let text = DEFAULT_CLUB_TOML
         .replacen("name = \"Our Club\"", "name = \"Lakeside Club\"", 1)
         .replacen("dues = \"0\"", &format!("dues = \"{DUES}\""), 1)
-        .replacen("digits = 6", &format!("digits = {digits}"), 1);
+        .replacen("digits = 6", &format!("digits = {digits}"), 1)
+        .replacen("\n[kpi]\n", &format!("{campaigns}\n[kpi]\n"), 1);
     let rules = ClubRules::from_toml(&text).map_err(Error::Failure)?;
-    if rules.membership.dues != DUES.parse().unwrap_or_default() || rules.card.digits != digits {
+    if rules.membership.dues != DUES.parse().unwrap_or_default()
+        || rules.card.digits != digits
+        || (!campaigns.is_empty() && rules.recharge.bonus.is_empty())
+    {
         return Err(Error::Failure(
-            "the default club.toml no longer has the lines data generate edits (dues, digits)"
+            "the default club.toml no longer has the lines data generate edits (dues, digits, [kpi])"
                 .into(),
         ));
     }
@@ -94,23 +112,45 @@ pub fn generate(
     progress: &dyn Fn(u64, u64),
 ) -> Result<Summary> {
     check_options(opts)?;
-    let text = club_toml(opts)?;
+    let text = club_toml(opts, today)?;
     Store::init(dir, &text)?;
     let mut store = Store::open(dir, Access::Write, wait, command)?;
     let rules = store.rules().clone();
-    let mut sim = Sim::new(&rules, today, opts);
-    sim.run_with(progress);
+    let ctx = Ctx {
+        data: dir.to_path_buf(),
+        today,
+        now: String::new(),
+        operator: CRON.to_string(),
+        command: command.to_string(),
+        dry_run: false,
+        wait,
+    };
+    let mut book = Book::open(&store)?;
+    book.stream();
+    let mut sim = Sim::new(&rules, today, opts, ctx, book);
+    sim.run_with(progress)?;
     let summary = sim.summary();
     let Sim {
         mut members,
         mut cards,
         mut staff,
         mut txn,
+        mut rewards,
+        book,
+        mut desk,
+        events_office,
         ..
     } = sim;
+    txn.put_table(&mut desk.leads);
+    let mut events = events_office.events;
+    let mut regs: Vec<_> = events_office.regs.into_iter().flatten().collect();
+    txn.put_table(&mut events);
+    txn.put_table(&mut regs);
     txn.put_table(&mut staff);
     txn.put_table(&mut members);
     txn.put_table(&mut cards);
+    txn.put_table(&mut rewards);
+    book.write(&store, &mut txn)?;
     store.commit(txn)?;
     Ok(summary)
 }
@@ -140,6 +180,8 @@ enum Event {
     Expel(u32),
     Lost(u32),
     Reissue(u32),
+    /// A visit to the till (which may find the member out of standing).
+    Purchase(u32),
 }
 
 /// Spring Festival (春节) dates; applications rise in the weeks before it
@@ -212,18 +254,38 @@ struct Sim<'r> {
     /// Day of the simulation being played.
     day: NaiveDate,
     members: Vec<Member>,
-    /// The tier each member grows into while they stay (rank on the ladder).
+    /// The tier each member's spending habits aim at (rank on the ladder):
+    /// their spending class.
     target_tier: Vec<u8>,
     cards: Vec<Card>,
     /// Position in `cards` of each member's current card.
     card_of: Vec<Option<u32>>,
     staff: Vec<Staff>,
+    /// The ledger with its balances cache and receipt index, as the
+    /// points and wallet commands keep them.
+    book: Book,
+    /// The context the commands would run in: its day and operator are
+    /// those of the step being played.
+    ctx: Ctx,
     /// Journal lines not yet moved into `txn`.
-    ledger: Vec<LedgerEntry>,
     audit: Vec<AuditEntry>,
-    ledger_count: usize,
+    tier_history: Vec<TierChange>,
     audit_count: usize,
+    tier_count: usize,
     txn: Txn,
+    /// Randomness of the members' spending, apart from the office's, so
+    /// that each stream stays stable when the other changes.
+    arng: Pcg64Mcg,
+    act: activity::State,
+    /// Randomness of the sales desk.
+    lrng: Pcg64Mcg,
+    desk: leads::Desk,
+    /// Randomness of the events office.
+    erng: Pcg64Mcg,
+    events_office: events::Office,
+    rewards: Vec<RewardRule>,
+    entries_by_kind: Vec<(EntryKind, usize)>,
+    refused: BTreeMap<&'static str, usize>,
     phones: HashSet<u64>,
     /// Applications arriving on each day of the simulation.
     arrivals: Vec<u32>,
@@ -237,7 +299,6 @@ struct Sim<'r> {
     member_width: usize,
     card_width: usize,
     next_card: u64,
-    next_entry: u64,
     /// Today's audit clock: cron from 00:30, the office from 09:00.
     cron_seq: u32,
     office_seq: u32,
@@ -248,7 +309,13 @@ struct Sim<'r> {
 }
 
 impl<'r> Sim<'r> {
-    fn new(rules: &'r ClubRules, today: NaiveDate, opts: &Options) -> Sim<'r> {
+    fn new(
+        rules: &'r ClubRules,
+        today: NaiveDate,
+        opts: &Options,
+        ctx: Ctx,
+        book: Book,
+    ) -> Sim<'r> {
         let first_day = add_days(sub_months(today, opts.months), 1);
         let days = (today - first_day).num_days().max(0) as usize + 1;
         let mut sim = Sim {
@@ -262,11 +329,22 @@ impl<'r> Sim<'r> {
             cards: Vec::new(),
             card_of: Vec::with_capacity(opts.members as usize),
             staff: Vec::new(),
-            ledger: Vec::new(),
+            book,
+            ctx,
             audit: Vec::new(),
-            ledger_count: 0,
+            tier_history: Vec::new(),
             audit_count: 0,
+            tier_count: 0,
             txn: Txn::new(),
+            arng: Pcg64Mcg::seed_from_u64(opts.seed ^ 0x5eed_5a1e_0f_c1ab),
+            act: activity::State::new(opts.members as usize, days),
+            lrng: Pcg64Mcg::seed_from_u64(opts.seed ^ 0x1ead_5a1e_5_d35c),
+            desk: leads::Desk::new(days),
+            erng: Pcg64Mcg::seed_from_u64(opts.seed ^ 0xe7e7_5a1e_c1ab),
+            events_office: events::Office::new(days),
+            rewards: activity::catalogue(opts.members),
+            entries_by_kind: Vec::new(),
+            refused: BTreeMap::new(),
             phones: HashSet::with_capacity(opts.members as usize),
             arrivals: vec![0; days],
             office: vec![Vec::new(); days],
@@ -276,7 +354,6 @@ impl<'r> Sim<'r> {
             member_width: width_for(u64::from(opts.members), 6),
             card_width: rules.card.digits,
             next_card: 1,
-            next_entry: 1,
             cron_seq: 0,
             office_seq: 0,
             sales: Vec::new(),
@@ -395,36 +472,56 @@ impl<'r> Sim<'r> {
     /// Moves the journal lines made so far into the transaction, so that
     /// only their encoded bytes stay in memory.
     fn flush(&mut self) {
-        self.txn.append(&self.ledger);
         self.txn.append(&self.audit);
-        self.ledger_count += self.ledger.len();
+        self.txn.append(&self.tier_history);
+        self.txn.append(&self.desk.events);
+        self.txn.append(&self.desk.log);
+        self.desk.events_count += self.desk.events.len();
+        self.desk.log_count += self.desk.log.len();
+        self.desk.events.clear();
+        self.desk.log.clear();
         self.audit_count += self.audit.len();
-        self.ledger.clear();
+        self.tier_count += self.tier_history.len();
         self.audit.clear();
+        self.tier_history.clear();
     }
 
-    fn entry(
+    /// Posts a ledger entry of today through the book, by `operator`, for
+    /// member `i`; returns its id.
+    #[allow(clippy::too_many_arguments)]
+    fn post(
         &mut self,
-        kind: EntryKind,
-        member: &str,
-        cents: Cents,
         operator: &str,
+        kind: EntryKind,
+        i: u32,
+        cents: Cents,
+        points: i64,
+        reference: &str,
         note: &str,
-    ) -> usize {
-        let id = format!("T{:08}", self.next_entry);
-        self.next_entry += 1;
-        self.ledger.push(LedgerEntry {
-            id,
-            date: self.day,
-            kind,
-            member: member.to_string(),
-            cents,
-            points: 0,
-            reference: String::new(),
-            operator: operator.to_string(),
-            note: note.to_string(),
-        });
-        self.ledger.len() - 1
+    ) -> Result<String> {
+        self.ctx.operator.clear();
+        self.ctx.operator.push_str(operator);
+        let member = &self.members[i as usize].id;
+        let id = self
+            .book
+            .post(&self.ctx, kind, member, cents, points, reference, note)?;
+        self.posted(i, kind, cents, points);
+        Ok(id)
+    }
+
+    /// Keeps the simulation's own view of an entry just posted: counts,
+    /// the member's tier activity, and the nights that must look at it.
+    fn posted(&mut self, i: u32, kind: EntryKind, cents: Cents, points: i64) {
+        match self.entries_by_kind.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => self.entries_by_kind.push((kind, 1)),
+        }
+        self.note_activity(i, kind, cents, points);
+    }
+
+    /// Counts a refusal of `step` by the rules.
+    fn refuse(&mut self, step: &'static str) {
+        *self.refused.entry(step).or_default() += 1;
     }
 
     fn card_number(&self) -> String {
@@ -436,42 +533,48 @@ impl<'r> Sim<'r> {
         )
     }
 
-    /// The whole history: staff on the first day, then each day's sweep,
-    /// tier recompute on the first of the month, applications and office work.
+    /// The whole history: staff on the first day, then each night's cron
+    /// jobs (member sweep, points expire, tier recompute), and each day's
+    /// applications, office work and purchases.
     #[cfg(test)]
-    fn run(&mut self) {
-        self.run_with(&|_, _| {});
+    fn run(&mut self) -> Result<()> {
+        self.run_with(&|_, _| {})
     }
 
-    fn run_with(&mut self, progress: &dyn Fn(u64, u64)) {
+    fn run_with(&mut self, progress: &dyn Fn(u64, u64)) -> Result<()> {
         let days = self.office.len();
         for d in 0..days {
             progress(d as u64, days as u64);
             self.day = add_days(self.first_day, d as i64);
+            self.ctx.today = self.day;
             self.cron_seq = 0;
             self.office_seq = 0;
+            self.act.receipts_today = 0;
             if d == 0 {
                 self.hire_staff();
             }
             for i in std::mem::take(&mut self.cron[d]) {
                 self.sweep(i);
             }
-            if self.day.day() == 1 {
-                self.recompute_tiers();
-            }
+            self.expire_points(d)?;
+            self.recompute_tiers(d)?;
+            self.expire_leads(d);
+            self.sales_desk(d)?;
             for _ in 0..self.arrivals[d] {
-                self.apply();
+                self.apply()?;
             }
             // Today's work only ever plans later days, so one pass over
             // today's agenda suffices.
             for ev in std::mem::take(&mut self.office[d]) {
-                self.handle(ev);
+                self.handle(ev)?;
             }
+            self.events_day(d)?;
             if self.audit.len() >= 16_384 {
                 self.flush();
             }
         }
         self.flush();
+        Ok(())
     }
 
     fn hire_staff(&mut self) {
@@ -580,10 +683,12 @@ impl<'r> Sim<'r> {
     }
 
     /// `member add`: a new application at the desk.
-    fn apply(&mut self) {
+    fn apply(&mut self) -> Result<()> {
         let n = self.members.len();
         let id = format!("M{:0width$}", n + 1, width = self.member_width);
-        let organization = n > 0 && n != self.leap_member && self.chance(0.06);
+        // The second applicant is always a company, so that every club
+        // has one; later ones now and then.
+        let organization = n > 0 && n != self.leap_member && (n == 1 || self.chance(0.06));
         let (person, gender, mail_local) = self.person();
         let (name, nominee, gender) = if organization {
             let name = if self.chance(0.8) {
@@ -675,20 +780,31 @@ impl<'r> Sim<'r> {
         match member::apply(app, id, self.day, self.rules, &[]) {
             Ok(m) => {
                 self.audit(&operator, "member add", None, &m, command);
-                self.members.push(m);
-                self.card_of.push(None);
-                let target = self.target_rank();
-                self.target_tier.push(target);
-                let i = (self.members.len() - 1) as u32;
-                if self.chance(0.01) {
-                    let d = add_days(self.day, self.days_between(2, 20));
-                    self.plan(d, Event::Withdraw(i));
-                } else {
-                    let d = add_days(self.day, self.days_between(1, 7));
-                    self.plan(d, Event::Review(i));
-                }
+                self.admit(m);
             }
-            Err(e) => debug_assert!(false, "a generated application was refused: {e}"),
+            Err(e) => {
+                return Err(Error::Failure(format!(
+                    "internal: a generated application was refused: {e}"
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    /// A new application on file: its review (or withdrawal) is planned.
+    fn admit(&mut self, m: Member) {
+        self.members.push(m);
+        self.card_of.push(None);
+        let target = self.target_rank();
+        self.target_tier.push(target);
+        self.make_room();
+        let i = (self.members.len() - 1) as u32;
+        if self.chance(0.01) {
+            let d = add_days(self.day, self.days_between(2, 20));
+            self.plan(d, Event::Withdraw(i));
+        } else {
+            let d = add_days(self.day, self.days_between(1, 7));
+            self.plan(d, Event::Review(i));
         }
     }
 
@@ -705,27 +821,30 @@ impl<'r> Sim<'r> {
         rank.min(top)
     }
 
-    fn handle(&mut self, ev: Event) {
+    fn handle(&mut self, ev: Event) -> Result<()> {
         match ev {
-            Event::Review(i) => self.review(i),
-            Event::Withdraw(i) => self.exit(i, "withdrew the application"),
-            Event::Renew(i) => self.renew(i),
+            Event::Review(i) => self.review(i)?,
+            Event::Withdraw(i) => self.exit(i, "withdrew the application")?,
+            Event::Renew(i) => self.renew(i)?,
             Event::Freeze(i) => self.freeze(i),
             Event::Unfreeze(i) => self.unfreeze(i),
             Event::Exit(i) => {
                 let reason = self.pick(EXIT_REASONS).to_string();
-                self.exit(i, &reason)
+                self.exit(i, &reason)?
             }
-            Event::Expel(i) => self.expel(i),
+            Event::Expel(i) => self.expel(i)?,
             Event::Lost(i) => self.lost(i),
-            Event::Reissue(i) => self.reissue(i),
+            Event::Reissue(i) => self.reissue(i)?,
+            Event::Purchase(i) => self.purchase(i)?,
         }
+        Ok(())
     }
 
     /// Runs a domain step on member `i`; a refusal (the member moved on
     /// meanwhile) is what the office would see, and changes nothing.
     fn step(
         &mut self,
+        name: &'static str,
         i: u32,
         f: impl FnOnce(&mut Member, NaiveDate, &ClubRules) -> std::result::Result<(), DomainError>,
     ) -> Option<Member> {
@@ -735,35 +854,40 @@ impl<'r> Sim<'r> {
             Ok(()) => Some(before),
             Err(_) => {
                 *m = before;
+                self.refuse(name);
                 None
             }
         }
     }
 
-    fn review(&mut self, i: u32) {
+    fn review(&mut self, i: u32) -> Result<()> {
         if self.chance(0.11) {
             let reason = self.pick(REJECT_REASONS).to_string();
-            if let Some(before) = self.step(i, |m, day, _| member::reject(m, &reason, day)) {
+            if let Some(before) = self.step("member reject", i, |m, day, _| {
+                member::reject(m, &reason, day)
+            }) {
                 let id = before.id.clone();
                 let command = command_line(&["member", "reject", &id, "--reason", &reason]);
                 let after = self.members[i as usize].clone();
                 let op = self.manager.clone();
                 self.audit(&op, "member reject", Some(&before), &after, command);
             }
-            return;
+            return Ok(());
         }
         let number = self.card_number();
         let id = self.members[i as usize].id.clone();
         let Ok(new) = card::issue(number.clone(), &id, self.day, &[]) else {
-            return;
+            self.refuse("card issue");
+            return Ok(());
         };
-        let Some(before) = self.step(i, |m, day, rules| member::approve(m, &number, day, rules))
-        else {
-            return;
+        let Some(before) = self.step("member approve", i, |m, day, rules| {
+            member::approve(m, &number, day, rules)
+        }) else {
+            return Ok(());
         };
         self.next_card += 1;
         let op = self.secretary.clone();
-        self.dues(&id, &op);
+        self.dues(i, &op)?;
         let command = command_line(&["member", "approve", &id]);
         self.audit(&op, "card issue", None, &new, command.clone());
         let after = self.members[i as usize].clone();
@@ -771,16 +895,18 @@ impl<'r> Sim<'r> {
         self.card_of[i as usize] = Some(self.cards.len() as u32);
         self.cards.push(new);
         self.plan_term(i);
+        self.joined(i)
     }
 
     /// The dues of one term, as `member approve` and `member renew` record
     /// them when `--paid` is not given.
-    fn dues(&mut self, id: &str, operator: &str) {
+    fn dues(&mut self, i: u32, operator: &str) -> Result<()> {
         let dues = self.rules.membership.dues;
         if dues != Cents::ZERO {
             let note = format!("{} months", self.rules.membership.term_months);
-            self.entry(EntryKind::Dues, id, dues, operator, &note);
+            self.post(operator, EntryKind::Dues, i, dues, 0, "", &note)?;
         }
+        Ok(())
     }
 
     /// What happens to member `i` in the term that just started: the sweep
@@ -831,27 +957,31 @@ impl<'r> Sim<'r> {
         }
     }
 
-    fn renew(&mut self, i: u32) {
+    fn renew(&mut self, i: u32) -> Result<()> {
         let months = self.rules.membership.term_months;
         // An expired member's phone is checked against the others by the
         // domain; the generator's numbers are unique, so there is none.
-        let Some(before) = self.step(i, |m, day, _| {
+        let Some(before) = self.step("member renew", i, |m, day, _| {
             member::renew(m, months, day, &[]).map(|_| ())
         }) else {
-            return;
+            return Ok(());
         };
         let id = before.id.clone();
         let op = self.secretary.clone();
-        self.dues(&id, &op);
+        self.dues(i, &op)?;
         let after = self.members[i as usize].clone();
         let command = command_line(&["member", "renew", &id]);
         self.audit(&op, "member renew", Some(&before), &after, command);
         self.plan_term(i);
+        self.back_in_standing(i);
+        Ok(())
     }
 
     fn freeze(&mut self, i: u32) {
         let reason = self.pick(FREEZE_REASONS).to_string();
-        if let Some(before) = self.step(i, |m, day, _| member::freeze(m, &reason, day)) {
+        if let Some(before) = self.step("member freeze", i, |m, day, _| {
+            member::freeze(m, &reason, day)
+        }) {
             let after = self.members[i as usize].clone();
             let command = command_line(&["member", "freeze", &after.id, "--reason", &reason]);
             let op = self.manager.clone();
@@ -860,11 +990,12 @@ impl<'r> Sim<'r> {
     }
 
     fn unfreeze(&mut self, i: u32) {
-        let Some(before) = self.step(i, |m, day, rules| {
+        let Some(before) = self.step("member unfreeze", i, |m, day, rules| {
             member::unfreeze(m, day, rules).map(|_| ())
         }) else {
             return;
         };
+        self.back_in_standing(i);
         let after = self.members[i as usize].clone();
         let command = command_line(&["member", "unfreeze", &after.id]);
         let op = self.manager.clone();
@@ -881,29 +1012,36 @@ impl<'r> Sim<'r> {
         }
     }
 
-    /// Leaving; the generated club has no points yet, so nothing is forfeited.
-    fn exit(&mut self, i: u32, reason: &str) {
-        if let Some(before) = self.step(i, |m, day, _| member::exit(m, reason, day)) {
+    /// Leaving forfeits the points balance, as `member exit` does.
+    fn exit(&mut self, i: u32, reason: &str) -> Result<()> {
+        if let Some(before) = self.step("member exit", i, |m, day, _| member::exit(m, reason, day))
+        {
+            let op = self.secretary.clone();
+            self.forfeit(i, &op, "member exit")?;
             let after = self.members[i as usize].clone();
             let mut args = vec!["member", "exit", &after.id];
             if !reason.is_empty() {
                 args.extend(["--reason", reason]);
             }
             let command = command_line(&args);
-            let op = self.secretary.clone();
             self.audit(&op, "member exit", Some(&before), &after, command);
         }
+        Ok(())
     }
 
-    fn expel(&mut self, i: u32) {
+    fn expel(&mut self, i: u32) -> Result<()> {
         let reason = self.pick(EXPEL_REASONS).to_string();
         // Phones are never reused here, so no one else can hold this one.
-        if let Some(before) = self.step(i, |m, day, _| member::expel(m, &reason, day, &[])) {
+        if let Some(before) = self.step("member expel", i, |m, day, _| {
+            member::expel(m, &reason, day, &[])
+        }) {
+            let op = self.director.clone();
+            self.forfeit(i, &op, "member expel")?;
             let after = self.members[i as usize].clone();
             let command = command_line(&["member", "expel", &after.id, "--reason", &reason]);
-            let op = self.director.clone();
             self.audit(&op, "member expel", Some(&before), &after, command);
         }
+        Ok(())
     }
 
     fn lost(&mut self, i: u32) {
@@ -925,9 +1063,9 @@ impl<'r> Sim<'r> {
         self.audit(&op, "card lost", Some(&before), &after, command);
     }
 
-    fn reissue(&mut self, i: u32) {
+    fn reissue(&mut self, i: u32) -> Result<()> {
         let Some(c) = self.card_of[i as usize] else {
-            return;
+            return Ok(());
         };
         let number = self.card_number();
         let m = self.members[i as usize].clone();
@@ -936,15 +1074,16 @@ impl<'r> Sim<'r> {
         // New numbers come from the generator's own counter, so the domain
         // is given no other cards to compare with.
         let Ok(new) = card::reissue(&m, old, number, self.day, self.rules, &[]) else {
-            return;
+            self.refuse("card reissue");
+            return Ok(());
         };
         let old_after = old.clone();
         self.next_card += 1;
         let op = self.secretary.clone();
         let fee = self.rules.card.reissue_fee;
         if fee != Cents::ZERO {
-            let e = self.entry(EntryKind::Fee, &m.id, fee, &op, "card replacement");
-            self.ledger[e].reference = new.number.clone();
+            let number = new.number.clone();
+            self.post(&op, EntryKind::Fee, i, fee, 0, &number, "card replacement")?;
         }
         let command = command_line(&["card", "reissue", &m.id]);
         self.audit(
@@ -961,6 +1100,7 @@ impl<'r> Sim<'r> {
         self.members[i as usize] = after;
         self.card_of[i as usize] = Some(self.cards.len() as u32);
         self.cards.push(new);
+        Ok(())
     }
 
     /// The nightly sweep's look at one member.
@@ -971,40 +1111,6 @@ impl<'r> Sim<'r> {
             let after = m.clone();
             let command = command_line(&["member", "sweep"]);
             self.audit(CRON, "member sweep", Some(&before), &after, command);
-        }
-    }
-
-    /// Stands in for the tier recompute that is not built yet: on the first
-    /// of each month, an active member of some standing moves one step
-    /// towards the tier their (simulated) spending would earn.
-    fn recompute_tiers(&mut self) {
-        let command = command_line(&["tier", "recompute"]);
-        for i in 0..self.members.len() {
-            let m = &self.members[i];
-            if m.status != Status::Active {
-                continue;
-            }
-            let Some(rank) = self.rules.tier_rank(&m.tier) else {
-                continue;
-            };
-            let months_in = m.joined.map_or(0, |j| (self.day - j).num_days() / 30);
-            if rank >= usize::from(self.target_tier[i]) || months_in < 2 || !self.chance(0.35) {
-                continue;
-            }
-            let Some(next) = self.rules.tiers.get(rank + 1) else {
-                continue;
-            };
-            let before = self.members[i].clone();
-            let mut after = before.clone();
-            after.tier = next.name.clone();
-            self.audit(
-                CRON,
-                "tier recompute",
-                Some(&before),
-                &after,
-                command.clone(),
-            );
-            self.members[i] = after;
         }
     }
 
@@ -1033,8 +1139,11 @@ impl<'r> Sim<'r> {
                 .filter(|c| c.status == CardStatus::Lost)
                 .count(),
             staff: self.staff.len(),
-            ledger: self.ledger_count + self.ledger.len(),
+            ledger: self.book.posted(),
             audit: self.audit_count + self.audit.len(),
+            entries: self.entries_by_kind.clone(),
+            tier_changes: self.tier_count + self.tier_history.len(),
+            refused: self.refused.clone(),
         }
     }
 }
@@ -1098,19 +1207,40 @@ fn command_line(args: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ledger::LedgerEntry;
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
     }
 
-    fn sim(members: u32, months: u32, seed: u64) -> (ClubRules, Options, NaiveDate) {
+    /// Runs a simulation of `members` over `months` on a fresh store (not
+    /// committed) and hands it to `f`.
+    fn simulate(members: u32, months: u32, seed: u64, f: impl FnOnce(&Sim)) {
         let opts = Options {
             members,
             months,
             seed,
         };
-        let rules = ClubRules::from_toml(&club_toml(&opts).unwrap()).unwrap();
-        (rules, opts, d("2026-11-25"))
+        let today = d("2026-11-25");
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("club");
+        Store::init(&dir, &club_toml(&opts, today).unwrap()).unwrap();
+        let store = Store::open(&dir, Access::Write, Duration::ZERO, "test").unwrap();
+        let rules = store.rules().clone();
+        let ctx = Ctx {
+            data: dir.clone(),
+            today,
+            now: String::new(),
+            operator: CRON.into(),
+            command: "test".into(),
+            dry_run: false,
+            wait: Duration::ZERO,
+        };
+        let mut book = Book::open(&store).unwrap();
+        book.stream();
+        let mut s = Sim::new(&rules, today, &opts, ctx, book);
+        s.run().unwrap();
+        f(&s);
     }
 
     #[test]
@@ -1130,28 +1260,28 @@ mod tests {
 
     #[test]
     fn every_record_obeys_the_member_rules_and_phones_are_unique() {
-        let (rules, opts, today) = sim(400, 24, 3);
-        let mut s = Sim::new(&rules, today, &opts);
-        s.run();
-        assert_eq!(s.members.len(), 400);
-        let mut phones = HashSet::new();
-        for m in &s.members {
-            assert!(member::problems(m, &rules).is_empty(), "{m:?}");
-            assert!(m.applied >= s.first_day && m.applied <= today);
-            assert!(phones.insert(m.phone.clone()), "phone twice: {}", m.phone);
-            if let Some(b) = m.birthday {
-                let age = crate::domain::dates::age_on(b, m.applied);
-                assert!((18..=75).contains(&age), "{} is {age}", m.id);
+        simulate(400, 24, 3, |s| {
+            let (rules, today) = (s.rules, s.today);
+            assert_eq!(s.members.len(), 400);
+            let mut phones = HashSet::new();
+            for m in &s.members {
+                assert!(member::problems(m, &rules).is_empty(), "{m:?}");
+                assert!(m.applied >= s.first_day && m.applied <= today);
+                assert!(phones.insert(m.phone.clone()), "phone twice: {}", m.phone);
+                if let Some(b) = m.birthday {
+                    let age = crate::domain::dates::age_on(b, m.applied);
+                    assert!((18..=75).contains(&age), "{} is {age}", m.id);
+                }
+                if m.status.has_term() {
+                    // The sweep ran every night up to today.
+                    assert_eq!(member::sweep(&mut m.clone(), today, &rules), None, "{m:?}");
+                }
             }
-            if m.status.has_term() {
-                // The sweep ran every night up to today.
-                assert_eq!(member::sweep(&mut m.clone(), today, &rules), None, "{m:?}");
-            }
-        }
-        assert!(s
-            .members
-            .iter()
-            .any(|m| m.birthday.is_some_and(|b| b.month() == 2 && b.day() == 29)));
+            assert!(s
+                .members
+                .iter()
+                .any(|m| m.birthday.is_some_and(|b| b.month() == 2 && b.day() == 29)));
+        });
     }
 
     #[test]
@@ -1177,11 +1307,98 @@ mod tests {
         let audit: Vec<AuditEntry> = store.load().unwrap();
         assert!(!ledger.is_empty() && !audit.is_empty());
         assert!(ledger.windows(2).all(|w| w[0].id < w[1].id));
+        assert!(
+            ledger.windows(2).all(|w| w[0].date <= w[1].date),
+            "ledger dates"
+        );
         assert!(audit.windows(2).all(|w| w[0].at < w[1].at), "audit times");
+        let tiers: Vec<TierChange> = store.load().unwrap();
+        assert!(!tiers.is_empty());
+        assert!(
+            tiers.windows(2).all(|w| w[0].date <= w[1].date),
+            "tier history dates"
+        );
         assert!(ledger
             .iter()
             .filter(|e| e.kind == EntryKind::Dues)
             .all(|e| e.cents == Cents(128_000)));
+    }
+
+    #[test]
+    fn every_kind_of_ledger_activity_happens_and_refusals_are_counted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("club");
+        let opts = Options {
+            members: 2_000,
+            months: 24,
+            seed: 5,
+        };
+        let summary = generate(
+            &dir,
+            d("2026-11-25"),
+            &opts,
+            Duration::ZERO,
+            "test",
+            &|_, _| {},
+        )
+        .unwrap();
+        let store = Store::open(&dir, Access::Read, Duration::ZERO, "test").unwrap();
+        let ledger: Vec<LedgerEntry> = store.load().unwrap();
+        for kind in [
+            EntryKind::Dues,
+            EntryKind::Fee,
+            EntryKind::Spend,
+            EntryKind::Earn,
+            EntryKind::Grant,
+            EntryKind::Redeem,
+            EntryKind::Expire,
+            EntryKind::Forfeit,
+            EntryKind::Recharge,
+            EntryKind::Bonus,
+            EntryKind::Pay,
+        ] {
+            let n = ledger.iter().filter(|e| e.kind == kind).count();
+            assert!(n > 0, "no {kind:?} entry");
+            let counted = summary.entries.iter().find(|(k, _)| *k == kind);
+            assert_eq!(counted.map(|c| c.1), Some(n), "{kind:?}");
+        }
+        assert_eq!(summary.ledger, ledger.len());
+        // Excluded categories earn nothing; every other purchase earns.
+        let earns: HashSet<&str> = ledger
+            .iter()
+            .filter(|e| e.kind == EntryKind::Earn)
+            .map(|e| e.reference.as_str())
+            .collect();
+        for e in ledger.iter().filter(|e| e.kind == EntryKind::Spend) {
+            let excluded = store.rules().points.excluded_categories.contains(&e.note);
+            assert_eq!(earns.contains(e.id.as_str()), !excluded, "{e:?}");
+        }
+        // Redemptions took stock out of the catalogue.
+        let rewards: Vec<RewardRule> = store.load().unwrap();
+        let fresh = activity::catalogue(opts.members);
+        assert_eq!(rewards.len(), fresh.len());
+        let taken: u32 = fresh.iter().map(|r| r.stock).sum::<u32>()
+            - rewards.iter().map(|r| r.stock).sum::<u32>();
+        let by_reward = ledger
+            .iter()
+            .filter(|e| e.kind == EntryKind::Redeem && !e.reference.is_empty())
+            .count();
+        assert_eq!(taken as usize, by_reward);
+        // Refusals are counted, and are only those of a member, lead or
+        // event that had moved on (a check-in of a member frozen since
+        // registering, a claim over the cap); a redemption or payment the
+        // rules refuse stops the generator with an error instead.
+        assert!(!summary.refused.is_empty());
+        for step in summary.refused.keys() {
+            assert!(
+                step.starts_with("member ")
+                    || step.starts_with("card ")
+                    || step.starts_with("lead ")
+                    || step.starts_with("event ")
+                    || *step == "points grant (member not in good standing)",
+                "{step}"
+            );
+        }
     }
 
     #[test]
@@ -1203,7 +1420,7 @@ mod tests {
             months: 1,
             seed: 1,
         };
-        let rules = ClubRules::from_toml(&club_toml(&opts).unwrap()).unwrap();
+        let rules = ClubRules::from_toml(&club_toml(&opts, d("2026-11-25")).unwrap()).unwrap();
         assert_eq!(rules.card.digits, 7);
         assert_eq!(width_for(1_000_000, 6), 7);
         assert_eq!(width_for(60, 6), 6);
