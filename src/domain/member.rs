@@ -138,6 +138,9 @@ pub struct Member {
     pub note: String,
 }
 
+/// Every member id is this prefix and a zero-padded sequence (`M000123`).
+pub const ID_PREFIX: &str = "M";
+
 impl Member {
     /// The fields in file order: the columns of `members.csv`, and the
     /// names an audit line's changes use.
@@ -822,7 +825,7 @@ mod tests {
     #[test]
     fn next_id_follows_the_highest() {
         let ids = ["M000002", "M000010", "junk"];
-        assert_eq!(next_id("M", 6, ids.into_iter()), "M000011");
-        assert_eq!(next_id("M", 6, std::iter::empty()), "M000001");
+        assert_eq!(next_id(crate::domain::member::ID_PREFIX, 6, ids.into_iter()), "M000011");
+        assert_eq!(next_id(crate::domain::member::ID_PREFIX, 6, std::iter::empty()), "M000001");
     }
 }

@@ -116,9 +116,8 @@ impl std::str::FromStr for Lots {
             let (day, n) = part
                 .split_once(':')
                 .ok_or_else(|| format!("lot '{part}' is not DATE:POINTS"))?;
-            let earned: NaiveDate = day
-                .parse()
-                .map_err(|_| format!("lot '{part}' has no valid date"))?;
+            let earned = super::dates::parse_ymd(day.as_bytes())
+                .ok_or_else(|| format!("lot '{part}' has no valid date"))?;
             let points: i64 = n
                 .parse()
                 .map_err(|_| format!("lot '{part}' has no valid points"))?;

@@ -441,14 +441,20 @@ struct Slot {
     pf: PointsFigures,
     /// Per member in the period: (spend entries, net spend, active).
     per: FxHashMap<u32, (i64, i64, bool)>,
-    /// The calendar month after the last day, for `due_next_month`.
-    next_month: (NaiveDate, NaiveDate),
+    /// The calendar month whose lots lapse in the month after the last
+    /// day, for `due_next_month`: a lot lapses in the month
+    /// `validity_months` after the month it was earned in (29 February
+    /// lapses on 28 February).
+    due_earned: (NaiveDate, NaiveDate),
 }
 
 impl Slot {
-    fn new(period: &Period, today: NaiveDate) -> Slot {
+    fn new(period: &Period, today: NaiveDate, rules: &ClubRules) -> Slot {
         let last = period.last_day(today);
         let month_start = last.with_day(1).unwrap_or(last);
+        let earned = add_months(month_start, 1)
+            .checked_sub_months(chrono::Months::new(rules.points.validity_months))
+            .unwrap_or(NaiveDate::MIN);
         Slot {
             period: period.clone(),
             last,
@@ -458,11 +464,19 @@ impl Slot {
             af: ActivityFigures::default(),
             pf: PointsFigures::default(),
             per: FxHashMap::default(),
-            next_month: (
-                add_months(month_start, 1),
-                add_days(add_months(month_start, 2), -1),
-            ),
+            due_earned: (earned, add_days(add_months(earned, 1), -1)),
         }
+    }
+
+    /// What of `lots` lapses in the month after the last day.
+    fn due(&self, lots: &Lots) -> i64 {
+        let (from, to) = self.due_earned;
+        lots.0
+            .iter()
+            .skip_while(|l| l.earned < from)
+            .take_while(|l| l.earned <= to)
+            .map(|l| l.points)
+            .sum()
     }
 
     fn counts(&self, d: NaiveDate) -> bool {
@@ -521,6 +535,44 @@ impl Slot {
     }
 }
 
+/// Member ids numbered in the order met. Member ids are `ID_PREFIX` and
+/// digits (`M000123`): those are keyed by their digits and length, with no
+/// allocation and a cheap hash; any other id (another record's, in the
+/// audit trail) by its text.
+#[derive(Default)]
+struct Ids {
+    by_number: FxHashMap<u64, u32>,
+    by_text: FxHashMap<Box<str>, u32>,
+}
+
+impl Ids {
+    /// The number key of `id`: its digits and their count, when it is the
+    /// member prefix followed by at most 17 digits.
+    fn number(id: &str) -> Option<u64> {
+        let digits = id.strip_prefix(super::member::ID_PREFIX)?;
+        if digits.len() > 17 {
+            return None;
+        }
+        let n = super::dates::digits(digits.as_bytes())?;
+        Some(((digits.len() as u64) << 57) | n as u64)
+    }
+
+    fn get(&self, id: &str) -> Option<u32> {
+        match Ids::number(id) {
+            Some(k) => self.by_number.get(&k).copied(),
+            None => self.by_text.get(id).copied(),
+        }
+    }
+
+    /// The number of `id`, given `next` when it is new.
+    fn get_or_insert(&mut self, id: &str, next: u32) -> u32 {
+        match Ids::number(id) {
+            Some(k) => *self.by_number.entry(k).or_insert(next),
+            None => *self.by_text.entry(id.into()).or_insert(next),
+        }
+    }
+}
+
 /// Whether an audit line can change a report: a renewal, or a change of
 /// status or tier. Works on bytes so a scan can skip the rest unread.
 pub fn audit_matters(action: &[u8], changes: &[u8]) -> bool {
@@ -539,10 +591,12 @@ pub struct Engine<'r> {
     /// The day to write a new closing for, if any.
     close_at: Option<NaiveDate>,
     slots: Vec<Slot>,
+    /// The slots' numbers, by their last day.
+    by_last: Vec<usize>,
     /// Lines dated after this day change nothing asked for.
     latest: NaiveDate,
     /// Members the journals touched, numbered.
-    ids: FxHashMap<Box<str>, u32>,
+    ids: Ids,
     tails: Vec<Tail>,
 }
 
@@ -557,7 +611,9 @@ impl<'r> Engine<'r> {
         rules: &'r ClubRules,
         today: NaiveDate,
     ) -> Engine<'r> {
-        let slots: Vec<Slot> = periods.iter().map(|p| Slot::new(p, today)).collect();
+        let slots: Vec<Slot> = periods.iter().map(|p| Slot::new(p, today, rules)).collect();
+        let mut by_last: Vec<usize> = (0..slots.len()).collect();
+        by_last.sort_by_key(|&k| slots[k].last);
         let latest = slots
             .iter()
             .map(|s| s.last)
@@ -569,8 +625,9 @@ impl<'r> Engine<'r> {
             base,
             close_at,
             slots,
+            by_last,
             latest,
-            ids: FxHashMap::default(),
+            ids: Ids::default(),
             tails: Vec::new(),
         }
     }
@@ -581,13 +638,12 @@ impl<'r> Engine<'r> {
     }
 
     fn id(&mut self, member: &str) -> usize {
-        if let Some(&i) = self.ids.get(member) {
-            return i as usize;
+        let next = self.tails.len() as u32;
+        let i = self.ids.get_or_insert(member, next);
+        if i == next {
+            self.tails.push(Tail::default());
         }
-        let i = self.tails.len();
-        self.ids.insert(member.into(), i as u32);
-        self.tails.push(Tail::default());
-        i
+        i as usize
     }
 
     fn fresh(&self, date: NaiveDate) -> Result<bool, Stale> {
@@ -719,7 +775,7 @@ impl<'r> Engine<'r> {
     ) -> Option<ClosingRow> {
         let id = m.map(|m| m.id).or(closing.map(|c| c.member.as_str()))?;
         let Tail { history, moves } = match self.ids.get(id) {
-            Some(&i) => std::mem::take(&mut self.tails[i as usize]),
+            Some(i) => std::mem::take(&mut self.tails[i as usize]),
             None => Tail::default(),
         };
         let mut history = History {
@@ -744,27 +800,19 @@ impl<'r> Engine<'r> {
         // The lots at each period's end, and at the new closing's day.
         let empty = Lots::default();
         let start_lots = closing.map_or(&empty, |c| &c.lots);
-        if !start_lots.0.is_empty() || moves.iter().any(|(_, p, _)| *p != 0) {
-            let mut ends: Vec<(NaiveDate, usize)> = self
-                .slots
-                .iter()
-                .enumerate()
-                .map(|(k, s)| (s.last, k))
-                .collect();
-            ends.sort();
+        if !moves.iter().any(|(_, p, _)| *p != 0) {
+            for s in &mut self.slots {
+                s.pf.due_next_month += s.due(start_lots);
+            }
+        } else {
             let mut lots = start_lots.clone();
             let mut next = moves.iter().peekable();
-            for (last, k) in ends {
-                while let Some((d, p, _)) = next.next_if(|(d, _, _)| *d <= last) {
+            for &k in &self.by_last {
+                let s = &mut self.slots[k];
+                while let Some((d, p, _)) = next.next_if(|(d, _, _)| *d <= s.last) {
                     apply(&mut lots, *p, *d);
                 }
-                let (from, to) = self.slots[k].next_month;
-                self.slots[k].pf.due_next_month += lots
-                    .0
-                    .iter()
-                    .filter(|l| (from..=to).contains(&l.expires(self.rules)))
-                    .map(|l| l.points)
-                    .sum::<i64>();
+                s.pf.due_next_month += s.due(&lots);
             }
         }
 

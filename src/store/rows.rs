@@ -215,24 +215,10 @@ impl<'a> Row<'a> {
 }
 
 fn digits(b: &[u8]) -> Option<i64> {
-    if b.is_empty() || b.len() > 18 {
-        return None;
-    }
-    b.iter().try_fold(0i64, |n, &c| {
-        c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
-    })
+    crate::domain::dates::digits(b)
 }
 
-/// `YYYY-MM-DD`, and nothing else.
-pub fn parse_date(b: &[u8]) -> Option<NaiveDate> {
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let y = digits(&b[..4])?;
-    let m = digits(&b[5..7])?;
-    let d = digits(&b[8..])?;
-    NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)
-}
+pub use crate::domain::dates::parse_ymd as parse_date;
 
 /// An optionally signed whole number.
 pub fn parse_int(b: &[u8]) -> Option<i64> {
