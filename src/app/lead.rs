@@ -307,7 +307,11 @@ pub fn convert(ctx: &Ctx, id: &str, paid: Option<Cents>, approve: bool) -> Resul
     owner_or_office(&staff, &ctx.operator, &before, "converting")?;
     let mut l = before.clone();
     let mut members: Vec<Member> = store.load()?;
-    let mid = member::next_id(crate::domain::member::ID_PREFIX, 6, members.iter().map(|m| m.id.as_str()));
+    let mid = member::next_id(
+        crate::domain::member::ID_PREFIX,
+        6,
+        members.iter().map(|m| m.id.as_str()),
+    );
     lead::convert(&mut l, &mid, ctx.today)?;
     let applied = member::apply(
         lead::application(&before),

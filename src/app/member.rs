@@ -52,7 +52,11 @@ pub fn add(ctx: &Ctx, app: Application) -> Result<Outcome> {
     let mut members: Vec<Member> = store.load()?;
     check_referrer(&members, &app.referrer)?;
     check_staff(&store, &app.sales)?;
-    let id = member::next_id(crate::domain::member::ID_PREFIX, 6, members.iter().map(|m| m.id.as_str()));
+    let id = member::next_id(
+        crate::domain::member::ID_PREFIX,
+        6,
+        members.iter().map(|m| m.id.as_str()),
+    );
     let m = member::apply(app, id, ctx.today, store.rules(), &members)?;
     let mut txn = Txn::new();
     txn.append(&[ctx.audit("member add", None, &m)]);

@@ -596,7 +596,11 @@ impl<'a> Known<'a> {
                 .map(|c| (c.number.clone(), c.clone()))
                 .collect(),
             by_id: members.iter().map(|m| (m.id.as_str(), m)).collect(),
-            next_id: member::next_id(crate::domain::member::ID_PREFIX, 6, members.iter().map(|m| m.id.as_str())),
+            next_id: member::next_id(
+                crate::domain::member::ID_PREFIX,
+                6,
+                members.iter().map(|m| m.id.as_str()),
+            ),
             card_pool: cards.to_vec(),
         }
     }
@@ -606,7 +610,11 @@ impl<'a> Known<'a> {
             .entry(m.phone.clone())
             .or_default()
             .push(m.clone());
-        self.next_id = member::next_id(crate::domain::member::ID_PREFIX, 6, std::iter::once(m.id.as_str()));
+        self.next_id = member::next_id(
+            crate::domain::member::ID_PREFIX,
+            6,
+            std::iter::once(m.id.as_str()),
+        );
         if let Some(c) = card {
             self.by_card.insert(c.number.clone(), c.clone());
             self.card_pool.push(c.clone());

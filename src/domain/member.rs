@@ -825,7 +825,13 @@ mod tests {
     #[test]
     fn next_id_follows_the_highest() {
         let ids = ["M000002", "M000010", "junk"];
-        assert_eq!(next_id(crate::domain::member::ID_PREFIX, 6, ids.into_iter()), "M000011");
-        assert_eq!(next_id(crate::domain::member::ID_PREFIX, 6, std::iter::empty()), "M000001");
+        assert_eq!(
+            next_id(crate::domain::member::ID_PREFIX, 6, ids.into_iter()),
+            "M000011"
+        );
+        assert_eq!(
+            next_id(crate::domain::member::ID_PREFIX, 6, std::iter::empty()),
+            "M000001"
+        );
     }
 }

@@ -439,8 +439,9 @@ struct Slot {
     tiers: Vec<(String, i64)>,
     af: ActivityFigures,
     pf: PointsFigures,
-    /// Per member in the period: (spend entries, net spend, active).
-    per: FxHashMap<u32, (i64, i64, bool)>,
+    /// Per member touched (by `Engine::id` number) in the period: (spend
+    /// entries, net spend, active).
+    per: Vec<(u32, i64, bool)>,
     /// The calendar month whose lots lapse in the month after the last
     /// day, for `due_next_month`: a lot lapses in the month
     /// `validity_months` after the month it was earned in (29 February
@@ -463,7 +464,7 @@ impl Slot {
             tiers: Vec::new(),
             af: ActivityFigures::default(),
             pf: PointsFigures::default(),
-            per: FxHashMap::default(),
+            per: Vec::new(),
             due_earned: (earned, add_days(add_months(earned, 1), -1)),
         }
     }
@@ -537,39 +538,57 @@ impl Slot {
 
 /// Member ids numbered in the order met. Member ids are `ID_PREFIX` and
 /// digits (`M000123`): those are keyed by their digits and length, with no
-/// allocation and a cheap hash; any other id (another record's, in the
-/// audit trail) by its text.
+/// allocation and no hashing: a table indexed by the number, which
+/// remembers the digits' count so `M0123` and `M000123` stay apart; any
+/// other id (another record's, in the audit trail, or a number too large
+/// for the table) by its text.
 #[derive(Default)]
 struct Ids {
-    by_number: FxHashMap<u64, u32>,
+    /// By number: (digit count, member's index + 1; 0 for none).
+    by_number: Vec<(u8, u32)>,
     by_text: FxHashMap<Box<str>, u32>,
 }
 
+/// Numbers above this are looked up by text (the table would be too big).
+const DENSE_MAX: u64 = 1 << 26;
+
 impl Ids {
-    /// The number key of `id`: its digits and their count, when it is the
-    /// member prefix followed by at most 17 digits.
-    fn number(id: &str) -> Option<u64> {
+    /// The table slot of `id` and its digit count, when it is the member
+    /// prefix followed by digits.
+    fn number(&self, id: &str) -> Option<(usize, u8)> {
         let digits = id.strip_prefix(super::member::ID_PREFIX)?;
-        if digits.len() > 17 {
-            return None;
-        }
-        let n = super::dates::digits(digits.as_bytes())?;
-        Some(((digits.len() as u64) << 57) | n as u64)
+        let n = super::dates::digits(digits.as_bytes())? as u64;
+        (n <= DENSE_MAX).then_some((n as usize, digits.len() as u8))
     }
 
     fn get(&self, id: &str) -> Option<u32> {
-        match Ids::number(id) {
-            Some(k) => self.by_number.get(&k).copied(),
-            None => self.by_text.get(id).copied(),
+        if let Some((n, width)) = self.number(id) {
+            match self.by_number.get(n) {
+                Some(&(w, i)) if w == width && i > 0 => return Some(i - 1),
+                Some(&(w, _)) if w == width || w == 0 => return None,
+                _ if n >= self.by_number.len() => return None,
+                _ => {}
+            }
         }
+        self.by_text.get(id).copied()
     }
 
     /// The number of `id`, given `next` when it is new.
     fn get_or_insert(&mut self, id: &str, next: u32) -> u32 {
-        match Ids::number(id) {
-            Some(k) => *self.by_number.entry(k).or_insert(next),
-            None => *self.by_text.entry(id.into()).or_insert(next),
+        if let Some((n, width)) = self.number(id) {
+            if n >= self.by_number.len() {
+                self.by_number.resize(n + 1, (0, 0));
+            }
+            let slot = &mut self.by_number[n];
+            if slot.0 == 0 {
+                *slot = (width, next + 1);
+                return next;
+            }
+            if slot.0 == width {
+                return slot.1 - 1;
+            }
         }
+        *self.by_text.entry(id.into()).or_insert(next)
     }
 }
 
@@ -717,7 +736,7 @@ impl<'r> Engine<'r> {
                 continue;
             }
             let (pf, af) = (&mut s.pf, &mut s.af);
-            let m = s.per.entry(i as u32).or_default();
+            let m = at(&mut s.per, i);
             match e.kind {
                 EntryKind::Spend => {
                     m.0 += 1;
@@ -758,9 +777,9 @@ impl<'r> Engine<'r> {
         if !self.slots.iter().any(|s| s.counts(day)) {
             return;
         }
-        let i = self.id(member) as u32;
+        let i = self.id(member);
         for s in self.slots.iter_mut().filter(|s| s.counts(day)) {
-            s.per.entry(i).or_default().2 = true;
+            at(&mut s.per, i).2 = true;
         }
     }
 
@@ -862,7 +881,7 @@ impl<'r> Engine<'r> {
                 }
                 tiers.sort();
                 s.mf.tiers.extend(tiers);
-                for (count, spend, active) in s.per.values() {
+                for (count, spend, active) in &s.per {
                     let af = &mut s.af;
                     af.active += i64::from(*active);
                     if *count >= 1 {
@@ -907,6 +926,14 @@ impl<'r> Engine<'r> {
             })
             .collect()
     }
+}
+
+/// Member `i`'s accumulator, growing the table to hold it.
+fn at(per: &mut Vec<(u32, i64, bool)>, i: usize) -> &mut (u32, i64, bool) {
+    if i >= per.len() {
+        per.resize(i + 1, (0, 0, false));
+    }
+    &mut per[i]
 }
 
 /// Applies a points movement to lots: earning adds a lot, spending takes
