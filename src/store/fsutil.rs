@@ -84,16 +84,35 @@ pub fn append_at(path: &Path, len_before: u64, bytes: &[u8]) -> Result<()> {
         .map_err(io_err("appending to", path))
 }
 
-/// Like `append_at`, without the fsync: for a batch of appends made
-/// durable together by `sync_filesystem`.
-pub fn append_at_unsynced(path: &Path, len_before: u64, bytes: &[u8]) -> Result<()> {
+/// Writes `parts` one after another at `len_before` (cutting the file back
+/// there first), syncing the file when `sync` is set (else the caller syncs
+/// a batch with `sync_all`). The journal bytes of a transaction are written
+/// this way, once, straight from memory.
+pub fn append_parts(path: &Path, len_before: u64, parts: &[&[u8]], sync: bool) -> Result<()> {
     let mut f = private(OpenOptions::new().read(true).write(true).create(true))
         .open(path)
         .map_err(io_err("opening journal", path))?;
     f.set_len(len_before)
         .and_then(|_| f.seek(SeekFrom::Start(len_before)))
-        .and_then(|_| f.write_all(bytes))
-        .map_err(io_err("appending to", path))
+        .map_err(io_err("appending to", path))?;
+    for p in parts {
+        f.write_all(p).map_err(io_err("appending to", path))?;
+    }
+    if sync {
+        f.sync_all().map_err(io_err("syncing", path))?;
+    }
+    Ok(())
+}
+
+/// Cuts a file back to `len` bytes, durably.
+pub fn truncate(path: &Path, len: u64) -> Result<()> {
+    let f = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(io_err("opening", path))?;
+    f.set_len(len)
+        .and_then(|_| f.sync_all())
+        .map_err(io_err("truncating", path))
 }
 
 /// Syncs many files at once from a few threads: the filesystem folds
