@@ -105,6 +105,18 @@ impl Txn {
         }
     }
 
+    /// Like `append_lines`, taking the bytes without copying them when the
+    /// file has none yet (a large import's journal lines).
+    pub fn append_owned(&mut self, file: &str, bytes: Vec<u8>) {
+        if bytes.is_empty() {
+            return;
+        }
+        match self.appends.iter_mut().find(|(f, _)| f == file) {
+            Some((_, b)) => b.extend_from_slice(&bytes),
+            None => self.appends.push((file.to_string(), bytes)),
+        }
+    }
+
     /// Replaces a file that is not a table (the manifest).
     pub(super) fn put_file(&mut self, name: &str, bytes: Vec<u8>) {
         self.extra.retain(|(f, _)| f != name);

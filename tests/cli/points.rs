@@ -811,7 +811,10 @@ fn an_import_killed_at_any_moment_applies_all_or_nothing() {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with("txn.") || n.ends_with(".tmp"))
             .collect();
-        assert!(leftovers.is_empty(), "round {round}: {leftovers:?} left behind");
+        assert!(
+            leftovers.is_empty(),
+            "round {round}: {leftovers:?} left behind"
+        );
         let ledger = club.read("ledger.csv");
         let in_journal = ledger.matches(&format!(",R{round}-")).count();
         assert!(
