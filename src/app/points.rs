@@ -256,21 +256,21 @@ pub struct Imported {
 pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
     let bytes = std::fs::read(file)
         .map_err(|e| DomainError::Invalid(format!("cannot read {}: {e}", file.display())))?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(bytes.as_slice());
+    // Fields are trimmed here rather than by the reader, which would
+    // rebuild every record.
+    let mut rdr = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
     let headers = rdr
         .headers()
         .map_err(|e| {
             DomainError::Invalid(format!("{}:1: cannot read the header: {e}", file.display()))
         })?
         .clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
+    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
     let Some(member_col) = col("member") else {
         return Err(DomainError::Invalid(format!(
             "{}:1: the header must name the columns member, spend, points, category, receipt, reason (found '{}')",
             file.display(),
-            headers.iter().collect::<Vec<_>>().join(",")
+            headers.iter().map(str::trim).collect::<Vec<_>>().join(",")
         ))
         .into());
     };
@@ -286,13 +286,23 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
     let mut rows = Rows::default();
     rows.rows.reserve(bytes.len() / 24);
     rows.text.reserve(bytes.len() / 2);
-    let mut rec = csv::StringRecord::new();
+    let mut rec = csv::ByteRecord::new();
     loop {
-        match rdr.read_record(&mut rec) {
+        match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
                 let line = rec.position().map_or(0, |p| p.line());
-                let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or("");
+                let Ok(text) = std::str::from_utf8(rec.as_slice()) else {
+                    bad.push(format!(
+                        "line {line}: the row is not valid UTF-8; save the file as UTF-8"
+                    ));
+                    continue;
+                };
+                let get = |i: Option<usize>| {
+                    i.and_then(|i| rec.range(i))
+                        .and_then(|r| text.get(r))
+                        .map_or("", str::trim)
+                };
                 let (member, category, receipt, reason) = (
                     get(Some(cols.member)),
                     get(cols.category),
@@ -407,6 +417,8 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
     let rules = store.rules().clone();
     let mut book = Book::open(&store)?;
     book.stream();
+    // A purchase makes two entries (spend and earn), a grant one.
+    book.reserve(rows.rows.len() * 2, members.len().min(rows.rows.len()));
     let mut total = Imported {
         rows: rows.rows.len(),
         spend: Cents::ZERO,

@@ -48,8 +48,10 @@ pub const PENDING: &str = "txn.pending";
 /// The plan of a transaction whose journals may be partly appended.
 pub const PREPARED: &str = "txn.prepared";
 
-/// Appends to more files than this are synced together, from several threads.
+/// Appends to more files than this are written and synced from several
+/// threads at once.
 const BATCH_SYNC: usize = 8;
+const APPEND_THREADS: usize = 16;
 
 /// The changes one command makes, built in memory; nothing is written until
 /// `Store::commit`.
@@ -266,25 +268,39 @@ fn stage(dir: &Path, txn: Txn) -> Result<Staged> {
 /// Step 3: the journal bytes appended once, synced with the directories of
 /// files created.
 fn append_all(dir: &Path, staged: &Staged) -> Result<()> {
-    // Beyond a handful of files (an import touching many index buckets),
-    // syncing them together from several threads is far cheaper than one
-    // fsync after another.
-    let batch = staged.plan.journals.len() > BATCH_SYNC;
-    let mut paths = Vec::new();
-    let mut parents: Vec<PathBuf> = Vec::new();
-    for (j, (head, lines)) in staged.plan.journals.iter().zip(&staged.data) {
-        let path = dir.join(&j.file);
-        fsutil::append_parts(&path, j.len_before, &[head, lines], !batch)?;
-        if j.created {
-            if let Some(p) = path.parent() {
-                parents.push(p.to_path_buf());
-            }
-        }
-        paths.push(path);
+    type Work<'a> = (&'a Journal, &'a (Vec<u8>, Vec<u8>));
+    let work: Vec<Work> = staged.plan.journals.iter().zip(&staged.data).collect();
+    let append = |(j, (head, lines)): &Work| {
+        fsutil::append_parts(&dir.join(&j.file), j.len_before, &[head, lines], true)
+    };
+    if work.len() <= BATCH_SYNC {
+        work.iter().try_for_each(append)?;
+    } else {
+        // An import touching many index buckets: the files are written and
+        // synced from several threads, so the filesystem folds their syncs
+        // into shared journal commits instead of one after another.
+        let chunk = work.len().div_ceil(APPEND_THREADS);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = work
+                .chunks(chunk)
+                .map(|part| s.spawn(move || part.iter().try_for_each(append)))
+                .collect();
+            handles.into_iter().try_for_each(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(StoreError::Missing(
+                        "a thread appending to the journals failed".into(),
+                    ))
+                })
+            })
+        })?;
     }
-    if batch {
-        fsutil::sync_all(&paths)?;
-    }
+    let mut parents: Vec<PathBuf> = staged
+        .plan
+        .journals
+        .iter()
+        .filter(|j| j.created)
+        .filter_map(|j| dir.join(&j.file).parent().map(Path::to_path_buf))
+        .collect();
     parents.sort();
     parents.dedup();
     for p in parents {

@@ -250,6 +250,89 @@ fn a_file_with_bad_rows_is_refused_whole_naming_every_bad_line() {
 }
 
 #[test]
+fn a_file_is_read_by_its_header_with_fields_trimmed() {
+    let club = TestClub::new();
+    let a = club.active_member("A", "13800000001");
+    let b = club.active_member("B", "13800000002");
+    let file = club.path("../spaced.csv");
+    // Columns in another order, padded, a quoted receipt holding a comma,
+    // and no category column at all.
+    std::fs::write(
+        &file,
+        format!(
+            " receipt , member ,spend, reason ,points\n\
+             \"R,1\" , {a} , 10.00 ,,\n\
+             , {b} ,, sign-in , 3 \n"
+        ),
+    )
+    .unwrap();
+    club.ok(&["points", "grant", "--from-csv", file.to_str().unwrap()]);
+    assert_eq!(points(&club, &a), 10);
+    assert_eq!(points(&club, &b), 3);
+    let ledger = club.read("ledger.csv");
+    assert!(
+        ledger.contains(&format!(",spend,{a},10.00,0,\"R,1\",")),
+        "{ledger}"
+    );
+    assert!(ledger.contains(&format!(",grant,{b},0.00,3,,")), "{ledger}");
+    assert!(ledger.contains(",sign-in\n"), "{ledger}");
+    club.check();
+    // The same receipt again is refused, though written with a comma.
+    let again = club.path("../again.csv");
+    std::fs::write(&again, format!("member,spend,receipt\n{a},5,\"R,1\"\n")).unwrap();
+    club.refused(
+        &["points", "grant", "--from-csv", again.to_str().unwrap()],
+        4,
+        "line 2: receipt R,1 was already recorded as entry T00000001",
+    );
+}
+
+#[test]
+fn the_balances_cache_is_in_order_when_ids_outgrow_their_width() {
+    let club = TestClub::new();
+    // Ids sort shorter first (M999999 before M1000000), as tables are
+    // written; data check must not call that out of order.
+    let mut cache = club.read("balances.csv");
+    cache.push_str("M999999,0,0.00,0.00,\nM1000000,0,0.00,0.00,\n");
+    std::fs::write(club.path("balances.csv"), &cache).unwrap();
+    club.check();
+    let swapped = cache.replace(
+        "M999999,0,0.00,0.00,\nM1000000",
+        "M1000000,0,0.00,0.00,\nM999999",
+    );
+    std::fs::write(club.path("balances.csv"), swapped).unwrap();
+    let run = club.run(&["data", "check"]);
+    assert_ne!(run.code, 0);
+    assert!(
+        run.stderr.contains("M999999 is out of order"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_file_with_short_or_garbled_rows_is_refused_naming_them() {
+    let club = TestClub::new();
+    let a = club.active_member("A", "13800000001");
+    let file = club.path("../garbled.csv");
+    let mut bytes = format!("member,spend,receipt\n{a},10,R1\n{a},5\n").into_bytes();
+    bytes.extend_from_slice(format!("{a},7,R").as_bytes());
+    bytes.extend_from_slice(b"\xff\n");
+    bytes.extend_from_slice(format!("{a},8,R4\n{a},9,R").as_bytes());
+    bytes.extend_from_slice(b"\xfe\n");
+    std::fs::write(&file, bytes).unwrap();
+    let run = club.refused(
+        &["points", "grant", "--from-csv", file.to_str().unwrap()],
+        4,
+        "3 bad row(s)",
+    );
+    for needle in ["line 3: ", "line 4: ", "line 6: "] {
+        assert!(run.stderr.contains(needle), "{needle}:\n{}", run.stderr);
+    }
+    assert!(run.stderr.contains("UTF-8"), "{}", run.stderr);
+}
+
+#[test]
 fn rewards_are_redeemed_against_stock_tier_and_balance() {
     let club = TestClub::new();
     add_rules(
