@@ -183,6 +183,11 @@ struct Staged {
 
 /// Writes the transaction; returns when every change is durable.
 pub fn commit(dir: &Path, txn: Txn) -> Result<()> {
+    // A record left by an earlier commit of this process that failed
+    // halfway (an fsync error) is dealt with first, never overwritten.
+    if dir.join(PENDING).exists() || dir.join(PREPARED).exists() {
+        recover(dir)?;
+    }
     let staged = stage(dir, txn)?;
     if let Err(e) = append_all(dir, &staged) {
         // Undo now rather than leave it to the next open; if that fails
@@ -454,11 +459,12 @@ pub fn recover(dir: &Path) -> Result<bool> {
         } else {
             apply_legacy(dir, &plan)?;
         }
-        // A plan is renamed to pending, so both cannot be there; a stray
-        // copy would only be a leftover.
-        remove(dir, PREPARED)?;
         did = true;
-    } else if prepared.exists() {
+    }
+    // A plan becomes pending by a rename, so the two are never there
+    // together; were they, the prepared one came later (its journals start
+    // where the committed one's end) and is undone.
+    if prepared.exists() {
         let plan = read_plan(&prepared)?;
         roll_back(dir, &plan)?;
         did = true;
@@ -715,6 +721,22 @@ mod tests {
             assert!(!recover(dir).unwrap(), "a second recovery finds nothing");
             assert_eq!(files(dir), want, "after {steps} renames");
         }
+    }
+
+    #[test]
+    fn a_committed_plan_beside_a_later_prepared_one_is_finished_and_the_other_undone() {
+        let want = committed();
+        let tmp = setup();
+        let dir = tmp.path();
+        committed_partly(dir, 1);
+        let mut later = Txn::new();
+        later.append(&[audit("S03")]);
+        later.put_table(&mut [staff("S03", "Zhao")]);
+        let staged = stage(dir, later).unwrap();
+        append_all(dir, &staged).unwrap();
+        assert!(dir.join(PENDING).exists() && dir.join(PREPARED).exists());
+        assert!(recover(dir).unwrap());
+        assert_eq!(files(dir), want);
     }
 
     #[test]
