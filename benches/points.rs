@@ -9,7 +9,9 @@
 //!
 //! Fixtures are written directly as files (consistent with what the
 //! commands would have written), not made by calling the binary millions
-//! of times. Optional arguments: `[big_journal_rows] [import_rows]`.
+//! of times. Optional arguments: `[big_journal_rows] [import_rows]`, and
+//! `--import-only` (skip the latency part), `--members=N[,N...]` (clubs the
+//! import runs against; default 10000), `--runs=N` (import runs, default 3).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -66,13 +68,13 @@ fn member_id(i: usize) -> String {
 
 /// A club made by `clubctl init`, with `MEMBERS` active members written
 /// straight into members.csv.
-fn club(dir: &Path) {
+fn club(dir: &Path, members: usize) {
     let _ = std::fs::remove_dir_all(dir);
     clubctl(dir, &["init", dir.to_str().expect("utf-8 path")]);
     let mut text = String::from(
         "id,name,phone,email,gender,birthday,kind,nominee,referrer,source,sales,status,tier,card,applied,joined,expires,since,reason,note\n",
     );
-    for i in 0..MEMBERS {
+    for i in 0..members {
         let _ = writeln!(
             text,
             "{},Member {i},139{:08},,,,individual,,,,,active,basic,,2026-01-01,2026-01-01,2027-01-01,2026-01-01,,",
@@ -81,6 +83,15 @@ fn club(dir: &Path) {
         );
     }
     std::fs::write(dir.join("members.csv"), text).expect("members.csv");
+    settle(&dir.join("members.csv"));
+}
+
+/// Puts a fixture file on disk before anything is timed: a commit's fsync
+/// would otherwise also pay for writing out a freshly made members.csv.
+fn settle(path: &Path) {
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .expect("syncing a fixture");
 }
 
 /// A journal of `rows` entries: purchases with receipts (a spend and the
@@ -160,11 +171,11 @@ fn grant_latency(dir: &Path, runs: usize) -> Duration {
     median(times)
 }
 
-fn import_file(path: &Path, rows: usize) {
+fn import_file(path: &Path, rows: usize, members: usize) {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("import file"));
     writeln!(f, "member,spend,points,category,receipt,reason").expect("write");
     for r in 0..rows {
-        let m = member_id(r % MEMBERS);
+        let m = member_id(r % members);
         if r % 10 == 9 {
             writeln!(f, "{m},,5,,,sign-in").expect("write");
         } else {
@@ -172,6 +183,8 @@ fn import_file(path: &Path, rows: usize) {
         }
     }
     f.flush().expect("write");
+    drop(f);
+    settle(path);
 }
 
 fn raw_parse(path: &Path) -> Duration {
@@ -186,72 +199,90 @@ fn raw_parse(path: &Path) -> Duration {
     start.elapsed()
 }
 
+/// The value of `--name=V` among the arguments.
+fn flag(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .find_map(|a| a.strip_prefix(&format!("--{name}=")).map(str::to_string))
+}
+
 fn main() {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<usize> = argv.iter().filter_map(|a| a.parse().ok()).collect();
     let big = args.first().copied().unwrap_or(5_000_000);
     let import_rows = args.get(1).copied().unwrap_or(1_000_000);
+    let import_only = argv.iter().any(|a| a == "--import-only");
+    let clubs: Vec<usize> = flag(&argv, "members")
+        .map(|v| v.split(',').filter_map(|n| n.parse().ok()).collect())
+        .unwrap_or_else(|| vec![MEMBERS]);
+    let runs: usize = flag(&argv, "runs")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let root: PathBuf = std::env::temp_dir().join(format!("clubctl-bench-{}", std::process::id()));
     std::fs::create_dir_all(&root).expect("bench dir");
 
-    println!("points grant latency ({MEMBERS} members), median of 31 runs:");
-    let mut medians = Vec::new();
-    for rows in [10_000, big] {
-        let dir = root.join(format!("journal-{rows}"));
-        let t = Instant::now();
-        club(&dir);
-        journal(&dir, rows);
-        let built = t.elapsed();
-        let m = grant_latency(&dir, 31);
-        let size = std::fs::metadata(dir.join("ledger.csv")).map_or(0, |m| m.len());
+    if !import_only {
+        println!("points grant latency ({MEMBERS} members), median of 31 runs:");
+        let mut medians = Vec::new();
+        for rows in [10_000, big] {
+            let dir = root.join(format!("journal-{rows}"));
+            let t = Instant::now();
+            club(&dir, MEMBERS);
+            journal(&dir, rows);
+            let built = t.elapsed();
+            let m = grant_latency(&dir, 31);
+            let size = std::fs::metadata(dir.join("ledger.csv")).map_or(0, |m| m.len());
+            println!(
+                "  journal {rows:>9} rows ({:>6.1} MB, fixture built in {:.1}s): median {:.2} ms",
+                size as f64 / 1e6,
+                built.as_secs_f64(),
+                ms(m)
+            );
+            medians.push(m);
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         println!(
-            "  journal {rows:>9} rows ({:>6.1} MB, fixture built in {:.1}s): median {:.2} ms",
-            size as f64 / 1e6,
-            built.as_secs_f64(),
-            ms(m)
+            "  ratio {}/{}: {:.2} (target < 2)",
+            big,
+            10_000,
+            medians[1].as_secs_f64() / medians[0].as_secs_f64()
         );
-        medians.push(m);
-        let _ = std::fs::remove_dir_all(&dir);
     }
-    println!(
-        "  ratio {}/{}: {:.2} (target < 2)",
-        big,
-        10_000,
-        medians[1].as_secs_f64() / medians[0].as_secs_f64()
-    );
 
-    println!("points grant --from-csv, {import_rows} rows, median of 3 runs:");
-    let file = root.join("import.csv");
-    import_file(&file, import_rows);
-    let parse = median((0..3).map(|_| raw_parse(&file)).collect());
-    let import = median(
-        (0..3)
-            .map(|k| {
-                let dir = root.join(format!("import-{k}"));
-                club(&dir);
-                let d = clubctl(
-                    &dir,
-                    &[
-                        "points",
-                        "grant",
-                        "--from-csv",
-                        file.to_str().expect("utf-8"),
-                    ],
-                );
-                let _ = std::fs::remove_dir_all(&dir);
-                d
-            })
-            .collect(),
-    );
-    let size = std::fs::metadata(&file).map_or(0, |m| m.len());
-    println!(
-        "  file {:.1} MB: csv crate parse {:.0} ms, clubctl import {:.0} ms (whole process: check, post, commit, fsync); parse/import {:.0}%",
-        size as f64 / 1e6,
-        ms(parse),
-        ms(import),
-        100.0 * parse.as_secs_f64() / import.as_secs_f64()
-    );
+    for members in clubs {
+        println!(
+            "points grant --from-csv, {import_rows} rows, club of {members} members, median of {runs} runs:"
+        );
+        let file = root.join("import.csv");
+        import_file(&file, import_rows, members);
+        let parse = median((0..runs).map(|_| raw_parse(&file)).collect());
+        let import = median(
+            (0..runs)
+                .map(|k| {
+                    let dir = root.join(format!("import-{k}"));
+                    club(&dir, members);
+                    let d = clubctl(
+                        &dir,
+                        &[
+                            "points",
+                            "grant",
+                            "--from-csv",
+                            file.to_str().expect("utf-8"),
+                        ],
+                    );
+                    let _ = std::fs::remove_dir_all(&dir);
+                    d
+                })
+                .collect(),
+        );
+        let size = std::fs::metadata(&file).map_or(0, |m| m.len());
+        println!(
+            "  file {:.1} MB: csv crate parse {:.0} ms, clubctl import {:.0} ms (whole process: check, post, commit, fsync); parse/import {:.0}%",
+            size as f64 / 1e6,
+            ms(parse),
+            ms(import),
+            100.0 * parse.as_secs_f64() / import.as_secs_f64()
+        );
+    }
     let _ = std::fs::remove_dir_all(&root);
 }

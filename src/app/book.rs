@@ -13,26 +13,31 @@ use crate::error::{Error, Result};
 use crate::store::{receipts, Problem, Record, Store, Txn};
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt::Write as _;
 
 pub struct Book {
     /// By member (sorted when written).
     accounts: FxHashMap<String, Account>,
-    ids: LedgerIds,
+    /// The number of the last ledger id handed out (`T00000042` is 42).
+    last_id: u64,
     /// The entries posted, kept for the command to report (not kept in a
     /// large import, see `stream`).
     pub entries: Vec<LedgerEntry>,
     /// The journal lines, encoded as each entry is posted.
-    journal: csv::Writer<Vec<u8>>,
+    journal: Vec<u8>,
     posted: usize,
     keep: bool,
     /// The last date written, formatted once.
     day: (chrono::NaiveDate, String),
-    /// Index lines by bucket number.
-    index: BTreeMap<u16, Vec<u8>>,
+    /// Index lines by bucket number (empty for a bucket not touched).
+    index: Vec<Vec<u8>>,
     /// When only some accounts were loaded (`open_for`): their members. The
     /// cache is then written by splicing those rows into the table.
     only: Option<FxHashSet<String>>,
+    /// The entry being posted: its strings are reused from one posting to
+    /// the next, so a large import allocates nothing per entry.
+    scratch: LedgerEntry,
+    /// The receipt key of the entry being posted.
+    key: String,
 }
 
 /// The receipt key an entry claims: a purchase's till receipt, or the
@@ -69,16 +74,35 @@ impl Book {
         Ok(Book {
             only,
             accounts: rows.into_iter().map(|a| (a.member.clone(), a)).collect(),
-            ids: LedgerIds::new(store)?,
+            last_id: id_number(LedgerIds::new(store)?.last.as_deref()),
+            ..Book::empty()
+        })
+    }
+
+    fn empty() -> Book {
+        Book {
+            accounts: FxHashMap::default(),
+            last_id: 0,
             entries: Vec::new(),
-            journal: csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(Vec::new()),
+            journal: Vec::new(),
             posted: 0,
             keep: true,
             day: (chrono::NaiveDate::MIN, chrono::NaiveDate::MIN.to_string()),
-            index: BTreeMap::new(),
-        })
+            index: Vec::new(),
+            only: None,
+            scratch: LedgerEntry {
+                id: String::new(),
+                date: chrono::NaiveDate::MIN,
+                kind: EntryKind::Grant,
+                member: String::new(),
+                cents: Cents::ZERO,
+                points: 0,
+                reference: String::new(),
+                operator: String::new(),
+                note: String::new(),
+            },
+            key: String::new(),
+        }
     }
 
     /// The member's account (an empty one when they have no movement).
@@ -108,63 +132,75 @@ impl Book {
         reference: &str,
         note: &str,
     ) -> Result<String> {
-        let mut e = super::entry(ctx, &mut self.ids, kind, member, cents, points, note);
-        e.reference = reference.to_string();
-        let id = e.id.clone();
-        self.post_entry(e)?;
-        Ok(id)
+        self.post_ref(ctx, kind, member, cents, points, reference, note)
+            .map(str::to_string)
     }
 
-    fn post_entry(&mut self, e: LedgerEntry) -> Result<()> {
-        if self.only.as_ref().is_some_and(|o| !o.contains(&e.member)) {
+    /// Like `post`, returning the id borrowed until the next posting: a
+    /// large import posts without allocating.
+    #[allow(clippy::too_many_arguments)]
+    pub fn post_ref(
+        &mut self,
+        ctx: &Ctx,
+        kind: EntryKind,
+        member: &str,
+        cents: Cents,
+        points: i64,
+        reference: &str,
+        note: &str,
+    ) -> Result<&str> {
+        if self.only.as_ref().is_some_and(|o| !o.contains(member)) {
             return Err(Error::Failure(format!(
-                "internal: posting to {} whose account was not loaded",
-                e.member
+                "internal: posting to {member} whose account was not loaded"
             )));
         }
-        self.accounts
-            .entry(e.member.clone())
-            .or_insert_with(|| Account::new(&e.member))
-            .apply(&e)
+        self.last_id += 1;
+        let e = &mut self.scratch;
+        e.id.clear();
+        write_id(&mut e.id, self.last_id);
+        e.date = ctx.today;
+        e.kind = kind;
+        set(&mut e.member, member);
+        e.cents = cents;
+        e.points = points;
+        set(&mut e.reference, reference);
+        set(&mut e.operator, &ctx.operator);
+        set(&mut e.note, note);
+        let account = match self.accounts.get_mut(member) {
+            Some(a) => a,
+            None => self
+                .accounts
+                .entry(member.to_string())
+                .or_insert_with(|| Account::new(member)),
+        };
+        account
+            .apply(e)
             .map_err(|msg| Error::Failure(format!("internal: {msg}")))?;
-        if let Some(key) = receipt_key(&e) {
-            self.index
-                .entry(receipts::bucket_no(&key))
-                .or_default()
-                .extend_from_slice(&receipts::line(&key, &e.id));
+        if receipt_key_into(e, &mut self.key) {
+            if self.index.is_empty() {
+                self.index = vec![Vec::new(); receipts::BUCKETS as usize];
+            }
+            let bucket = &mut self.index[usize::from(receipts::bucket_no(&self.key))];
+            receipts::push_line(bucket, &self.key, &e.id);
         }
-        self.encode(&e)?;
-        self.posted += 1;
-        if self.keep {
-            self.entries.push(e);
-        }
-        Ok(())
-    }
-
-    /// One journal line, field by field as the serde encoding of a
-    /// `LedgerEntry` writes it (the round trip is checked by a test), but
-    /// without serde's per-field overhead, which dominates a large import.
-    fn encode(&mut self, e: &LedgerEntry) -> Result<()> {
-        let mut num = String::with_capacity(24);
-        let _ = write!(num, "{}", e.cents);
-        let cents_end = num.len();
-        let _ = write!(num, "{}", e.points);
         if self.day.0 != e.date {
             self.day = (e.date, e.date.to_string());
         }
-        self.journal
-            .write_record([
-                e.id.as_str(),
-                self.day.1.as_str(),
-                e.kind.as_str(),
-                e.member.as_str(),
-                &num[..cents_end],
-                &num[cents_end..],
-                e.reference.as_str(),
-                e.operator.as_str(),
-                e.note.as_str(),
-            ])
-            .map_err(|err| Error::Failure(format!("internal: encoding entry {}: {err}", e.id)))
+        encode_line(&mut self.journal, &self.day.1, e)?;
+        self.posted += 1;
+        if self.keep {
+            self.entries.push(e.clone());
+        }
+        Ok(&self.scratch.id)
+    }
+
+    /// Makes room for about `entries` more journal lines and `members`
+    /// accounts at once, sparing a large import the copies of growing
+    /// buffers.
+    pub fn reserve(&mut self, entries: usize, members: usize) {
+        self.journal.reserve(entries.saturating_mul(72));
+        self.accounts
+            .reserve(members.saturating_sub(self.accounts.len()));
     }
 
     /// Entries posted so far.
@@ -197,22 +233,218 @@ impl Book {
         if self.posted == 0 {
             return Ok(());
         }
-        let lines = self
-            .journal
-            .into_inner()
-            .map_err(|e| Error::Failure(format!("internal: encoding entries: {e}")))?;
-        txn.append_lines(LedgerEntry::FILE, &lines);
+        txn.append_owned(LedgerEntry::FILE, self.journal);
         let mut rows: Vec<Account> = self.accounts.into_values().collect();
         if self.only.is_some() {
             txn.put_table_bytes::<Account>(store.splice(&mut rows)?);
         } else {
-            txn.put_table(&mut rows);
+            txn.put_table_bytes::<Account>(encode_accounts(&mut rows)?);
         }
-        for (n, bytes) in &self.index {
-            txn.append_lines(&receipts::bucket_file(*n), bytes);
+        for (n, bytes) in self.index.into_iter().enumerate() {
+            if !bytes.is_empty() {
+                txn.append_owned(&receipts::bucket_file(n as u16), bytes);
+            }
         }
         Ok(())
     }
+}
+
+/// The number of a ledger id, as `next_entry_id` reads it (0 for none).
+fn id_number(last: Option<&str>) -> u64 {
+    last.and_then(|id| id.strip_prefix('T')?.parse::<u64>().ok())
+        .unwrap_or(0)
+}
+
+/// Writes ledger id number `n` as `next_entry_id` does: `T` and at least
+/// eight digits.
+fn write_id(out: &mut String, n: u64) {
+    out.push('T');
+    let mut digits = [b'0'; 20];
+    let mut i = digits.len();
+    let mut v = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let start = i.min(digits.len() - 8);
+    for &d in &digits[start..] {
+        out.push(char::from(d));
+    }
+}
+
+fn set(s: &mut String, v: &str) {
+    if s != v {
+        s.clear();
+        s.push_str(v);
+    }
+}
+
+/// Puts the receipt key of `e` (see `receipt_key`) into `key`; false when
+/// it has none.
+fn receipt_key_into(e: &LedgerEntry, key: &mut String) -> bool {
+    if e.reference.is_empty() {
+        return false;
+    }
+    let prefix = match e.kind {
+        EntryKind::Spend => "spend:",
+        EntryKind::Pay if e.cents.0 < 0 => "pay:",
+        _ => return false,
+    };
+    key.clear();
+    key.push_str(prefix);
+    key.push_str(&e.reference);
+    true
+}
+
+/// Appends `n` in decimal.
+fn push_int(out: &mut Vec<u8>, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let mut v = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// Appends an amount as `Cents` displays it: `-12.50`.
+fn push_cents(out: &mut Vec<u8>, c: Cents) {
+    if c.0 < 0 {
+        out.push(b'-');
+    }
+    let abs = c.0.unsigned_abs();
+    push_int(out, abs / 100);
+    out.push(b'.');
+    let rest = abs % 100;
+    out.push(b'0' + (rest / 10) as u8);
+    out.push(b'0' + (rest % 10) as u8);
+}
+
+/// Appends an amount as `Cents` displays it, to text.
+pub(super) fn push_cents_str(out: &mut String, c: Cents) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    let abs = c.0.unsigned_abs();
+    let mut v = abs / 100;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if c.0 < 0 {
+        out.push('-');
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+    out.push('.');
+    out.push(char::from(b'0' + (abs % 100 / 10) as u8));
+    out.push(char::from(b'0' + (abs % 10) as u8));
+}
+
+/// The whole balances table, sorted by member: byte for byte what
+/// `Txn::put_table` writes (a test checks it), without serde's per-field
+/// work, which shows in an import touching a million accounts.
+fn encode_accounts(rows: &mut [Account]) -> Result<Vec<u8>> {
+    use std::io::Write as _;
+    rows.sort_unstable_by(|a, b| crate::store::codec::key_order(&a.member, &b.member));
+    let mut out = crate::store::codec::header::<Account>();
+    out.reserve(rows.len() * 48);
+    for a in rows.iter() {
+        if needs_quotes(&a.member) {
+            let line = crate::store::codec::encode_rows(std::slice::from_ref(a), false);
+            out.extend_from_slice(&line);
+            continue;
+        }
+        out.extend_from_slice(a.member.as_bytes());
+        out.push(b',');
+        if a.points < 0 {
+            out.push(b'-');
+        }
+        push_int(&mut out, a.points.unsigned_abs());
+        out.push(b',');
+        push_cents(&mut out, a.wallet);
+        out.push(b',');
+        push_cents(&mut out, a.recharged);
+        out.push(b',');
+        for (i, l) in a.lots.0.iter().enumerate() {
+            if i > 0 {
+                out.push(b' ');
+            }
+            write!(out, "{}:", l.earned)
+                .map_err(|e| Error::Failure(format!("internal: encoding balances: {e}")))?;
+            if l.points < 0 {
+                out.push(b'-');
+            }
+            push_int(&mut out, l.points.unsigned_abs());
+        }
+        out.push(b'\n');
+    }
+    Ok(out)
+}
+
+/// Whether the CSV writer would quote a field.
+fn needs_quotes(s: &str) -> bool {
+    s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+}
+
+/// One journal line, byte for byte as the serde encoding of a
+/// `LedgerEntry` writes it (the round trip is checked by a test), but
+/// written straight into the buffer: serde's and the CSV writer's
+/// per-field work dominates a large import. A line with a field that needs
+/// quotes (rare: a comma in a note) goes through the CSV writer.
+fn encode_line(out: &mut Vec<u8>, day: &str, e: &LedgerEntry) -> Result<()> {
+    let text = [
+        e.id.as_str(),
+        e.member.as_str(),
+        e.reference.as_str(),
+        e.operator.as_str(),
+        e.note.as_str(),
+    ];
+    if text.iter().any(|t| needs_quotes(t)) {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::new());
+        w.serialize(e)
+            .map_err(|err| Error::Failure(format!("internal: encoding entry {}: {err}", e.id)))?;
+        let line = w
+            .into_inner()
+            .map_err(|err| Error::Failure(format!("internal: encoding entry {}: {err}", e.id)))?;
+        out.extend_from_slice(&line);
+        return Ok(());
+    }
+    out.extend_from_slice(e.id.as_bytes());
+    out.push(b',');
+    out.extend_from_slice(day.as_bytes());
+    out.push(b',');
+    out.extend_from_slice(e.kind.as_str().as_bytes());
+    out.push(b',');
+    out.extend_from_slice(e.member.as_bytes());
+    out.push(b',');
+    push_cents(out, e.cents);
+    out.push(b',');
+    if e.points < 0 {
+        out.push(b'-');
+    }
+    push_int(out, e.points.unsigned_abs());
+    out.push(b',');
+    out.extend_from_slice(e.reference.as_bytes());
+    out.push(b',');
+    out.extend_from_slice(e.operator.as_bytes());
+    out.push(b',');
+    out.extend_from_slice(e.note.as_bytes());
+    out.push(b'\n');
+    Ok(())
 }
 
 /// The receipts among `keys` that an entry already used, with its id.
@@ -261,7 +493,9 @@ pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem
     for (line, cached) in &scan.rows {
         // Single-member commands splice rows into place by key, so the
         // table must stay sorted with one row per member.
-        if prev.is_some_and(|p| p >= cached.member.as_str()) {
+        if prev.is_some_and(|p| {
+            crate::store::codec::key_order(p, &cached.member) != std::cmp::Ordering::Less
+        }) {
             out.push(Problem {
                 path: cache_path.clone(),
                 line: *line,
@@ -402,26 +636,99 @@ mod tests {
                 note: "=1+1".into(),
             },
         ];
-        let mut book = Book {
-            accounts: FxHashMap::default(),
-            ids: LedgerIds { last: None },
-            entries: Vec::new(),
-            journal: csv::WriterBuilder::new()
-                .has_headers(false)
-                .from_writer(Vec::new()),
-            posted: 0,
-            keep: false,
-            day: (chrono::NaiveDate::MIN, chrono::NaiveDate::MIN.to_string()),
-            index: BTreeMap::new(),
-            only: None,
-        };
-        for e in &entries {
-            book.encode(e).unwrap();
+        let mut entries = entries.to_vec();
+        for (i, (cents, points, note)) in [
+            (0, 0, ""),
+            (-1, i64::MIN + 1, " spaced "),
+            (99, 1, "金卡 × 150%"),
+            (-10_000_000_007, 123_456_789, "tab\there"),
+            (i64::MIN + 1, i64::MAX, "cr\rhere"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            entries.push(LedgerEntry {
+                id: format!("T{:08}", i + 3),
+                date: "2026-12-31".parse().unwrap(),
+                kind: EntryKind::Pay,
+                member: "M000003".into(),
+                cents: Cents(cents),
+                points,
+                reference: String::new(),
+                operator: String::new(),
+                note: note.into(),
+            });
         }
-        let ours = book.journal.into_inner().unwrap();
+        let mut ours = Vec::new();
+        for e in &entries {
+            encode_line(&mut ours, &e.date.to_string(), e).unwrap();
+        }
         assert_eq!(
             String::from_utf8(ours).unwrap(),
             String::from_utf8(encode_rows(&entries, false)).unwrap()
         );
+        for e in &entries {
+            let mut text = String::new();
+            push_cents_str(&mut text, e.cents);
+            assert_eq!(text, e.cents.to_string());
+        }
+    }
+
+    /// The hand-written balances table is byte for byte what the record
+    /// encoding writes, sorted the same way.
+    #[test]
+    fn the_balances_table_matches_the_record_encoding() {
+        use crate::domain::points::{Lots, PointsLot};
+        let lot = |d: &str, points| PointsLot {
+            earned: d.parse().unwrap(),
+            points,
+        };
+        let mut rows = vec![
+            Account {
+                member: "M1000000".into(),
+                points: 5,
+                wallet: Cents(12),
+                recharged: Cents(100_000),
+                lots: Lots(vec![lot("2028-02-29", 2), lot("2028-03-01", 3)]),
+            },
+            Account::new("M000002"),
+            Account {
+                member: "M,\"3".into(),
+                points: -1,
+                wallet: Cents(-5),
+                recharged: Cents::ZERO,
+                lots: Lots(vec![lot("2026-11-25", -1)]),
+            },
+            Account {
+                member: "M000001".into(),
+                points: 7,
+                wallet: Cents::ZERO,
+                recharged: Cents::ZERO,
+                lots: Lots(vec![lot("2026-01-31", 7)]),
+            },
+        ];
+        let mut expected = rows.clone();
+        let mut txn = crate::store::Txn::new();
+        txn.put_table(&mut expected);
+        let want = crate::store::codec::encode(&expected);
+        let ours = encode_accounts(&mut rows).unwrap();
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(want).unwrap()
+        );
+    }
+
+    /// Ids count up as `next_entry_id` makes them, past eight digits too.
+    #[test]
+    fn ids_are_written_as_next_entry_id_writes_them() {
+        for n in [0u64, 1, 41, 99_999_999, 100_000_000, 12_345_678_901] {
+            let last = format!("T{n:08}");
+            assert_eq!(id_number(Some(&last)), n);
+            let mut ours = String::new();
+            write_id(&mut ours, n + 1);
+            assert_eq!(ours, crate::domain::ledger::next_entry_id(Some(&last)));
+        }
+        assert_eq!(id_number(None), 0);
+        assert_eq!(id_number(Some("X12")), 0);
     }
 }

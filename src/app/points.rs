@@ -11,7 +11,7 @@ use crate::domain::{Cents, DomainError};
 use crate::error::{Error, Result};
 use crate::store::Txn;
 use chrono::NaiveDate;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -37,7 +37,17 @@ pub struct Grant {
 
 /// Checks a grant's own values (not the member or the receipt).
 fn validate(g: &Grant) -> std::result::Result<(), String> {
-    match (g.spend, g.points) {
+    check_values(g.spend, g.points, &g.category, &g.receipt, &g.reason)
+}
+
+fn check_values(
+    spend: Option<Cents>,
+    points: Option<i64>,
+    category: &str,
+    receipt: &str,
+    reason: &str,
+) -> std::result::Result<(), String> {
+    match (spend, points) {
         (Some(spend), None) => {
             if spend.0 <= 0 {
                 return Err(format!("the spend must be more than 0.00, not {spend}"));
@@ -49,12 +59,12 @@ fn validate(g: &Grant) -> std::result::Result<(), String> {
                     "points granted by hand must be a positive number, not {p}"
                 ));
             }
-            if g.reason.trim().is_empty() {
+            if reason.trim().is_empty() {
                 return Err(
                     "a manual grant needs a reason (sign-in, sharing, referral, event)".into(),
                 );
             }
-            if !g.receipt.is_empty() || !g.category.is_empty() {
+            if !receipt.is_empty() || !category.is_empty() {
                 return Err("a receipt or category goes with a spend, not with points".into());
             }
         }
@@ -162,20 +172,78 @@ pub fn grant(ctx: &Ctx, g: Grant) -> Result<Posted> {
     })
 }
 
-/// A row of a `--from-csv` file.
-#[derive(Debug, serde::Deserialize)]
-struct Row {
-    member: String,
-    #[serde(default)]
-    spend: String,
-    #[serde(default)]
-    points: String,
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    receipt: String,
-    #[serde(default)]
-    reason: String,
+/// Where a text field of a `--from-csv` row lies in `Rows::text`.
+type Span = (u32, u32);
+
+/// A checked row of a `--from-csv` file. Its text lives in one shared
+/// buffer, so reading a million rows makes no per-row allocation.
+struct FileRow {
+    line: u64,
+    member: Span,
+    spend: Option<Cents>,
+    points: Option<i64>,
+    category: Span,
+    receipt: Span,
+    reason: Span,
+}
+
+/// The rows of a `--from-csv` file and the text they point into.
+#[derive(Default)]
+struct Rows {
+    text: String,
+    rows: Vec<FileRow>,
+}
+
+impl Rows {
+    fn get(&self, s: Span) -> &str {
+        self.text.get(s.0 as usize..s.1 as usize).unwrap_or("")
+    }
+
+    fn push(&mut self, field: &str) -> std::result::Result<Span, String> {
+        let start = self.text.len();
+        self.text.push_str(field);
+        match (u32::try_from(start), u32::try_from(self.text.len())) {
+            (Ok(a), Ok(b)) => Ok((a, b)),
+            _ => Err("the file is too large for one import (4 GB of text); split it".into()),
+        }
+    }
+}
+
+/// The columns of a `--from-csv` file, by position (a column left out
+/// reads as empty).
+struct Columns {
+    member: usize,
+    spend: Option<usize>,
+    points: Option<usize>,
+    category: Option<usize>,
+    receipt: Option<usize>,
+    reason: Option<usize>,
+}
+
+/// Reads the spend and points of a row and checks the row's values.
+fn row_values(
+    spend: &str,
+    points: &str,
+    category: &str,
+    receipt: &str,
+    reason: &str,
+) -> std::result::Result<(Option<Cents>, Option<i64>), String> {
+    let spend = if spend.is_empty() {
+        None
+    } else {
+        Some(spend.parse::<Cents>().map_err(|e| e.to_string())?)
+    };
+    let points = if points.is_empty() {
+        None
+    } else {
+        Some(
+            points
+                .parse::<i64>()
+                .map_err(|_| format!("'{points}' is not a whole number of points"))?,
+        )
+    };
+    check_values(spend, points, category, receipt, reason)?;
+    Ok((spend, points))
 }
 
 /// What a whole-file grant did.
@@ -194,38 +262,81 @@ pub struct Imported {
 pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
     let bytes = std::fs::read(file)
         .map_err(|e| DomainError::Invalid(format!("cannot read {}: {e}", file.display())))?;
-    let mut rdr = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_reader(bytes.as_slice());
+    // Fields are trimmed here rather than by the reader, which would
+    // rebuild every record.
+    let mut rdr = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
     let headers = rdr
         .headers()
         .map_err(|e| {
             DomainError::Invalid(format!("{}:1: cannot read the header: {e}", file.display()))
         })?
         .clone();
-    if !headers.iter().any(|h| h == "member") {
+    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
+    let Some(member_col) = col("member") else {
         return Err(DomainError::Invalid(format!(
             "{}:1: the header must name the columns member, spend, points, category, receipt, reason (found '{}')",
             file.display(),
-            headers.iter().collect::<Vec<_>>().join(",")
+            headers.iter().map(str::trim).collect::<Vec<_>>().join(",")
         ))
         .into());
-    }
+    };
+    let cols = Columns {
+        member: member_col,
+        spend: col("spend"),
+        points: col("points"),
+        category: col("category"),
+        receipt: col("receipt"),
+        reason: col("reason"),
+    };
     let mut bad: Vec<String> = Vec::new();
-    let mut grants: Vec<(u64, Grant)> = Vec::new();
-    let mut rec = csv::StringRecord::new();
+    let mut rows = Rows::default();
+    rows.rows.reserve(bytes.len() / 24);
+    rows.text.reserve(bytes.len() / 2);
+    let mut rec = csv::ByteRecord::new();
     loop {
-        match rdr.read_record(&mut rec) {
+        match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
                 let line = rec.position().map_or(0, |p| p.line());
-                match rec.deserialize::<Row>(Some(&headers)) {
-                    Ok(r) => match to_grant(r) {
-                        Ok(g) => grants.push((line, g)),
-                        Err(msg) => bad.push(format!("line {line}: {msg}")),
-                    },
-                    Err(e) => bad.push(format!("line {line}: {e}")),
-                }
+                let Ok(text) = std::str::from_utf8(rec.as_slice()) else {
+                    bad.push(format!(
+                        "line {line}: the row is not valid UTF-8; save the file as UTF-8"
+                    ));
+                    continue;
+                };
+                let get = |i: Option<usize>| {
+                    i.and_then(|i| rec.range(i))
+                        .and_then(|r| text.get(r))
+                        .map_or("", str::trim)
+                };
+                let (member, category, receipt, reason) = (
+                    get(Some(cols.member)),
+                    get(cols.category),
+                    get(cols.receipt),
+                    get(cols.reason),
+                );
+                let values =
+                    row_values(get(cols.spend), get(cols.points), category, receipt, reason);
+                let (spend, points) = match values {
+                    Ok(v) => v,
+                    Err(msg) => {
+                        bad.push(format!("line {line}: {msg}"));
+                        continue;
+                    }
+                };
+                let row = (|| {
+                    Ok::<_, String>(FileRow {
+                        line,
+                        member: rows.push(member)?,
+                        spend,
+                        points,
+                        category: rows.push(category)?,
+                        receipt: rows.push(receipt)?,
+                        reason: rows.push(reason)?,
+                    })
+                })()
+                .map_err(DomainError::Invalid)?;
+                rows.rows.push(row);
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
@@ -239,39 +350,58 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
             }
         }
     }
+    drop(bytes);
     let mut store = ctx.write()?;
     let members: Vec<Member> = store.load()?;
-    let by_id: FxHashMap<&str, &Member> = members.iter().map(|m| (m.id.as_str(), m)).collect();
+    let by_id: FxHashMap<&str, u32> = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i as u32))
+        .collect();
+    // Each row's member, as an index into `members`.
+    let mut who: Vec<u32> = Vec::with_capacity(rows.rows.len());
     let mut in_file: FxHashMap<&str, u64> = FxHashMap::default();
-    in_file.reserve(grants.len());
-    let mut keys: FxHashSet<String> = FxHashSet::default();
-    keys.reserve(grants.len());
-    for (line, g) in &grants {
-        match by_id.get(g.member.as_str()) {
-            None => bad.push(format!("line {line}: no member {}", g.member)),
-            Some(m) => {
-                if let Err(e) = points::require_standing(m, "grant points") {
-                    bad.push(format!("line {line}: {e}"));
+    in_file.reserve(rows.rows.len());
+    let mut buckets = vec![false; crate::store::receipts::BUCKETS as usize];
+    for r in &rows.rows {
+        let id = rows.get(r.member);
+        match by_id.get(id) {
+            None => bad.push(format!("line {}: no member {id}", r.line)),
+            Some(&i) => {
+                who.push(i);
+                if let Err(e) = points::require_standing(&members[i as usize], "grant points") {
+                    bad.push(format!("line {}: {e}", r.line));
                 }
             }
         }
-        if !g.receipt.is_empty() {
-            if let Some(first) = in_file.insert(g.receipt.as_str(), *line) {
+        let receipt = rows.get(r.receipt);
+        if !receipt.is_empty() {
+            if let Some(first) = in_file.insert(receipt, r.line) {
                 bad.push(format!(
-                    "line {line}: receipt {} is also on line {first}",
-                    g.receipt
+                    "line {}: receipt {receipt} is also on line {first}",
+                    r.line
                 ));
             }
-            keys.insert(format!("spend:{}", g.receipt));
+            buckets[usize::from(crate::store::receipts::bucket_no_of("spend:", receipt))] = true;
         }
     }
-    let used = used_receipts(&store, &keys)?;
-    for (line, g) in &grants {
-        if let Some(id) = used.get(&format!("spend:{}", g.receipt)) {
-            bad.push(format!(
-                "line {line}: receipt {} was already recorded as entry {id}",
-                g.receipt
-            ));
+    let buckets: Vec<u16> = (0..buckets.len() as u16)
+        .filter(|&n| buckets[usize::from(n)])
+        .collect();
+    let used = crate::store::receipts::lookup_where(store.dir(), "spend:", &buckets, |r| {
+        in_file.contains_key(r)
+    })?;
+    if !used.is_empty() {
+        let used: FxHashMap<&str, &str> =
+            used.iter().map(|(r, e)| (r.as_str(), e.as_str())).collect();
+        for r in &rows.rows {
+            let receipt = rows.get(r.receipt);
+            if let Some(id) = used.get(receipt) {
+                bad.push(format!(
+                    "line {}: receipt {receipt} was already recorded as entry {id}",
+                    r.line
+                ));
+            }
         }
     }
     if !bad.is_empty() {
@@ -289,59 +419,88 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
         ))
         .into());
     }
+    drop(in_file);
     let rules = store.rules().clone();
     let mut book = Book::open(&store)?;
     book.stream();
+    // A purchase makes two entries (spend and earn), a grant one.
+    book.reserve(rows.rows.len() * 2, members.len().min(rows.rows.len()));
     let mut total = Imported {
-        rows: grants.len(),
+        rows: rows.rows.len(),
         spend: Cents::ZERO,
         points: 0,
         members: 0,
         entries: 0,
         files: vec![],
     };
-    let mut who = FxHashSet::default();
-    for (_, g) in &grants {
-        let m = by_id
-            .get(g.member.as_str())
-            .ok_or_else(|| Error::Failure(format!("internal: member {} vanished", g.member)))?;
-        total.points += post(ctx, &rules, &mut book, m, g)?;
-        total.spend.0 += g.spend.map_or(0, |s| s.0);
-        who.insert(g.member.as_str());
+    let mut seen = vec![false; members.len()];
+    let mut spend_id = String::new();
+    let mut note = String::new();
+    // The earn note's tail for each multiplier met so far.
+    let mut tails: Vec<(u32, String)> = Vec::new();
+    for (r, &i) in rows.rows.iter().zip(&who) {
+        let m = &members[i as usize];
+        if !seen[i as usize] {
+            seen[i as usize] = true;
+            total.members += 1;
+        }
+        if let Some(spend) = r.spend {
+            let category = rows.get(r.category);
+            let id = book.post_ref(
+                ctx,
+                EntryKind::Spend,
+                &m.id,
+                spend,
+                0,
+                rows.get(r.receipt),
+                category,
+            )?;
+            spend_id.clear();
+            spend_id.push_str(id);
+            let mult = points::multiplier(m, &rules);
+            let earned = points::earned(spend, category, mult, &rules);
+            if earned > 0 {
+                let tail = match tails.iter().find(|(k, _)| *k == mult) {
+                    Some((_, t)) => t,
+                    None => {
+                        tails.push((mult, format!(" yuan × {} × {mult}%", rules.points.per_yuan)));
+                        &tails[tails.len() - 1].1
+                    }
+                };
+                note.clear();
+                super::book::push_cents_str(&mut note, spend);
+                note.push_str(tail);
+                book.post_ref(
+                    ctx,
+                    EntryKind::Earn,
+                    &m.id,
+                    Cents::ZERO,
+                    earned,
+                    &spend_id,
+                    &note,
+                )?;
+            }
+            total.points += earned;
+            total.spend.0 += spend.0;
+        } else {
+            let p = r.points.unwrap_or(0);
+            book.post_ref(
+                ctx,
+                EntryKind::Grant,
+                &m.id,
+                Cents::ZERO,
+                p,
+                "",
+                rows.get(r.reason).trim(),
+            )?;
+            total.points += p;
+        }
     }
-    total.members = who.len();
     total.entries = book.posted();
     let mut txn = Txn::new();
     book.write(&store, &mut txn)?;
     total.files = ctx.finish(&mut store, txn)?;
     Ok(total)
-}
-
-fn to_grant(r: Row) -> std::result::Result<Grant, String> {
-    let spend = if r.spend.is_empty() {
-        None
-    } else {
-        Some(r.spend.parse::<Cents>().map_err(|e| e.to_string())?)
-    };
-    let points = if r.points.is_empty() {
-        None
-    } else {
-        Some(
-            r.points
-                .parse::<i64>()
-                .map_err(|_| format!("'{}' is not a whole number of points", r.points))?,
-        )
-    };
-    let g = Grant {
-        member: r.member,
-        spend,
-        points,
-        category: r.category,
-        receipt: r.receipt,
-        reason: r.reason,
-    };
-    validate(&g)?;
-    Ok(g)
 }
 
 /// Lapsed lots of `member` written off before their points are spent.

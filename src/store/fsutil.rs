@@ -84,51 +84,34 @@ pub fn append_at(path: &Path, len_before: u64, bytes: &[u8]) -> Result<()> {
         .map_err(io_err("appending to", path))
 }
 
-/// Like `append_at`, without the fsync: for a batch of appends made
-/// durable together by `sync_filesystem`.
-pub fn append_at_unsynced(path: &Path, len_before: u64, bytes: &[u8]) -> Result<()> {
+/// Writes `parts` one after another at `len_before` (cutting the file back
+/// there first), syncing the file when `sync` is set. The journal bytes of a transaction are written
+/// this way, once, straight from memory.
+pub fn append_parts(path: &Path, len_before: u64, parts: &[&[u8]], sync: bool) -> Result<()> {
     let mut f = private(OpenOptions::new().read(true).write(true).create(true))
         .open(path)
         .map_err(io_err("opening journal", path))?;
     f.set_len(len_before)
         .and_then(|_| f.seek(SeekFrom::Start(len_before)))
-        .and_then(|_| f.write_all(bytes))
-        .map_err(io_err("appending to", path))
+        .map_err(io_err("appending to", path))?;
+    for p in parts {
+        f.write_all(p).map_err(io_err("appending to", path))?;
+    }
+    if sync {
+        f.sync_all().map_err(io_err("syncing", path))?;
+    }
+    Ok(())
 }
 
-/// Syncs many files at once from a few threads: the filesystem folds
-/// concurrent fsyncs into shared journal commits, so a transaction touching
-/// thousands of index files does not pay for thousands of commits in a
-/// row (and, unlike syncfs, does not wait for other programs' writes).
-pub fn sync_all(paths: &[PathBuf]) -> Result<()> {
-    const THREADS: usize = 16;
-    let chunk = paths.len().div_ceil(THREADS).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || -> Result<()> {
-                    for p in part {
-                        File::open(p)
-                            .and_then(|f| f.sync_all())
-                            .map_err(io_err("syncing", p))?;
-                    }
-                    Ok(())
-                })
-            })
-            .collect();
-        for h in handles {
-            match h.join() {
-                Ok(r) => r?,
-                Err(_) => {
-                    return Err(super::StoreError::Missing(
-                        "a thread syncing files failed".into(),
-                    ))
-                }
-            }
-        }
-        Ok(())
-    })
+/// Cuts a file back to `len` bytes, durably.
+pub fn truncate(path: &Path, len: u64) -> Result<()> {
+    let f = OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(io_err("opening", path))?;
+    f.set_len(len)
+        .and_then(|_| f.sync_all())
+        .map_err(io_err("truncating", path))
 }
 
 /// The size of a file, 0 when it does not exist.

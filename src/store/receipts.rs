@@ -72,6 +72,82 @@ pub fn line(key: &str, entry: &str) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// Appends one index line for `key` and `entry` to `out` (as `line`).
+pub fn push_line(out: &mut Vec<u8>, key: &str, entry: &str) {
+    if plain(key) && plain(entry) {
+        out.extend_from_slice(key.as_bytes());
+        out.push(b',');
+        out.extend_from_slice(entry.as_bytes());
+        out.push(b'\n');
+    } else {
+        out.extend_from_slice(&line(key, entry));
+    }
+}
+
+/// The bucket number of `prefix` followed by `rest`, without joining them.
+pub fn bucket_no_of(prefix: &str, rest: &str) -> u16 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in prefix.bytes().chain(rest.bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % BUCKETS) as u16
+}
+
+/// The entries that already used any receipt key `prefix` + R for which
+/// `wanted(R)` holds, reading only `buckets` (those the wanted keys fall
+/// in, see `bucket_no_of`): for an import checking a million receipts
+/// without making a million keys. Returns (R, entry) pairs. A torn or
+/// malformed line in a bucket read is an error, as in `lookup`.
+pub fn lookup_where(
+    dir: &Path,
+    prefix: &str,
+    buckets: &[u16],
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Vec<(String, String)>> {
+    let mut found = Vec::new();
+    for &n in buckets {
+        let path = dir.join(bucket_file(n));
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(io_err("reading", &path)(e)),
+        };
+        let simple = bytes.last().is_none_or(|&b| b == b'\n') && !bytes.contains(&b'"');
+        let text = std::str::from_utf8(&bytes).ok().filter(|_| simple);
+        let Some(text) = text else {
+            // Quotes, a torn line or bad bytes: the careful reader decides.
+            let (rows, problems) = read_bucket(&path)?;
+            if let Some(p) = problems.into_iter().next() {
+                return Err(p.into());
+            }
+            for (_, k, e) in rows {
+                if let Some(r) = k.strip_prefix(prefix).filter(|r| wanted(r)) {
+                    found.push((r.to_string(), e));
+                }
+            }
+            continue;
+        };
+        for (i, line) in text.split('\n').enumerate() {
+            if line.is_empty() {
+                continue;
+            }
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            let Some((k, e)) = line.split_once(',').filter(|(_, e)| !e.contains(',')) else {
+                return Err(super::StoreError::Corrupt {
+                    path,
+                    line: i as u64 + 1,
+                    msg: "expected 'key,entry'".into(),
+                });
+            };
+            if let Some(r) = k.strip_prefix(prefix).filter(|r| wanted(r)) {
+                found.push((r.to_string(), e.to_string()));
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// Rows of one bucket file, with problems (a torn or malformed line).
 /// Lines without quotes (nearly all) are split directly; building a CSV
 /// reader per bucket would cost more than reading the bucket.
@@ -244,6 +320,45 @@ mod tests {
         let (rows, problems) = read_bucket(&p).unwrap();
         assert_eq!(rows.len(), 1);
         assert_eq!(problems.len(), 2, "{problems:?}");
+    }
+
+    #[test]
+    fn lookup_where_agrees_with_lookup_and_refuses_a_torn_bucket() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        std::fs::create_dir(dir.join(DIR)).unwrap();
+        let mut lines: std::collections::BTreeMap<String, Vec<u8>> = Default::default();
+        for (k, e) in [
+            ("spend:R1", "T00000001"),
+            ("spend:R,2", "T00000002"),
+            ("pay:R1", "T00000003"),
+            ("spend:R4", "T00000004"),
+        ] {
+            push_line(lines.entry(bucket(k)).or_default(), k, e);
+            assert_eq!(
+                bucket_no_of("spend:", &k[6..]),
+                bucket_no(&format!("spend:{}", &k[6..]))
+            );
+        }
+        for (f, b) in &lines {
+            std::fs::write(dir.join(f), b).unwrap();
+        }
+        let wanted = ["R1", "R,2", "R9"];
+        let buckets: Vec<u16> = wanted.iter().map(|r| bucket_no_of("spend:", r)).collect();
+        let mut found = lookup_where(dir, "spend:", &buckets, |r| wanted.contains(&r)).unwrap();
+        found.sort();
+        assert_eq!(
+            found,
+            vec![
+                ("R,2".to_string(), "T00000002".to_string()),
+                ("R1".to_string(), "T00000001".to_string())
+            ]
+        );
+        let b = bucket("spend:R1");
+        let mut bytes = std::fs::read(dir.join(&b)).unwrap();
+        bytes.extend_from_slice(b"spend:R7,T0");
+        std::fs::write(dir.join(&b), bytes).unwrap();
+        assert!(lookup_where(dir, "spend:", &buckets, |r| wanted.contains(&r)).is_err());
     }
 
     #[test]

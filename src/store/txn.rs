@@ -1,9 +1,41 @@
-//! All-or-nothing changes across several files. A transaction is prepared
-//! (new tables written to synced temp files), then committed by one atomic
-//! step: the intent file `txn.pending` appears, naming every journal append
-//! and every rename. Applying it is repeatable, so a process killed halfway
-//! leaves work that the next open finishes; a process killed before the
-//! intent file exists leaves only temp files, which the next open discards.
+//! All-or-nothing changes across several files, writing every byte once.
+//!
+//! A transaction changes tables (rewritten whole) and journals (appended
+//! to). It is committed in five steps:
+//!
+//! 1. Stage: every new table is written to a synced temp file beside the
+//!    table (`.clubctl-XXXX.tmp`).
+//! 2. Prepare: a small plan, `txn.prepared`, is written atomically (temp
+//!    file, fsync, rename, directory fsync). It names every temp file and
+//!    its target, and for every journal its length before the transaction
+//!    (or that it did not exist) and its length after.
+//! 3. Append: the journal bytes are appended to the journals themselves,
+//!    once, and synced (many files from a few threads at once), with the
+//!    directories of any file created.
+//! 4. Commit: `txn.prepared` is renamed to `txn.pending` and the directory
+//!    synced. This rename is the commit point.
+//! 5. Apply: the temp files are renamed over their tables, the directory
+//!    synced, `txn.pending` removed and the directory synced again.
+//!
+//! Recovery, on the next open under the exclusive lock:
+//!
+//! - `txn.pending` (committed): the renames whose temp file still exists
+//!   are done again (a rename already done left no temp file), then the
+//!   record is removed. The journals are already complete and durable;
+//!   one shorter than the plan says is reported as corrupt, never guessed.
+//! - `txn.prepared` only (not committed): each journal is cut back to its
+//!   length before the transaction (a journal the transaction created is
+//!   removed), which also removes a torn half-appended line; the temp files
+//!   are deleted, then the record. Nothing the transaction did remains.
+//! - neither: temp files of a transaction killed while staging are deleted.
+//!
+//! So a process killed before step 4 leaves nothing done, and one killed at
+//! or after step 4 leaves everything done, at whichever byte it stopped.
+//! Recovery itself can be killed and run again. A journal whose last line
+//! is torn for another reason (a file edited by hand, an older writer) is
+//! still found by `data check` and moved aside by `data repair`; nothing is
+//! ever appended after it. A `txn.pending` written by an older version
+//! (holding the appended bytes themselves) is still finished on open.
 
 use super::codec::{encode, encode_rows, Record};
 use super::error::{Result, StoreError};
@@ -11,10 +43,15 @@ use super::fsutil;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// The plan of a committed transaction (renamed from `PREPARED`).
 pub const PENDING: &str = "txn.pending";
+/// The plan of a transaction whose journals may be partly appended.
+pub const PREPARED: &str = "txn.prepared";
 
-/// Appends to more files than this are synced together, from several threads.
+/// Appends to more files than this are written and synced from several
+/// threads at once.
 const BATCH_SYNC: usize = 8;
+const APPEND_THREADS: usize = 16;
 
 /// The changes one command makes, built in memory; nothing is written until
 /// `Store::commit`.
@@ -70,6 +107,18 @@ impl Txn {
         }
     }
 
+    /// Like `append_lines`, taking the bytes without copying them when the
+    /// file has none yet (a large import's journal lines).
+    pub fn append_owned(&mut self, file: &str, bytes: Vec<u8>) {
+        if bytes.is_empty() {
+            return;
+        }
+        match self.appends.iter_mut().find(|(f, _)| f == file) {
+            Some((_, b)) => b.extend_from_slice(&bytes),
+            None => self.appends.push((file.to_string(), bytes)),
+        }
+    }
+
     /// Replaces a file that is not a table (the manifest).
     pub(super) fn put_file(&mut self, name: &str, bytes: Vec<u8>) {
         self.extra.retain(|(f, _)| f != name);
@@ -89,14 +138,30 @@ impl Txn {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-struct Intent {
-    appends: Vec<Append>,
+/// The plan of a transaction, written before its journals are touched.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Plan {
+    #[serde(default)]
+    journals: Vec<Journal>,
+    #[serde(default)]
     renames: Vec<Rename>,
+    /// Only in a record left by an older version: appends with their bytes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    appends: Vec<LegacyAppend>,
+}
+
+/// One journal's part: where it ended before, where it ends after.
+#[derive(Debug, Serialize, Deserialize)]
+struct Journal {
+    file: String,
+    len_before: u64,
+    len_after: u64,
+    /// The journal did not exist: undoing the transaction removes it.
+    created: bool,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-struct Append {
+struct LegacyAppend {
     file: String,
     len_before: u64,
     data: String,
@@ -108,18 +173,44 @@ struct Rename {
     to: String,
 }
 
-/// Writes the transaction; returns when every change is durable.
-pub fn commit(dir: &Path, txn: Txn) -> Result<()> {
-    let intent = prepare(dir, txn)?;
-    apply(dir, &intent)
+/// A prepared transaction: the plan on disk and the bytes to append.
+struct Staged {
+    plan: Plan,
+    /// Per journal of the plan: a header (for a new or empty journal), then
+    /// the lines.
+    data: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
-/// Stages every change and writes the intent file, the commit point: once
-/// it exists the transaction happens, by `apply` now or `recover` later.
-fn prepare(dir: &Path, txn: Txn) -> Result<Intent> {
+/// Writes the transaction; returns when every change is durable.
+pub fn commit(dir: &Path, txn: Txn) -> Result<()> {
+    // A record left by an earlier commit of this process that failed
+    // halfway (an fsync error) is dealt with first, never overwritten.
+    if dir.join(PENDING).exists() || dir.join(PREPARED).exists() {
+        recover(dir)?;
+    }
+    let staged = stage(dir, txn)?;
+    if let Err(e) = append_all(dir, &staged) {
+        // Undo now rather than leave it to the next open; if that fails
+        // too, the plan stays for the next open to undo.
+        let _ = roll_back(dir, &staged.plan);
+        return Err(e);
+    }
+    if let Err(e) = fsutil::rename(&dir.join(PREPARED), &dir.join(PENDING)) {
+        let _ = roll_back(dir, &staged.plan);
+        return Err(e);
+    }
+    // From here on the transaction has happened (the next open finishes it
+    // if this process does not).
+    fsutil::sync_dir(dir)?;
+    roll_forward(dir, &staged.plan)
+}
+
+/// Steps 1 and 2: checks the journals, stages the tables, writes the plan.
+fn stage(dir: &Path, txn: Txn) -> Result<Staged> {
     // Check every journal first: appending after a torn line would glue
     // two records together.
-    let mut appends = Vec::new();
+    let mut journals = Vec::new();
+    let mut data = Vec::new();
     for (file, bytes) in txn.appends {
         let path = dir.join(&file);
         ensure_parent(dir, &path)?;
@@ -127,56 +218,184 @@ fn prepare(dir: &Path, txn: Txn) -> Result<Intent> {
             let line = count_lines(&path)?;
             return Err(StoreError::Torn { path, line });
         }
+        let created = !path.exists();
         let len_before = fsutil::len(&path)?;
-        let mut data = String::from_utf8(bytes).unwrap_or_default();
-        if len_before == 0 {
-            data = header_for(&file) + &data;
-        }
-        appends.push(Append {
+        let head = if len_before == 0 {
+            header_for(&file)
+        } else {
+            Vec::new()
+        };
+        journals.push(Journal {
             file,
             len_before,
-            data,
+            len_after: len_before + (head.len() + bytes.len()) as u64,
+            created,
         });
+        data.push((head, bytes));
     }
     let mut renames = Vec::new();
-    let mut temps: Vec<PathBuf> = Vec::new();
     let staged: Vec<(String, Vec<u8>)> = txn
         .tables
         .into_iter()
         .map(|(f, b)| (f.to_string(), b))
         .chain(txn.extra)
         .collect();
+    let discard = |renames: &[Rename]| {
+        for r in renames {
+            let _ = std::fs::remove_file(dir.join(&r.from));
+        }
+    };
     for (file, bytes) in staged {
-        let target = dir.join(&file);
-        match fsutil::write_temp(&target, &bytes) {
-            Ok(tmp) => {
-                renames.push(Rename {
-                    from: name_of(&tmp),
-                    to: file,
-                });
-                temps.push(tmp);
-            }
+        match fsutil::write_temp(&dir.join(&file), &bytes) {
+            Ok(tmp) => renames.push(Rename {
+                from: name_of(&tmp),
+                to: file,
+            }),
             Err(e) => {
-                for t in temps {
-                    let _ = std::fs::remove_file(t);
-                }
+                discard(&renames);
                 return Err(e);
             }
         }
     }
-    let intent = Intent { appends, renames };
-    let text = serde_json::to_vec(&intent).unwrap_or_default();
-    if let Err(e) = fsutil::write_atomic(&dir.join(PENDING), &text) {
-        for t in temps {
-            let _ = std::fs::remove_file(t);
-        }
+    let plan = Plan {
+        journals,
+        renames,
+        appends: Vec::new(),
+    };
+    let text = serde_json::to_vec(&plan).unwrap_or_default();
+    if let Err(e) = fsutil::write_atomic(&dir.join(PREPARED), &text) {
+        discard(&plan.renames);
         return Err(e);
     }
-    Ok(intent)
+    Ok(Staged { plan, data })
+}
+
+/// Step 3: the journal bytes appended once, synced with the directories of
+/// files created.
+fn append_all(dir: &Path, staged: &Staged) -> Result<()> {
+    type Work<'a> = (&'a Journal, &'a (Vec<u8>, Vec<u8>));
+    let work: Vec<Work> = staged.plan.journals.iter().zip(&staged.data).collect();
+    let append = |(j, (head, lines)): &Work| {
+        fsutil::append_parts(&dir.join(&j.file), j.len_before, &[head, lines], true)
+    };
+    if work.len() <= BATCH_SYNC {
+        work.iter().try_for_each(append)?;
+    } else {
+        // An import touching many index buckets: the files are written and
+        // synced from several threads, so the filesystem folds their syncs
+        // into shared journal commits instead of one after another.
+        let chunk = work.len().div_ceil(APPEND_THREADS);
+        std::thread::scope(|s| {
+            let handles: Vec<_> = work
+                .chunks(chunk)
+                .map(|part| s.spawn(move || part.iter().try_for_each(append)))
+                .collect();
+            handles.into_iter().try_for_each(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(StoreError::Missing(
+                        "a thread appending to the journals failed".into(),
+                    ))
+                })
+            })
+        })?;
+    }
+    let mut parents: Vec<PathBuf> = staged
+        .plan
+        .journals
+        .iter()
+        .filter(|j| j.created)
+        .filter_map(|j| dir.join(&j.file).parent().map(Path::to_path_buf))
+        .collect();
+    parents.sort();
+    parents.dedup();
+    for p in parents {
+        fsutil::sync_dir(&p)?;
+    }
+    Ok(())
+}
+
+/// Step 5, also recovery of a committed transaction; safe to repeat.
+fn roll_forward(dir: &Path, plan: &Plan) -> Result<()> {
+    for j in &plan.journals {
+        let path = dir.join(&j.file);
+        if fsutil::len(&path)? < j.len_after {
+            return Err(StoreError::Corrupt {
+                path: dir.join(PENDING),
+                line: 1,
+                msg: format!(
+                    "a committed transaction appended {} to {} bytes, but it has {}; restore {} from a backup",
+                    j.file,
+                    j.len_after,
+                    fsutil::len(&path)?,
+                    j.file
+                ),
+            });
+        }
+    }
+    for r in &plan.renames {
+        let from = dir.join(&r.from);
+        if from.exists() {
+            fsutil::rename(&from, &dir.join(&r.to))?;
+        }
+    }
+    fsutil::sync_dir(dir)?;
+    remove(dir, PENDING)
+}
+
+/// Undoes a prepared transaction that never reached its commit point;
+/// safe to repeat.
+fn roll_back(dir: &Path, plan: &Plan) -> Result<()> {
+    let mut parents: Vec<PathBuf> = Vec::new();
+    for j in &plan.journals {
+        let path = dir.join(&j.file);
+        let len = fsutil::len(&path)?;
+        if j.created {
+            if path.exists() {
+                std::fs::remove_file(&path).map_err(super::error::io_err("removing", &path))?;
+                if let Some(p) = path.parent() {
+                    parents.push(p.to_path_buf());
+                }
+            }
+        } else if len > j.len_before {
+            fsutil::truncate(&path, j.len_before)?;
+        } else if len < j.len_before {
+            return Err(StoreError::Corrupt {
+                path: dir.join(PREPARED),
+                line: 1,
+                msg: format!(
+                    "{} had {} bytes before an unfinished transaction, but has {}; restore it from a backup",
+                    j.file, j.len_before, len
+                ),
+            });
+        }
+    }
+    for r in &plan.renames {
+        let tmp = dir.join(&r.from);
+        if tmp.exists() {
+            std::fs::remove_file(&tmp).map_err(super::error::io_err("removing", &tmp))?;
+        }
+    }
+    parents.sort();
+    parents.dedup();
+    for p in parents {
+        fsutil::sync_dir(&p)?;
+    }
+    fsutil::sync_dir(dir)?;
+    remove(dir, PREPARED)
+}
+
+/// Removes a transaction record, durably.
+fn remove(dir: &Path, name: &str) -> Result<()> {
+    let path = dir.join(name);
+    match std::fs::remove_file(&path) {
+        Ok(()) => fsutil::sync_dir(dir),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(super::error::io_err("removing", &path)(e)),
+    }
 }
 
 /// Creates the subdirectory an appended file lives in, durably, so that
-/// applying (or replaying) the intent only has to create files.
+/// the append only has to create files.
 fn ensure_parent(dir: &Path, path: &Path) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| *p != dir && !p.is_dir()) {
         std::fs::create_dir_all(parent).map_err(super::error::io_err("creating", parent))?;
@@ -197,54 +416,13 @@ fn count_lines(path: &Path) -> Result<u64> {
     Ok(bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1)
 }
 
-fn header_for(file: &str) -> String {
-    let bytes = super::records::spec_of(file).map_or_else(Vec::new, |f| (f.header)());
-    String::from_utf8(bytes).unwrap_or_default()
-}
-
-/// Carries out an intent; safe to repeat after a crash at any point.
-fn apply(dir: &Path, intent: &Intent) -> Result<()> {
-    // Beyond a handful of files (an import touching many index buckets),
-    // one filesystem sync is far cheaper than an fsync per file.
-    let batch = intent.appends.len() > BATCH_SYNC;
-    for a in &intent.appends {
-        let path = dir.join(&a.file);
-        ensure_parent(dir, &path)?;
-        if batch {
-            fsutil::append_at_unsynced(&path, a.len_before, a.data.as_bytes())?;
-            continue;
-        }
-        fsutil::append_at(&path, a.len_before, a.data.as_bytes())?;
-        // A file created in a subdirectory is durable once that is synced.
-        if let Some(parent) = path.parent().filter(|p| *p != dir && a.len_before == 0) {
-            fsutil::sync_dir(parent)?;
-        }
-    }
-    if batch {
-        let paths: Vec<PathBuf> = intent.appends.iter().map(|a| dir.join(&a.file)).collect();
-        fsutil::sync_all(&paths)?;
-        let mut parents: Vec<&Path> = paths.iter().filter_map(|p| p.parent()).collect();
-        parents.sort();
-        parents.dedup();
-        for p in parents {
-            fsutil::sync_dir(p)?;
-        }
-    }
-    for r in &intent.renames {
-        let from = dir.join(&r.from);
-        if from.exists() {
-            fsutil::rename(&from, &dir.join(&r.to))?;
-        }
-    }
-    fsutil::sync_dir(dir)?;
-    let pending = dir.join(PENDING);
-    std::fs::remove_file(&pending).map_err(super::error::io_err("removing", &pending))?;
-    fsutil::sync_dir(dir)
+fn header_for(file: &str) -> Vec<u8> {
+    super::records::spec_of(file).map_or_else(Vec::new, |f| (f.header)())
 }
 
 /// Whether a crashed writer left work behind.
 pub fn needs_recovery(dir: &Path) -> bool {
-    dir.join(PENDING).exists() || stray_temps(dir).next().is_some()
+    dir.join(PENDING).exists() || dir.join(PREPARED).exists() || stray_temps(dir).next().is_some()
 }
 
 fn stray_temps(dir: &Path) -> impl Iterator<Item = PathBuf> {
@@ -259,19 +437,36 @@ fn stray_temps(dir: &Path) -> impl Iterator<Item = PathBuf> {
         })
 }
 
-/// Finishes a committed transaction, or discards an uncommitted one. Must
+fn read_plan(path: &Path) -> Result<Plan> {
+    let bytes = fsutil::read(path)?;
+    serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+        path: path.to_path_buf(),
+        line: e.line() as u64,
+        msg: format!("the pending transaction cannot be read: {e}"),
+    })
+}
+
+/// Finishes a committed transaction, or undoes an uncommitted one. Must
 /// run under the exclusive lock.
 pub fn recover(dir: &Path) -> Result<bool> {
     let pending = dir.join(PENDING);
+    let prepared = dir.join(PREPARED);
     let mut did = false;
     if pending.exists() {
-        let bytes = fsutil::read(&pending)?;
-        let intent: Intent = serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
-            path: pending.clone(),
-            line: e.line() as u64,
-            msg: format!("the pending transaction cannot be read: {e}"),
-        })?;
-        apply(dir, &intent)?;
+        let plan = read_plan(&pending)?;
+        if plan.appends.is_empty() {
+            roll_forward(dir, &plan)?;
+        } else {
+            apply_legacy(dir, &plan)?;
+        }
+        did = true;
+    }
+    // A plan becomes pending by a rename, so the two are never there
+    // together; were they, the prepared one came later (its journals start
+    // where the committed one's end) and is undone.
+    if prepared.exists() {
+        let plan = read_plan(&prepared)?;
+        roll_back(dir, &plan)?;
         did = true;
     }
     for tmp in stray_temps(dir).collect::<Vec<_>>() {
@@ -279,6 +474,27 @@ pub fn recover(dir: &Path) -> Result<bool> {
         did = true;
     }
     Ok(did)
+}
+
+/// Finishes a `txn.pending` of an older version, whose journal bytes are in
+/// the record itself: each append cut back to where it began and written.
+fn apply_legacy(dir: &Path, plan: &Plan) -> Result<()> {
+    for a in &plan.appends {
+        let path = dir.join(&a.file);
+        ensure_parent(dir, &path)?;
+        fsutil::append_parts(&path, a.len_before, &[a.data.as_bytes()], true)?;
+        if let Some(parent) = path.parent() {
+            fsutil::sync_dir(parent)?;
+        }
+    }
+    for r in &plan.renames {
+        let from = dir.join(&r.from);
+        if from.exists() {
+            fsutil::rename(&from, &dir.join(&r.to))?;
+        }
+    }
+    fsutil::sync_dir(dir)?;
+    remove(dir, PENDING)
 }
 
 #[cfg(test)]
@@ -374,30 +590,41 @@ mod tests {
         files(tmp.path())
     }
 
-    /// Carries out the first `steps` steps of an intent (journal appends,
-    /// then renames) and stops, as a process killed there would.
-    fn apply_partly(dir: &Path, intent: &Intent, steps: usize) {
-        let mut left = steps;
-        for a in &intent.appends {
-            if left == 0 {
+    /// Staged and prepared, as a process killed right after step 2.
+    fn prepared(dir: &Path) -> Staged {
+        stage(dir, txn()).unwrap()
+    }
+
+    /// Appends the first `whole` journals of the plan, and `half` of the
+    /// next one's bytes, as a process killed during step 3 would.
+    fn append_partly(dir: &Path, staged: &Staged, whole: usize, half: bool) {
+        for (i, (j, (head, lines))) in staged.plan.journals.iter().zip(&staged.data).enumerate() {
+            let mut bytes = head.clone();
+            bytes.extend_from_slice(lines);
+            if i == whole && half {
+                bytes.truncate(bytes.len() / 2);
+            } else if i >= whole {
                 return;
             }
-            left -= 1;
-            fsutil::append_at(&dir.join(&a.file), a.len_before, a.data.as_bytes()).unwrap();
+            fsutil::append_parts(&dir.join(&j.file), j.len_before, &[&bytes], true).unwrap();
         }
-        for r in &intent.renames {
-            if left == 0 {
-                return;
-            }
-            left -= 1;
+    }
+
+    /// Past the commit point, with the first `steps` renames done.
+    fn committed_partly(dir: &Path, steps: usize) {
+        let staged = prepared(dir);
+        append_all(dir, &staged).unwrap();
+        fsutil::rename(&dir.join(PREPARED), &dir.join(PENDING)).unwrap();
+        for r in staged.plan.renames.iter().take(steps) {
             fsutil::rename(&dir.join(&r.from), &dir.join(&r.to)).unwrap();
         }
     }
 
     #[test]
-    fn a_commit_leaves_no_intent_and_no_temp_files() {
+    fn a_commit_leaves_no_record_and_no_temp_files() {
         let after = committed();
         assert!(!after.contains_key(PENDING));
+        assert!(!after.contains_key(PREPARED));
         assert!(!after.keys().any(|k| k.ends_with(".tmp")), "{after:?}");
         let staff = String::from_utf8(after["staff.csv"].clone()).unwrap();
         assert_eq!(
@@ -406,72 +633,33 @@ mod tests {
         );
         let ledger = String::from_utf8(after["ledger.csv"].clone()).unwrap();
         assert!(ledger.starts_with("id,date,kind,member,"), "{ledger}");
+        assert_eq!(ledger.lines().count(), 2, "{ledger}");
         let audit = String::from_utf8(after["audit.csv"].clone()).unwrap();
         assert_eq!(audit.lines().count(), 4, "{audit}");
     }
 
     #[test]
-    fn a_committed_intent_left_unapplied_is_completed_by_recover() {
-        let want = committed();
+    fn the_plan_is_small_and_holds_no_journal_bytes() {
+        let tmp = setup();
+        let dir = tmp.path();
+        prepared(dir);
+        let plan = std::fs::read_to_string(dir.join(PREPARED)).unwrap();
+        assert!(!plan.contains("T00000001"), "{plan}");
+        assert!(!plan.contains("VIP000001"), "{plan}");
+        assert!(plan.contains("\"len_before\""), "{plan}");
+        // The journals are untouched until the plan is durable.
+        assert_eq!(files(dir)["audit.csv"], files(setup().path())["audit.csv"]);
+        assert!(!dir.join("ledger.csv").exists());
+    }
+
+    #[test]
+    fn a_crash_while_staging_leaves_nothing_done() {
         let tmp = setup();
         let dir = tmp.path();
         let before = files(dir);
-        prepare(dir, txn()).unwrap();
-        // Killed right after the commit point: nothing visible changed yet.
-        for (name, bytes) in &before {
-            assert_eq!(&files(dir)[name], bytes, "{name} changed before apply");
-        }
-        assert!(needs_recovery(dir));
-        assert!(recover(dir).unwrap());
-        assert_eq!(files(dir), want);
-        assert!(!needs_recovery(dir));
-        assert!(!recover(dir).unwrap(), "a second recovery finds nothing");
-        assert_eq!(files(dir), want);
-    }
-
-    #[test]
-    fn a_crash_after_any_step_of_apply_is_completed_by_recover() {
-        let want = committed();
-        let total = {
-            let tmp = setup();
-            let intent = prepare(tmp.path(), txn()).unwrap();
-            intent.appends.len() + intent.renames.len()
-        };
-        assert_eq!(total, 4);
-        for steps in 0..=total {
-            let tmp = setup();
-            let dir = tmp.path();
-            let intent = prepare(dir, txn()).unwrap();
-            apply_partly(dir, &intent, steps);
-            assert!(recover(dir).unwrap(), "after {steps} steps");
-            assert_eq!(files(dir), want, "after {steps} steps");
-        }
-    }
-
-    #[test]
-    fn applying_an_intent_twice_is_harmless() {
-        let want = committed();
-        let tmp = setup();
-        let dir = tmp.path();
-        let intent = prepare(dir, txn()).unwrap();
-        let text = std::fs::read(dir.join(PENDING)).unwrap();
-        apply(dir, &intent).unwrap();
-        assert_eq!(files(dir), want);
-        // Killed after the last rename but before the intent was removed:
-        // the whole intent runs again, and must not append twice.
-        std::fs::write(dir.join(PENDING), &text).unwrap();
-        assert!(recover(dir).unwrap());
-        assert_eq!(files(dir), want);
-    }
-
-    #[test]
-    fn stray_temp_files_without_an_intent_are_removed() {
-        let tmp = setup();
-        let dir = tmp.path();
-        let before = files(dir);
-        prepare(dir, txn()).unwrap();
-        // Killed before the commit point: temp files, but no intent.
-        std::fs::remove_file(dir.join(PENDING)).unwrap();
+        prepared(dir);
+        // Killed before the plan was renamed into place: temp files only.
+        std::fs::remove_file(dir.join(PREPARED)).unwrap();
         assert!(files(dir).keys().any(|k| k.ends_with(".tmp")));
         assert!(needs_recovery(dir));
         assert!(recover(dir).unwrap());
@@ -479,13 +667,152 @@ mod tests {
     }
 
     #[test]
-    fn an_unreadable_intent_is_reported_not_guessed_at() {
+    fn a_crash_at_any_point_of_the_appends_leaves_nothing_done() {
+        let journals = prepared(setup().path()).plan.journals.len();
+        assert_eq!(journals, 2);
+        for whole in 0..=journals {
+            for half in [false, true] {
+                let tmp = setup();
+                let dir = tmp.path();
+                let before = files(dir);
+                let staged = prepared(dir);
+                append_partly(dir, &staged, whole, half);
+                assert!(needs_recovery(dir));
+                assert!(recover(dir).unwrap(), "{whole} appended, half {half}");
+                assert_eq!(files(dir), before, "{whole} appended, half {half}");
+                assert!(!needs_recovery(dir));
+            }
+        }
+    }
+
+    #[test]
+    fn an_undone_transaction_can_be_undone_again_after_a_crash_in_recovery() {
         let tmp = setup();
         let dir = tmp.path();
-        std::fs::write(dir.join(PENDING), b"{\"appends\": [").unwrap();
+        let before = files(dir);
+        let staged = prepared(dir);
+        append_partly(dir, &staged, 2, false);
+        // Recovery killed after cutting the journals back, before the temp
+        // files and the plan were removed.
+        for j in &staged.plan.journals {
+            let path = dir.join(&j.file);
+            if j.created {
+                std::fs::remove_file(&path).unwrap();
+            } else {
+                fsutil::truncate(&path, j.len_before).unwrap();
+            }
+        }
+        assert!(recover(dir).unwrap());
+        assert_eq!(files(dir), before);
+    }
+
+    #[test]
+    fn a_crash_after_the_commit_point_at_any_rename_is_completed() {
+        let want = committed();
+        let renames = prepared(setup().path()).plan.renames.len();
+        assert_eq!(renames, 2);
+        for steps in 0..=renames {
+            let tmp = setup();
+            let dir = tmp.path();
+            committed_partly(dir, steps);
+            assert!(needs_recovery(dir));
+            assert!(recover(dir).unwrap(), "after {steps} renames");
+            assert_eq!(files(dir), want, "after {steps} renames");
+            assert!(!recover(dir).unwrap(), "a second recovery finds nothing");
+            assert_eq!(files(dir), want, "after {steps} renames");
+        }
+    }
+
+    #[test]
+    fn a_committed_plan_beside_a_later_prepared_one_is_finished_and_the_other_undone() {
+        let want = committed();
+        let tmp = setup();
+        let dir = tmp.path();
+        committed_partly(dir, 1);
+        let mut later = Txn::new();
+        later.append(&[audit("S03")]);
+        later.put_table(&mut [staff("S03", "Zhao")]);
+        let staged = stage(dir, later).unwrap();
+        append_all(dir, &staged).unwrap();
+        assert!(dir.join(PENDING).exists() && dir.join(PREPARED).exists());
+        assert!(recover(dir).unwrap());
+        assert_eq!(files(dir), want);
+    }
+
+    #[test]
+    fn a_committed_journal_that_lost_bytes_is_reported_not_guessed_at() {
+        let tmp = setup();
+        let dir = tmp.path();
+        committed_partly(dir, 0);
+        fsutil::truncate(&dir.join("audit.csv"), 10).unwrap();
         let err = recover(dir).unwrap_err();
         assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
-        assert!(err.to_string().contains(PENDING), "{err}");
+        assert!(err.to_string().contains("audit.csv"), "{err}");
+        assert!(
+            dir.join(PENDING).exists(),
+            "the record is kept for a person to see"
+        );
+    }
+
+    #[test]
+    fn a_journal_shorter_than_its_planned_start_is_reported() {
+        let tmp = setup();
+        let dir = tmp.path();
+        prepared(dir);
+        fsutil::truncate(&dir.join("audit.csv"), 10).unwrap();
+        let err = recover(dir).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+        assert!(err.to_string().contains("audit.csv"), "{err}");
+    }
+
+    #[test]
+    fn a_pending_record_of_the_older_format_is_finished() {
+        let want = committed();
+        let tmp = setup();
+        let dir = tmp.path();
+        // What an older version left after its commit point: the appended
+        // bytes inside the record, one journal already appended (the
+        // replay cuts it back first and must not append twice).
+        let staged = prepared(dir);
+        std::fs::remove_file(dir.join(PREPARED)).unwrap();
+        let mut appends = Vec::new();
+        for (j, (head, lines)) in staged.plan.journals.iter().zip(&staged.data) {
+            let mut data = head.clone();
+            data.extend_from_slice(lines);
+            appends.push(LegacyAppend {
+                file: j.file.clone(),
+                len_before: j.len_before,
+                data: String::from_utf8(data).unwrap(),
+            });
+        }
+        let first = &appends[0];
+        fsutil::append_parts(
+            &dir.join(&first.file),
+            first.len_before,
+            &[first.data.as_bytes()],
+            true,
+        )
+        .unwrap();
+        let legacy = Plan {
+            journals: Vec::new(),
+            renames: staged.plan.renames,
+            appends,
+        };
+        std::fs::write(dir.join(PENDING), serde_json::to_vec(&legacy).unwrap()).unwrap();
+        assert!(recover(dir).unwrap());
+        assert_eq!(files(dir), want);
+    }
+
+    #[test]
+    fn an_unreadable_plan_is_reported_not_guessed_at() {
+        for name in [PENDING, PREPARED] {
+            let tmp = setup();
+            let dir = tmp.path();
+            std::fs::write(dir.join(name), b"{\"journals\": [").unwrap();
+            let err = recover(dir).unwrap_err();
+            assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+            assert!(err.to_string().contains(name), "{err}");
+        }
     }
 
     #[test]
@@ -499,5 +826,29 @@ mod tests {
         let err = commit(dir, txn()).unwrap_err();
         assert!(matches!(err, StoreError::Torn { line: 3, .. }), "{err}");
         assert_eq!(files(dir), before, "a refused commit wrote something");
+    }
+
+    #[test]
+    fn a_new_journal_in_a_subdirectory_is_created_and_undone() {
+        let tmp = setup();
+        let dir = tmp.path();
+        let mut t = Txn::new();
+        t.append_lines("receipts/001.idx", b"spend:R1,T00000001\n");
+        commit(dir, t).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.join("receipts/001.idx")).unwrap(),
+            "spend:R1,T00000001\n"
+        );
+        let mut t = Txn::new();
+        t.append_lines("receipts/002.idx", b"spend:R2,T00000002\n");
+        t.append_lines("receipts/001.idx", b"spend:R3,T00000003\n");
+        let staged = stage(dir, t).unwrap();
+        append_all(dir, &staged).unwrap();
+        assert!(recover(dir).unwrap());
+        assert!(!dir.join("receipts/002.idx").exists());
+        assert_eq!(
+            std::fs::read_to_string(dir.join("receipts/001.idx")).unwrap(),
+            "spend:R1,T00000001\n"
+        );
     }
 }
