@@ -47,6 +47,8 @@ const FADE: f64 = 0.25;
 const NEVER_BUY: f64 = 0.4;
 /// The highest `spend_weight`: visits are kept with probability weight / this.
 const MAX_SPEND_WEIGHT: f64 = 2.6;
+/// The most points offset against one bill.
+const MAX_OFFSET: i64 = 5_000;
 /// Recharge amounts offered at the desk, in yuan.
 const RECHARGES: &[i64] = &[500, 1000, 2000, 3000, 5000, 10_000];
 
@@ -538,9 +540,10 @@ impl Sim<'_> {
             let command = super::command_line(&["points", "redeem", &id, "--reward", &reward.code]);
             self.audit(&op, "points redeem", Some(&reward), &after, command);
         } else {
-            // Whole hundreds, at most what the bill is worth.
-            let worth = bill.0 * 100 / self.rules.points.yuan_per_100.0.max(1);
-            let cap = (available.min(worth) / 100) * 100;
+            // Whole hundreds, worth at most a third of the bill, and no more
+            // than a few thousand at a time.
+            let worth = bill.0 * 100 / self.rules.points.yuan_per_100.0.max(1) / 3;
+            let cap = (available.min(worth).min(MAX_OFFSET) / 100) * 100;
             if cap < 100 {
                 return Ok(());
             }
