@@ -12,7 +12,7 @@ use crate::domain::ledger::{EntryKind, LedgerEntry};
 use crate::domain::member::Status;
 use crate::domain::points::{self, ReferralReward};
 use crate::domain::rules::RewardRule;
-use crate::domain::tier::{self, Activity};
+use crate::domain::tier::{self, Activity, TierChange};
 use crate::domain::Cents;
 use crate::error::{Error, Result};
 use chrono::{Datelike, NaiveDate, Weekday};
@@ -618,27 +618,8 @@ impl Sim<'_> {
             if !matches!(self.members[iu].status, Status::Active | Status::Grace) {
                 continue;
             }
-            let counted = &mut self.act.counted[iu];
-            counted.retain(|c| c.date > cutoff);
-            let mut a = Activity::default();
-            for c in counted.iter() {
-                a.add(
-                    &LedgerEntry {
-                        id: String::new(),
-                        date: c.date,
-                        kind: c.kind,
-                        member: String::new(),
-                        cents: Cents(c.cents),
-                        points: c.points,
-                        reference: String::new(),
-                        operator: String::new(),
-                        note: String::new(),
-                    },
-                    self.day,
-                    self.rules,
-                );
-            }
-            a.last = a.last.max(self.act.last_buy[iu]);
+            self.act.counted[iu].retain(|c| c.date > cutoff);
+            let a = self.tier_activity(iu);
             let m = &self.members[iu];
             let start = m.joined.unwrap_or(m.applied);
             let quiet_since = self.act.last_change[iu].map_or(start, |c| c.max(start));
@@ -655,6 +636,46 @@ impl Sim<'_> {
             self.plan_next_tier_check(i, &a)?;
         }
         Ok(())
+    }
+
+    /// Member `i`'s activity as `tier recompute` counts it today.
+    fn tier_activity(&self, i: usize) -> Activity {
+        let mut a = Activity::default();
+        for c in &self.act.counted[i] {
+            a.add(
+                &LedgerEntry {
+                    id: String::new(),
+                    date: c.date,
+                    kind: c.kind,
+                    member: String::new(),
+                    cents: Cents(c.cents),
+                    points: c.points,
+                    reference: String::new(),
+                    operator: String::new(),
+                    note: String::new(),
+                },
+                self.day,
+                self.rules,
+            );
+        }
+        a.last = a.last.max(self.act.last_buy[i]);
+        a
+    }
+
+    /// For tests of the nightly plan: a member in standing whose tier the
+    /// full `tier recompute` would change tonight although the night's
+    /// list (already played) left them out.
+    pub(super) fn tier_change_missed(&self) -> Option<TierChange> {
+        (0..self.members.len()).find_map(|i| {
+            let m = &self.members[i];
+            if !matches!(m.status, Status::Active | Status::Grace) {
+                return None;
+            }
+            let start = m.joined.unwrap_or(m.applied);
+            let quiet_since = self.act.last_change[i].map_or(start, |c| c.max(start));
+            let a = self.tier_activity(i);
+            tier::decide(&m.id, &m.tier, &a, quiet_since, self.day, self.rules)
+        })
     }
 
     /// The first night on which member `i`'s tier could change without new

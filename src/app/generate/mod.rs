@@ -291,6 +291,9 @@ struct Sim<'r> {
     rewards: Vec<RewardRule>,
     entries_by_kind: Vec<(EntryKind, usize)>,
     refused: BTreeMap<&'static str, usize>,
+    /// Tests set this to have every night prove that its tier recompute
+    /// missed no one (a scan of all members, too slow for real runs).
+    verify_tiers: bool,
     phones: HashSet<u64>,
     /// Applications arriving on each day of the simulation.
     arrivals: Vec<u32>,
@@ -350,6 +353,7 @@ impl<'r> Sim<'r> {
             rewards: activity::catalogue(opts.members),
             entries_by_kind: Vec::new(),
             refused: BTreeMap::new(),
+            verify_tiers: false,
             phones: HashSet::with_capacity(opts.members as usize),
             arrivals: vec![0; days],
             office: vec![Vec::new(); days],
@@ -563,6 +567,14 @@ impl<'r> Sim<'r> {
             }
             self.expire_points(d)?;
             self.recompute_tiers(d)?;
+            if self.verify_tiers {
+                if let Some(c) = self.tier_change_missed() {
+                    return Err(Error::Failure(format!(
+                        "internal: the tier recompute of {} missed {c:?}",
+                        self.day
+                    )));
+                }
+            }
             self.expire_leads(d);
             self.sales_desk(d)?;
             for _ in 0..self.arrivals[d] {
@@ -1221,6 +1233,16 @@ mod tests {
     /// Runs a simulation of `members` over `months` on a fresh store (not
     /// committed) and hands it to `f`.
     fn simulate(members: u32, months: u32, seed: u64, f: impl FnOnce(&Sim)) {
+        simulate_with(members, months, seed, false, f)
+    }
+
+    fn simulate_with(
+        members: u32,
+        months: u32,
+        seed: u64,
+        verify_tiers: bool,
+        f: impl FnOnce(&Sim),
+    ) {
         let opts = Options {
             members,
             months,
@@ -1244,6 +1266,7 @@ mod tests {
         let mut book = Book::open(&store).unwrap();
         book.stream();
         let mut s = Sim::new(&rules, today, &opts, ctx, book);
+        s.verify_tiers = verify_tiers;
         s.run().unwrap();
         f(&s);
     }
@@ -1403,6 +1426,17 @@ mod tests {
                     || *step == "points grant (member not in good standing)",
                 "{step}"
             );
+        }
+    }
+
+    #[test]
+    fn the_nightly_tier_recompute_misses_no_member_who_is_due() {
+        // Every night the whole club is checked against what the planned
+        // list of members to look at changed.
+        for seed in [1, 2] {
+            simulate_with(400, 30, seed, true, |s| {
+                assert!(s.tier_count + s.tier_history.len() > 50);
+            });
         }
     }
 
