@@ -140,7 +140,7 @@ pub(super) fn catalogue(members: u32) -> Vec<RewardRule> {
             code: code.to_string(),
             name: name.to_string(),
             points,
-            stock: (m * per_member).round().max(2.0) as u32,
+            stock: (m * per_member).round().max(20.0) as u32,
             min_tier: min_tier.to_string(),
         })
         .collect()
@@ -439,7 +439,10 @@ impl Sim<'_> {
         if self.arng.random_bool(0.02) {
             self.grant(i, 50, "sharing")?;
         }
-        if self.arng.random_bool(0.1) {
+        // Members sitting on many points are keener to use them.
+        let held = self.book.account(&id).points;
+        let keen = if held >= 10_000 { 0.3 } else { 0.1 };
+        if self.arng.random_bool(keen) {
             self.redeem(i, amount, &receipt)?;
         }
         Ok(())
@@ -771,7 +774,7 @@ mod tests {
     #[test]
     fn the_catalogue_is_stocked_for_the_club_and_tiers_gate_the_dear_gifts() {
         let small = catalogue(60);
-        assert!(small.iter().all(|r| r.stock >= 2));
+        assert!(small.iter().all(|r| r.stock >= 20));
         let big = catalogue(1_000_000);
         assert_eq!(
             big.iter().find(|r| r.code == "COFFEE").unwrap().stock,
