@@ -150,8 +150,8 @@ fn a_generated_club_has_every_kind_of_activity_in_time_order() {
     let dir = generate(&club, "busy", &["--members", "1500", "--months", "24"]);
     let ledger = rows(&dir, "ledger.csv");
     for kind in [
-        "dues", "fee", "spend", "earn", "grant", "redeem", "expire", "forfeit", "recharge",
-        "bonus", "pay",
+        "dues", "fee", "spend", "earn", "grant", "redeem", "expire", "forfeit", "reverse",
+        "recharge", "bonus", "pay",
     ] {
         assert!(ledger.iter().any(|r| &r[2] == kind), "no {kind} entry");
     }

@@ -41,6 +41,8 @@ const VISIT_RATE: [f64; 4] = [0.005, 0.03, 0.065, 0.16];
 const SPEND_FACTOR: [f64; 4] = [0.8, 1.0, 1.4, 3.2];
 /// Share of each class that uses the wallet.
 const WALLET_SHARE: [f64; 4] = [0.04, 0.1, 0.2, 0.35];
+/// Share of cash purchases brought back for a refund.
+const REFUND_SHARE: f64 = 0.008;
 /// Share of members whose visits stop some months after they join.
 const FADE: f64 = 0.25;
 /// Share of the lowest class that never buys anything.
@@ -175,7 +177,23 @@ pub(super) struct State {
     counted: Vec<Vec<Counted>>,
     last_buy: Vec<Option<NaiveDate>>,
     last_change: Vec<Option<NaiveDate>>,
+    /// Purchases to be refunded, by `Event::Refund` position.
+    refunds: Vec<Refund>,
 }
+
+/// A purchase the member will bring back.
+struct Refund {
+    member: u32,
+    spend: String,
+    cents: Cents,
+    earned: i64,
+}
+
+const REFUND_REASONS: &[&str] = &[
+    "goods returned",
+    "wrong amount rung up",
+    "service complaint",
+];
 
 impl State {
     pub(super) fn new(members: usize, days: usize) -> State {
@@ -191,6 +209,7 @@ impl State {
             counted: Vec::with_capacity(members),
             last_buy: Vec::with_capacity(members),
             last_change: Vec::with_capacity(members),
+            refunds: Vec::new(),
         }
     }
 
@@ -419,6 +438,9 @@ impl Sim<'_> {
         };
         self.ctx.operator.clear();
         self.ctx.operator.push_str(TILL);
+        // The book started on an empty ledger, so the spend it is about to
+        // post is its next entry in the T00000001 sequence.
+        let spend_id = format!("T{:08}", self.book.posted() + 1);
         let earned = post_grant(
             &self.ctx,
             self.rules,
@@ -432,6 +454,18 @@ impl Sim<'_> {
         }
         if by_wallet && self.book.account(&id).wallet >= amount {
             self.post(TILL, EntryKind::Pay, i, Cents(-amount.0), 0, &receipt, "")?;
+        } else if self.arng.random_bool(REFUND_SHARE) {
+            // Brought back within two weeks (a wallet payment would need
+            // its own refund into the wallet, so only cash purchases).
+            let k = self.act.refunds.len() as u32;
+            self.act.refunds.push(Refund {
+                member: i,
+                spend: spend_id,
+                cents: amount,
+                earned,
+            });
+            let on = add_days(self.day, self.arng.random_range(1..=14));
+            self.plan(on, Event::Refund(k));
         }
         if self.arng.random_bool(0.06) {
             self.grant(i, 10, "sign-in")?;
@@ -445,6 +479,32 @@ impl Sim<'_> {
         if self.arng.random_bool(keen) {
             self.redeem(i, amount, &receipt)?;
         }
+        Ok(())
+    }
+
+    /// `points reverse TXID --reason`: the purchase and the points it
+    /// earned taken back (as many as are left: points already spent stay
+    /// spent), as the command writes it.
+    pub(super) fn reverse_purchase(&mut self, k: u32) -> Result<()> {
+        let r = &self.act.refunds[k as usize];
+        let (i, spend, cents, earned) = (r.member, r.spend.clone(), r.cents, r.earned);
+        let id = &self.members[i as usize].id;
+        let held = self.book.account(id).points;
+        let back = earned.min(held).max(0);
+        let mut note = REFUND_REASONS[self.arng.random_range(0..REFUND_REASONS.len())].to_string();
+        if back < earned {
+            note += &format!(" ({} of {earned} points already spent)", earned - back);
+        }
+        let op = self.secretary.clone();
+        self.post(
+            &op,
+            EntryKind::Reverse,
+            i,
+            Cents(-cents.0),
+            -back,
+            &spend,
+            &note,
+        )?;
         Ok(())
     }
 

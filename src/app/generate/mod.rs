@@ -187,6 +187,8 @@ enum Event {
     Reissue(u32),
     /// A visit to the till (which may find the member out of standing).
     Purchase(u32),
+    /// A purchase brought back (by position among the planned refunds).
+    Refund(u32),
 }
 
 /// Spring Festival (春节) dates; applications rise in the weeks before it
@@ -853,6 +855,7 @@ impl<'r> Sim<'r> {
             Event::Lost(i) => self.lost(i),
             Event::Reissue(i) => self.reissue(i)?,
             Event::Purchase(i) => self.purchase(i)?,
+            Event::Refund(k) => self.reverse_purchase(k)?,
         }
         Ok(())
     }
@@ -1381,6 +1384,7 @@ mod tests {
             EntryKind::Redeem,
             EntryKind::Expire,
             EntryKind::Forfeit,
+            EntryKind::Reverse,
             EntryKind::Recharge,
             EntryKind::Bonus,
             EntryKind::Pay,
@@ -1391,6 +1395,29 @@ mod tests {
             assert_eq!(counted.map(|c| c.1), Some(n), "{kind:?}");
         }
         assert_eq!(summary.ledger, ledger.len());
+        // A refund takes back its own purchase, once, with at most the
+        // points that purchase earned.
+        let by_id: BTreeMap<&str, &LedgerEntry> =
+            ledger.iter().map(|e| (e.id.as_str(), e)).collect();
+        let mut reversed = HashSet::new();
+        for r in ledger.iter().filter(|e| e.kind == EntryKind::Reverse) {
+            let spend = by_id[r.reference.as_str()];
+            assert_eq!(spend.kind, EntryKind::Spend, "{r:?}");
+            assert_eq!(
+                (spend.member.as_str(), spend.cents.0),
+                (r.member.as_str(), -r.cents.0)
+            );
+            assert!(
+                spend.date < r.date && reversed.insert(spend.id.as_str()),
+                "{r:?}"
+            );
+            let earned: i64 = ledger
+                .iter()
+                .filter(|e| e.kind == EntryKind::Earn && e.reference == spend.id)
+                .map(|e| e.points)
+                .sum();
+            assert!(-r.points <= earned, "{r:?}");
+        }
         // Excluded categories earn nothing; every other purchase earns.
         let earns: HashSet<&str> = ledger
             .iter()
