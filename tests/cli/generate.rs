@@ -150,8 +150,8 @@ fn a_generated_club_has_every_kind_of_activity_in_time_order() {
     let dir = generate(&club, "busy", &["--members", "1500", "--months", "24"]);
     let ledger = rows(&dir, "ledger.csv");
     for kind in [
-        "dues", "fee", "spend", "earn", "grant", "redeem", "expire", "forfeit", "recharge",
-        "bonus", "pay",
+        "dues", "fee", "spend", "earn", "grant", "redeem", "expire", "forfeit", "reverse",
+        "recharge", "bonus", "pay",
     ] {
         assert!(ledger.iter().any(|r| &r[2] == kind), "no {kind} entry");
     }
@@ -188,6 +188,46 @@ fn a_generated_club_has_every_kind_of_activity_in_time_order() {
         "nobody was downgraded"
     );
     assert!(std::fs::read_dir(dir.join("receipts")).unwrap().count() > 0);
+    // The sales desk: claims, follow-ups, conversions into members who
+    // applied through the lead, releases and expiries, in date order.
+    let events = rows(&dir, "lead_events.csv");
+    for kind in ["claim", "convert", "release", "expire"] {
+        assert!(events.iter().any(|r| &r[2] == kind), "no lead {kind}");
+    }
+    assert!(
+        events.windows(2).all(|w| w[0][1] <= w[1][1]),
+        "lead event dates"
+    );
+    let log = rows(&dir, "lead_log.csv");
+    assert!(!log.is_empty());
+    assert!(
+        log.windows(2).all(|w| w[0][1] <= w[1][1]),
+        "follow-up dates"
+    );
+    let members = rows(&dir, "members.csv");
+    for r in events.iter().filter(|r| &r[2] == "convert") {
+        let m = members
+            .iter()
+            .find(|m| m[0] == r[4])
+            .expect("converted member");
+        assert_eq!(&m[9], &format!("lead {}", &r[0]), "{m:?}");
+    }
+    // Events: held and closed with a cost, some cancelled; registrations
+    // attended (many scored), withdrawn or left on the wait-list.
+    let planned = rows(&dir, "events.csv");
+    assert!(planned
+        .iter()
+        .any(|r| &r[11] == "closed" && !r[12].is_empty()));
+    assert!(planned.iter().any(|r| &r[11] == "cancelled"));
+    let regs = rows(&dir, "registrations.csv");
+    for status in ["attended", "cancelled"] {
+        assert!(
+            regs.iter().any(|r| &r[3] == status),
+            "no {status} registration"
+        );
+    }
+    assert!(regs.iter().any(|r| !r[12].is_empty()), "no feedback score");
+    assert!(regs.iter().any(|r| &r[11] == "true"), "no walk-in");
 }
 
 #[test]

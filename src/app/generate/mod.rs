@@ -2,8 +2,13 @@
 //! day. Every change goes through the same pure domain functions the
 //! commands use (apply, approve, renew, sweep, card issue, loss, reissue...),
 //! so each record obeys the rules, and each change gets the ledger entries
-//! and audit lines the real command would have written. Timestamps come from
-//! the simulated day and randomness from a seeded PCG generator, so the same
+//! and audit lines the real command would have written; ledger entries are
+//! posted through the `Book`, which keeps the balances cache and the
+//! receipt index. The members' activity (purchases, points, wallet, the
+//! nightly expiry and tier recompute) lives in `activity`, the sales desk in
+//! `leads`, the events office in `events`. Timestamps come from the
+//! simulated day and randomness from seeded PCG generators (one for the
+//! office, one each for spending, the sales desk and events), so the same
 //! seed, arguments and version give byte-identical files.
 //!
 //! Built to scale to a million members: the simulation keeps its own indexes
@@ -182,6 +187,8 @@ enum Event {
     Reissue(u32),
     /// A visit to the till (which may find the member out of standing).
     Purchase(u32),
+    /// A purchase brought back (by position among the planned refunds).
+    Refund(u32),
 }
 
 /// Spring Festival (春节) dates; applications rise in the weeks before it
@@ -286,6 +293,9 @@ struct Sim<'r> {
     rewards: Vec<RewardRule>,
     entries_by_kind: Vec<(EntryKind, usize)>,
     refused: BTreeMap<&'static str, usize>,
+    /// Tests set this to have every night prove that its tier recompute
+    /// missed no one (a scan of all members, too slow for real runs).
+    verify_tiers: bool,
     phones: HashSet<u64>,
     /// Applications arriving on each day of the simulation.
     arrivals: Vec<u32>,
@@ -336,15 +346,16 @@ impl<'r> Sim<'r> {
             audit_count: 0,
             tier_count: 0,
             txn: Txn::new(),
-            arng: Pcg64Mcg::seed_from_u64(opts.seed ^ 0x5eed_5a1e_0f_c1ab),
+            arng: Pcg64Mcg::seed_from_u64(opts.seed ^ 0x005e_ed5a_1e0f_c1ab),
             act: activity::State::new(opts.members as usize, days),
-            lrng: Pcg64Mcg::seed_from_u64(opts.seed ^ 0x1ead_5a1e_5_d35c),
+            lrng: Pcg64Mcg::seed_from_u64(opts.seed ^ 0x0001_ead5_a1e5_d35c),
             desk: leads::Desk::new(days),
             erng: Pcg64Mcg::seed_from_u64(opts.seed ^ 0xe7e7_5a1e_c1ab),
             events_office: events::Office::new(days),
             rewards: activity::catalogue(opts.members),
             entries_by_kind: Vec::new(),
             refused: BTreeMap::new(),
+            verify_tiers: false,
             phones: HashSet::with_capacity(opts.members as usize),
             arrivals: vec![0; days],
             office: vec![Vec::new(); days],
@@ -558,6 +569,14 @@ impl<'r> Sim<'r> {
             }
             self.expire_points(d)?;
             self.recompute_tiers(d)?;
+            if self.verify_tiers {
+                if let Some(c) = self.tier_change_missed() {
+                    return Err(Error::Failure(format!(
+                        "internal: the tier recompute of {} missed {c:?}",
+                        self.day
+                    )));
+                }
+            }
             self.expire_leads(d);
             self.sales_desk(d)?;
             for _ in 0..self.arrivals[d] {
@@ -836,6 +855,7 @@ impl<'r> Sim<'r> {
             Event::Lost(i) => self.lost(i),
             Event::Reissue(i) => self.reissue(i)?,
             Event::Purchase(i) => self.purchase(i)?,
+            Event::Refund(k) => self.reverse_purchase(k)?,
         }
         Ok(())
     }
@@ -1216,6 +1236,16 @@ mod tests {
     /// Runs a simulation of `members` over `months` on a fresh store (not
     /// committed) and hands it to `f`.
     fn simulate(members: u32, months: u32, seed: u64, f: impl FnOnce(&Sim)) {
+        simulate_with(members, months, seed, false, f)
+    }
+
+    fn simulate_with(
+        members: u32,
+        months: u32,
+        seed: u64,
+        verify_tiers: bool,
+        f: impl FnOnce(&Sim),
+    ) {
         let opts = Options {
             members,
             months,
@@ -1239,6 +1269,7 @@ mod tests {
         let mut book = Book::open(&store).unwrap();
         book.stream();
         let mut s = Sim::new(&rules, today, &opts, ctx, book);
+        s.verify_tiers = verify_tiers;
         s.run().unwrap();
         f(&s);
     }
@@ -1265,7 +1296,7 @@ mod tests {
             assert_eq!(s.members.len(), 400);
             let mut phones = HashSet::new();
             for m in &s.members {
-                assert!(member::problems(m, &rules).is_empty(), "{m:?}");
+                assert!(member::problems(m, rules).is_empty(), "{m:?}");
                 assert!(m.applied >= s.first_day && m.applied <= today);
                 assert!(phones.insert(m.phone.clone()), "phone twice: {}", m.phone);
                 if let Some(b) = m.birthday {
@@ -1274,7 +1305,7 @@ mod tests {
                 }
                 if m.status.has_term() {
                     // The sweep ran every night up to today.
-                    assert_eq!(member::sweep(&mut m.clone(), today, &rules), None, "{m:?}");
+                    assert_eq!(member::sweep(&mut m.clone(), today, rules), None, "{m:?}");
                 }
             }
             assert!(s
@@ -1353,6 +1384,7 @@ mod tests {
             EntryKind::Redeem,
             EntryKind::Expire,
             EntryKind::Forfeit,
+            EntryKind::Reverse,
             EntryKind::Recharge,
             EntryKind::Bonus,
             EntryKind::Pay,
@@ -1363,6 +1395,29 @@ mod tests {
             assert_eq!(counted.map(|c| c.1), Some(n), "{kind:?}");
         }
         assert_eq!(summary.ledger, ledger.len());
+        // A refund takes back its own purchase, once, with at most the
+        // points that purchase earned.
+        let by_id: BTreeMap<&str, &LedgerEntry> =
+            ledger.iter().map(|e| (e.id.as_str(), e)).collect();
+        let mut reversed = HashSet::new();
+        for r in ledger.iter().filter(|e| e.kind == EntryKind::Reverse) {
+            let spend = by_id[r.reference.as_str()];
+            assert_eq!(spend.kind, EntryKind::Spend, "{r:?}");
+            assert_eq!(
+                (spend.member.as_str(), spend.cents.0),
+                (r.member.as_str(), -r.cents.0)
+            );
+            assert!(
+                spend.date < r.date && reversed.insert(spend.id.as_str()),
+                "{r:?}"
+            );
+            let earned: i64 = ledger
+                .iter()
+                .filter(|e| e.kind == EntryKind::Earn && e.reference == spend.id)
+                .map(|e| e.points)
+                .sum();
+            assert!(-r.points <= earned, "{r:?}");
+        }
         // Excluded categories earn nothing; every other purchase earns.
         let earns: HashSet<&str> = ledger
             .iter()
@@ -1398,6 +1453,17 @@ mod tests {
                     || *step == "points grant (member not in good standing)",
                 "{step}"
             );
+        }
+    }
+
+    #[test]
+    fn the_nightly_tier_recompute_misses_no_member_who_is_due() {
+        // Every night the whole club is checked against what the planned
+        // list of members to look at changed.
+        for seed in [1, 2] {
+            simulate_with(400, 30, seed, true, |s| {
+                assert!(s.tier_count + s.tier_history.len() > 50);
+            });
         }
     }
 
