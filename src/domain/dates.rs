@@ -50,6 +50,28 @@ pub fn age_on(born: NaiveDate, today: NaiveDate) -> i32 {
     age
 }
 
+/// The value of a run of ASCII digits (at most 18), if that is all it is.
+pub fn digits(b: &[u8]) -> Option<i64> {
+    if b.is_empty() || b.len() > 18 {
+        return None;
+    }
+    b.iter().try_fold(0i64, |n, &c| {
+        c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
+    })
+}
+
+/// `YYYY-MM-DD` and nothing else, without the general date parser's cost
+/// (big scans read millions of dates).
+pub fn parse_ymd(b: &[u8]) -> Option<NaiveDate> {
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let y = digits(&b[..4])?;
+    let m = digits(&b[5..7])?;
+    let d = digits(&b[8..])?;
+    NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,26 +112,4 @@ mod tests {
         assert_eq!(age_on(born, d("2026-02-27")), 25);
         assert_eq!(age_on(born, d("2026-02-28")), 26);
     }
-}
-
-/// The value of a run of ASCII digits (at most 18), if that is all it is.
-pub fn digits(b: &[u8]) -> Option<i64> {
-    if b.is_empty() || b.len() > 18 {
-        return None;
-    }
-    b.iter().try_fold(0i64, |n, &c| {
-        c.is_ascii_digit().then(|| n * 10 + i64::from(c - b'0'))
-    })
-}
-
-/// `YYYY-MM-DD` and nothing else, without the general date parser's cost
-/// (big scans read millions of dates).
-pub fn parse_ymd(b: &[u8]) -> Option<NaiveDate> {
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let y = digits(&b[..4])?;
-    let m = digits(&b[5..7])?;
-    let d = digits(&b[8..])?;
-    NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)
 }
