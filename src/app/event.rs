@@ -57,8 +57,12 @@ fn charge(ctx: &Ctx, book: &mut Book, e: &Event, r: &mut Registration, pay: Pay)
                 ))
                 .into());
             }
+            // No reference: a wallet payment's reference is a till receipt,
+            // which may settle one payment only, and every member pays the
+            // same event. The note names the event; the registration names
+            // the entry.
             let fee = Cents(-e.fee.0);
-            book.post(ctx, EntryKind::Pay, &r.member, fee, 0, &e.id, &note)?
+            book.post(ctx, EntryKind::Pay, &r.member, fee, 0, "", &note)?
         }
         Pay::Cash | Pay::None => {
             book.post(ctx, EntryKind::Fee, &r.member, e.fee, 0, &e.id, &note)?

@@ -54,7 +54,7 @@ pub fn run(a: GenerateArgs, ctx: &Ctx, env: &Env) -> Result<()> {
     }
     let s = result?;
     output::say(&format!(
-        "generated {}: {} members, {} staff, {} cards ({} lost), {} ledger entries, {} audit lines, history {} to {}",
+        "generated {}: {} members, {} staff, {} cards ({} lost), {} ledger entries, {} audit lines, history {} to {}, {} month-end closings",
         a.dir.display(),
         s.members,
         s.staff,
@@ -63,7 +63,8 @@ pub fn run(a: GenerateArgs, ctx: &Ctx, env: &Env) -> Result<()> {
         s.ledger,
         s.audit,
         s.first_day,
-        s.last_day
+        s.last_day,
+        s.closings
     ));
     let mut l = Listing::new(&["status", "tier", "members"]);
     for (status, tier, n) in &s.by_status_tier {

@@ -301,7 +301,7 @@ fn parallel_registrations_fill_exactly_the_capacity() {
 #[test]
 fn wallet_fees_are_taken_from_the_derived_balance_and_refunded_to_it() {
     let club = TestClub::new();
-    let ids = members(&club, 2);
+    let ids = members(&club, 3);
     recharge(&club, &ids[0], "80.00");
     let e = plan(&club, &["--fee", "50"]);
     club.refused(
@@ -310,8 +310,17 @@ fn wallet_fees_are_taken_from_the_derived_balance_and_refunded_to_it() {
         "wallet holds 0.00",
     );
     club.ok(&["event", "register", &e, &ids[0], "--pay", "wallet"]);
+    // The payment is no till receipt: the note names the event.
     let paid = ledger(&club, "pay", &ids[0]);
-    assert_eq!(paid, [("-50.00".into(), "0".into(), e.clone())]);
+    assert_eq!(paid, [("-50.00".into(), "0".into(), String::new())]);
+    assert!(club
+        .read("ledger.csv")
+        .contains(&format!(",pay,{},-50.00,0,,office,event fee {e}", ids[0])));
+    // A second member paying the same event from the wallet is no second
+    // use of a receipt.
+    recharge(&club, &ids[2], "50.00");
+    club.ok(&["event", "register", &e, &ids[2], "--pay", "wallet"]);
+    club.check();
     // 30.00 left: a second event's fee of 50 is short.
     let e2 = plan(&club, &["--fee", "50"]);
     club.refused(

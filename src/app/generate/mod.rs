@@ -57,6 +57,8 @@ pub const DUES: &str = "1280";
 /// What was generated, for the cli to report.
 #[derive(Debug)]
 pub struct Summary {
+    /// Month-end closings written (`data close`).
+    pub closings: usize,
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
     pub members: usize,
@@ -157,7 +159,22 @@ pub fn generate(
     txn.put_table(&mut rewards);
     book.write(&store, &mut txn)?;
     store.commit(txn)?;
-    Ok(summary)
+    drop(store);
+    // The month-end closings the monthly cron job would have made.
+    let closer = Ctx {
+        data: dir.to_path_buf(),
+        today,
+        now: String::new(),
+        operator: CRON.to_string(),
+        command: command.to_string(),
+        dry_run: false,
+        wait,
+    };
+    let closings = crate::app::report::close(&closer, &|_, _| {})?.len();
+    Ok(Summary {
+        closings,
+        ..summary
+    })
 }
 
 /// Refuses sizes the generator cannot serve, before anything is created.
@@ -1142,6 +1159,7 @@ impl<'r> Sim<'r> {
             *counts.entry((s, t)).or_default() += 1;
         }
         Summary {
+            closings: 0,
             first_day: self.first_day,
             last_day: self.today,
             members: self.members.len(),
