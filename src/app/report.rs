@@ -24,7 +24,7 @@ use crate::domain::Cents;
 use crate::error::{Error, Result};
 use crate::store::closing::{self, Meta};
 use crate::store::codec::key_order;
-use crate::store::rows::{Mark, Prefetch, Row, Rows};
+use crate::store::rows::{Mark, Row, Rows};
 use crate::store::{AuditEntry, Problem, Record, Store};
 use chrono::NaiveDate;
 use std::path::PathBuf;
@@ -184,30 +184,15 @@ fn feed(
             len.saturating_sub(mark(f).map_or(0, |m| m.offset))
         })
         .sum();
+    let mut done = 0;
     let mut marks = Vec::new();
-    // Both journals are read ahead on threads of their own; the audit
-    // reader drops lines that can change nothing (unless their date needs
-    // checking here).
-    let base = meta.map(|m| m.day);
-    let needs_date =
-        move |d: NaiveDate| base.is_some_and(|b| d <= b) || stop_after.is_some_and(|s| d > s);
-    let ledger_file = crate::domain::ledger::LedgerEntry::FILE;
-    let ledger = Rows::open(
-        &dir.join(ledger_file),
-        &["date", "kind", "member", "cents", "points"],
-        mark(ledger_file),
-    )?;
-    let ledger_from = ledger.next_mark().offset;
-    let ledger = ledger.prefetch(|_| true);
-    let audit = Rows::open(
+
+    let mut rows = Rows::open(
         &dir.join(AuditEntry::FILE),
         &["date", "record", "action", "changes"],
         mark(AuditEntry::FILE),
     )?;
-    let from = audit.next_mark().offset;
-    let mut rows = audit.prefetch(move |r| {
-        report::audit_matters(r.bytes(2), r.bytes(3)) || r.date(0).map_or(true, needs_date)
-    });
+    let from = rows.next_mark().offset;
     let mut n = 0u32;
     let mut stopped = false;
     while let Some(r) = rows.next_row()? {
@@ -233,15 +218,18 @@ fn feed(
         }
         n = n.wrapping_add(1);
         if n.is_multiple_of(65_536) {
-            progress(rows.mark().offset - from, total);
+            progress(done + rows.next_mark().offset - from, total);
         }
     }
-    let end = stop_mark(&rows, stopped);
-    marks.push((AuditEntry::FILE, end));
-    let done = end.offset - from;
+    marks.push((AuditEntry::FILE, stop_mark(&rows, stopped)));
+    done += rows.next_mark().offset - from;
 
-    let mut rows = ledger;
-    let from = ledger_from;
+    let mut rows = Rows::open(
+        &dir.join(crate::domain::ledger::LedgerEntry::FILE),
+        &["date", "kind", "member", "cents", "points"],
+        mark(crate::domain::ledger::LedgerEntry::FILE),
+    )?;
+    let from = rows.next_mark().offset;
     stopped = false;
     while let Some(r) = rows.next_row()? {
         let date = r.date(0)?;
@@ -261,10 +249,13 @@ fn feed(
         }
         n = n.wrapping_add(1);
         if n.is_multiple_of(65_536) {
-            progress(done + rows.mark().offset - from, total);
+            progress(done + rows.next_mark().offset - from, total);
         }
     }
-    marks.push((ledger_file, stop_mark(&rows, stopped)));
+    marks.push((
+        crate::domain::ledger::LedgerEntry::FILE,
+        stop_mark(&rows, stopped),
+    ));
     progress(total, total);
 
     for r in store.load::<Registration>()? {
@@ -277,10 +268,11 @@ fn feed(
 
 /// Where the lines after the stop day begin: the row that stopped the
 /// reading, or the end of the file.
-fn stop_mark(rows: &Prefetch, stopped: bool) -> Mark {
-    match rows.end_mark() {
-        Some(end) if !stopped => end,
-        _ => rows.mark(),
+fn stop_mark(rows: &Rows, stopped: bool) -> Mark {
+    if stopped {
+        rows.mark()
+    } else {
+        rows.next_mark()
     }
 }
 
@@ -327,7 +319,7 @@ fn join(
         None,
     )?;
     let mut closed = match meta {
-        Some(m) => Some(closing::rows(store.dir(), m.day)?.prefetch(|_| true)),
+        Some(m) => Some(closing::rows(store.dir(), m.day)?),
         None => None,
     };
     let mut next_closed = || -> Result<Option<ClosingRow>> {

@@ -92,20 +92,7 @@ impl Rows {
 
     /// The next row, or `None` at the end of the file.
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>> {
-        let mut rec = std::mem::take(&mut self.rec);
-        let got = self.read_into(&mut rec);
-        self.rec = rec;
-        Ok(got?.map(|line| Row {
-            rec: &self.rec,
-            cols: &self.cols,
-            path: &self.path,
-            line,
-        }))
-    }
-
-    /// Reads the next row into `rec`; its line, or `None` at the end.
-    fn read_into(&mut self, rec: &mut csv::ByteRecord) -> Result<Option<u64>> {
-        let ok = self.rdr.read_byte_record(rec).map_err(|e| {
+        let ok = self.rdr.read_byte_record(&mut self.rec).map_err(|e| {
             let line = e.position().map_or(self.line0, |p| self.line0 + p.line());
             StoreError::Corrupt {
                 path: self.path.clone(),
@@ -116,19 +103,24 @@ impl Rows {
         if !ok {
             return Ok(None);
         }
-        let line = self.line0 + rec.position().map_or(0, |p| p.line());
-        if rec.len() != self.width {
+        let line = self.line0 + self.rec.position().map_or(0, |p| p.line());
+        if self.rec.len() != self.width {
             return Err(StoreError::Corrupt {
                 path: self.path.clone(),
                 line,
                 msg: format!(
                     "{} fields where the header has {}; run `clubctl data check`",
-                    rec.len(),
+                    self.rec.len(),
                     self.width
                 ),
             });
         }
-        Ok(Some(line))
+        Ok(Some(Row {
+            rec: &self.rec,
+            cols: &self.cols,
+            path: &self.path,
+            line,
+        }))
     }
 
     /// Where the row last read begins.
@@ -147,135 +139,6 @@ impl Rows {
             offset: self.start + p.byte(),
             line: self.line0 + p.line(),
         }
-    }
-}
-
-/// Rows read ahead on a thread of their own, in batches, so parsing one
-/// file overlaps the work done on another; `keep` may drop rows the
-/// reader has no use for before they cross over.
-pub struct Prefetch {
-    rx: std::sync::mpsc::Receiver<Result<Batch>>,
-    back: std::sync::mpsc::Sender<Vec<csv::ByteRecord>>,
-    batch: Vec<csv::ByteRecord>,
-    at: usize,
-    cols: Vec<usize>,
-    path: PathBuf,
-    start: u64,
-    line0: u64,
-    end: Option<Mark>,
-    started: bool,
-}
-
-struct Batch {
-    rows: Vec<csv::ByteRecord>,
-    /// Where the file ended, on the last batch.
-    end: Option<Mark>,
-}
-
-const BATCH: usize = 4096;
-
-impl Rows {
-    /// Reads the rest of the file on another thread.
-    pub fn prefetch(mut self, keep: impl Fn(&Row) -> bool + Send + 'static) -> Prefetch {
-        let (tx, rx) = std::sync::mpsc::sync_channel(4);
-        let (back, spent) = std::sync::mpsc::channel::<Vec<csv::ByteRecord>>();
-        let (cols, path, start, line0) =
-            (self.cols.clone(), self.path.clone(), self.start, self.line0);
-        std::thread::spawn(move || loop {
-            // Batches come back once read, so records are filled in place.
-            let mut rows = spent.try_recv().unwrap_or_default();
-            rows.resize_with(BATCH, csv::ByteRecord::new);
-            let mut n = 0;
-            let mut end = None;
-            while n < BATCH {
-                match self.read_into(&mut rows[n]) {
-                    Ok(Some(line)) => {
-                        let row = Row {
-                            rec: &rows[n],
-                            cols: &self.cols,
-                            path: &self.path,
-                            line,
-                        };
-                        if keep(&row) {
-                            n += 1;
-                        }
-                    }
-                    Ok(None) => {
-                        end = Some(self.next_mark());
-                        break;
-                    }
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        return;
-                    }
-                }
-            }
-            rows.truncate(n);
-            let last = end.is_some();
-            if tx.send(Ok(Batch { rows, end })).is_err() || last {
-                return;
-            }
-        });
-        Prefetch {
-            rx,
-            back,
-            batch: Vec::new(),
-            at: 0,
-            cols,
-            path,
-            start,
-            line0,
-            end: None,
-            started: false,
-        }
-    }
-}
-
-impl Prefetch {
-    /// The next row kept, or `None` at the end of the file.
-    pub fn next_row(&mut self) -> Result<Option<Row<'_>>> {
-        if self.started {
-            self.at += 1;
-        }
-        self.started = true;
-        while self.at >= self.batch.len() {
-            if self.end.is_some() {
-                return Ok(None);
-            }
-            let got = self.rx.recv().map_err(|_| StoreError::Corrupt {
-                path: self.path.clone(),
-                line: self.line0,
-                msg: "the reader stopped early".into(),
-            })??;
-            let _ = self.back.send(std::mem::replace(&mut self.batch, got.rows));
-            self.end = got.end;
-            self.at = 0;
-        }
-        Ok(Some(self.row()))
-    }
-
-    fn row(&self) -> Row<'_> {
-        let rec = &self.batch[self.at];
-        Row {
-            rec,
-            cols: &self.cols,
-            path: &self.path,
-            line: self.line0 + rec.position().map_or(0, |p| p.line()),
-        }
-    }
-
-    /// Where the row last read begins.
-    pub fn mark(&self) -> Mark {
-        let p = self.batch.get(self.at).and_then(|r| r.position());
-        Mark {
-            offset: self.start + p.map_or(0, |p| p.byte()),
-            line: self.line0 + p.map_or(1, |p| p.line()),
-        }
-    }
-
-    /// Where the file ended, once every row was read.
-    pub fn end_mark(&self) -> Option<Mark> {
-        self.end
     }
 }
 
