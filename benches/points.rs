@@ -17,36 +17,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_clubctl");
+mod common;
+use common::{clubctl, median, TODAY};
+
 const MEMBERS: usize = 10_000;
-const TODAY: &str = "2026-11-25";
-
-fn clubctl(dir: &Path, args: &[&str]) -> Duration {
-    let start = Instant::now();
-    let out = Command::new(BIN)
-        .env_clear()
-        .env("CLUBCTL_DATA", dir)
-        .env("CLUBCTL_TODAY", TODAY)
-        .env("CLUBCTL_OPERATOR", "bench")
-        .args(args)
-        .output()
-        .expect("running clubctl");
-    let took = start.elapsed();
-    assert!(
-        out.status.success(),
-        "clubctl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    took
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
