@@ -592,12 +592,18 @@ impl Ids {
     }
 }
 
-/// Whether an audit line can change a report: a renewal, or a change of
-/// status or tier. Works on bytes so a scan can skip the rest unread.
+/// Whether an audit line can change a report: a step on a member (a
+/// `member ...` command or `tier recompute`; another record's line, such as
+/// a card's, cannot, even if a card number happened to read like a member
+/// id) that renews or changes status or tier. Works on bytes so a scan can
+/// skip the rest unread.
 pub fn audit_matters(action: &[u8], changes: &[u8]) -> bool {
     static STATUS: LazyLock<Finder> = LazyLock::new(|| Finder::new("status: "));
     static TIER: LazyLock<Finder> = LazyLock::new(|| Finder::new("tier: "));
-    action == b"member renew" || STATUS.find(changes).is_some() || TIER.find(changes).is_some()
+    (action.starts_with(b"member ") || action == b"tier recompute")
+        && (action == b"member renew"
+            || STATUS.find(changes).is_some()
+            || TIER.find(changes).is_some())
 }
 
 /// The report engine; see the module documentation for the order it is
@@ -1555,6 +1561,23 @@ mod tests {
         assert_eq!((f.activity.spend, f.activity.buyers), (Cents(6_000), 2));
         assert_eq!(j.activity.spend_bands, [0, 0, 1, 0]);
         assert_eq!(j.activity.active, 1);
+    }
+
+    #[test]
+    fn only_steps_on_members_reach_the_members_section() {
+        let yes = |a: &str, c: &str| audit_matters(a.as_bytes(), c.as_bytes());
+        assert!(yes(
+            "member freeze",
+            "status: active → frozen; since: x → y"
+        ));
+        assert!(yes("tier recompute", "tier: basic → silver"));
+        assert!(yes("member renew", "expires: 2026-01-01 → 2027-01-01"));
+        // A card numbered like a member id, losing its card, is no member.
+        assert!(!yes(
+            "card lost",
+            "status: active → lost; lost_on:  → 2026-11-02"
+        ));
+        assert!(!yes("member edit", "phone: 13800000001 → 13800000002"));
     }
 
     #[test]
