@@ -322,38 +322,39 @@ fn join(
         Some(m) => Some(closing::rows(store.dir(), m.day)?),
         None => None,
     };
-    let mut next_closed = || -> Result<Option<ClosingRow>> {
-        match closed.as_mut() {
-            Some(rows) => rows.next_row()?.map(|r| closing_row(&r)).transpose(),
-            None => Ok(None),
+    // One closing row, read into again and again; whether it holds one.
+    let mut row = ClosingRow::blank();
+    let mut next_closed = |row: &mut ClosingRow| -> Result<bool> {
+        match closed.as_mut().map(|rows| rows.next_row()).transpose()? {
+            Some(Some(r)) => read_closing_row(&r, row).map(|_| true),
+            _ => Ok(false),
         }
     };
-    let mut c = next_closed()?;
+    let mut have = next_closed(&mut row)?;
     let mut put =
         |engine: &mut Engine, m: Option<&MemberFacts>, c: Option<&ClosingRow>| match engine
             .member(m, c)
         {
-            Some(row) => emit(&row),
+            Some(made) => emit(&made),
             None => Ok(()),
         };
     while let Some(r) = members.next_row()? {
         let m = member_facts(&r)?;
         // Closing rows of members no longer in the table come first.
-        while let Some(row) = c.take_if(|row| key_order(&row.member, m.id).is_lt()) {
+        while have && key_order(&row.member, m.id).is_lt() {
             put(engine, None, Some(&row))?;
-            c = next_closed()?;
+            have = next_closed(&mut row)?;
         }
-        match c.take_if(|row| row.member == m.id) {
-            Some(row) => {
-                put(engine, Some(&m), Some(&row))?;
-                c = next_closed()?;
-            }
-            None => put(engine, Some(&m), None)?,
+        if have && row.member == m.id {
+            put(engine, Some(&m), Some(&row))?;
+            have = next_closed(&mut row)?;
+        } else {
+            put(engine, Some(&m), None)?;
         }
     }
-    while let Some(row) = c {
+    while have {
         put(engine, None, Some(&row))?;
-        c = next_closed()?;
+        have = next_closed(&mut row)?;
     }
     Ok(())
 }
@@ -394,17 +395,23 @@ fn status(r: &Row, i: usize) -> Result<Status> {
 }
 
 fn closing_row(r: &Row) -> Result<ClosingRow> {
-    Ok(ClosingRow {
-        member: r.str(0)?.to_string(),
-        status: status(r, 1)?,
-        tier: r.str(2)?.to_string(),
-        points: r.int(3)?,
-        wallet: Cents(r.cents(4)?),
-        lots: r
-            .str(5)?
-            .parse()
-            .map_err(|e: String| Error::from(r.bad(&e)))?,
-    })
+    let mut row = ClosingRow::blank();
+    read_closing_row(r, &mut row)?;
+    Ok(row)
+}
+
+/// Reads a closing's row into `into`, reusing its strings and lots.
+fn read_closing_row(r: &Row, into: &mut ClosingRow) -> Result<()> {
+    into.member.clear();
+    into.member.push_str(r.str(0)?);
+    into.status = status(r, 1)?;
+    into.tier.clear();
+    into.tier.push_str(r.str(2)?);
+    into.points = r.int(3)?;
+    into.wallet = Cents(r.cents(4)?);
+    into.lots
+        .read(r.str(5)?)
+        .map_err(|e| Error::from(r.bad(&e)))
 }
 
 /// `data close`: writes the closing of every month end from the latest

@@ -111,7 +111,18 @@ impl std::str::FromStr for Lots {
     type Err = String;
 
     fn from_str(s: &str) -> std::result::Result<Lots, String> {
-        let mut lots = Vec::new();
+        let mut lots = Lots::default();
+        lots.read(s)?;
+        Ok(lots)
+    }
+}
+
+impl Lots {
+    /// Replaces these lots with those `s` writes (`DATE:POINTS ...`,
+    /// oldest first), keeping the allocation: a big scan reads a million.
+    pub fn read(&mut self, s: &str) -> std::result::Result<(), String> {
+        let lots = &mut self.0;
+        lots.clear();
         for part in s.split_whitespace() {
             let (day, n) = part
                 .split_once(':')
@@ -129,7 +140,7 @@ impl std::str::FromStr for Lots {
             }
             lots.push(PointsLot { earned, points });
         }
-        Ok(Lots(lots))
+        Ok(())
     }
 }
 

@@ -106,6 +106,18 @@ pub struct ClosingRow {
 impl ClosingRow {
     pub const HEADER: &'static [&'static str] =
         &["member", "status", "tier", "points", "wallet", "lots"];
+
+    /// A row to read into.
+    pub fn blank() -> ClosingRow {
+        ClosingRow {
+            member: String::new(),
+            status: Status::Active,
+            tier: String::new(),
+            points: 0,
+            wallet: Cents::ZERO,
+            lots: Lots::default(),
+        }
+    }
 }
 
 /// One `field: old → new` item of an audit line's `changes`.
@@ -235,12 +247,54 @@ impl<'a> History<'a> {
 }
 
 /// What the journals after the closing hold for one member.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Tail {
     history: History<'static>,
-    /// Points and wallet movements in journal order: (day, points, cents
-    /// into the wallet).
-    moves: Vec<(NaiveDate, i64, i64)>,
+    /// The member's first and last points or wallet movements in
+    /// `Engine::moves` (`NONE` for none).
+    first: u32,
+    last: u32,
+}
+
+impl Default for Tail {
+    fn default() -> Tail {
+        Tail {
+            history: History::default(),
+            first: NONE,
+            last: NONE,
+        }
+    }
+}
+
+/// No movement.
+const NONE: u32 = u32::MAX;
+
+/// A points or wallet movement, linked to the same member's next one: all
+/// members' movements sit in one vector, in journal order, so none needs
+/// an allocation of its own.
+#[derive(Debug, Clone, Copy)]
+struct Move {
+    date: NaiveDate,
+    points: i64,
+    /// Cents into the wallet.
+    wallet: i64,
+    next: u32,
+}
+
+/// A member's movements in journal order, following the links.
+struct Chain<'m> {
+    moves: &'m [Move],
+    at: u32,
+}
+
+impl<'m> Iterator for Chain<'m> {
+    type Item = &'m Move;
+
+    fn next(&mut self) -> Option<&'m Move> {
+        let m = self.moves.get(self.at as usize)?;
+        self.at = m.next;
+        Some(m)
+    }
 }
 
 /// In good standing: active, in grace or frozen.
@@ -622,6 +676,8 @@ pub struct Engine<'r> {
     latest: NaiveDate,
     /// Members the journals touched, numbered.
     ids: Ids,
+    /// Every points or wallet movement fed, in journal order.
+    moves: Vec<Move>,
     tails: Vec<Tail>,
 }
 
@@ -653,6 +709,7 @@ impl<'r> Engine<'r> {
             by_last,
             latest,
             ids: Ids::default(),
+            moves: Vec::new(),
             tails: Vec::new(),
         }
     }
@@ -733,7 +790,19 @@ impl<'r> Engine<'r> {
         }
         let i = self.id(e.member);
         if keep {
-            self.tails[i].moves.push((e.date, e.points, wallet));
+            let k = self.moves.len() as u32;
+            self.moves.push(Move {
+                date: e.date,
+                points: e.points,
+                wallet,
+                next: NONE,
+            });
+            let t = &mut self.tails[i];
+            match t.last {
+                NONE => t.first = k,
+                last => self.moves[last as usize].next = k,
+            }
+            t.last = k;
         }
         for s in self.slots.iter_mut().filter(|s| e.date <= s.last) {
             s.pf.outstanding += e.points;
@@ -799,7 +868,7 @@ impl<'r> Engine<'r> {
         closing: Option<&ClosingRow>,
     ) -> Option<ClosingRow> {
         let id = m.map(|m| m.id).or(closing.map(|c| c.member.as_str()))?;
-        let Tail { history, moves } = match self.ids.get(id) {
+        let Tail { history, first, .. } = match self.ids.get(id) {
             Some(i) => std::mem::take(&mut self.tails[i as usize]),
             None => Tail::default(),
         };
@@ -825,17 +894,21 @@ impl<'r> Engine<'r> {
         // The lots at each period's end, and at the new closing's day.
         let empty = Lots::default();
         let start_lots = closing.map_or(&empty, |c| &c.lots);
-        if !moves.iter().any(|(_, p, _)| *p != 0) {
+        let moves = || Chain {
+            moves: &self.moves,
+            at: first,
+        };
+        if !moves().any(|m| m.points != 0) {
             for s in &mut self.slots {
                 s.pf.due_next_month += s.due(start_lots);
             }
         } else {
             let mut lots = start_lots.clone();
-            let mut next = moves.iter().peekable();
+            let mut next = moves().peekable();
             for &k in &self.by_last {
                 let s = &mut self.slots[k];
-                while let Some((d, p, _)) = next.next_if(|(d, _, _)| *d <= s.last) {
-                    apply(&mut lots, *p, *d);
+                while let Some(m) = next.next_if(|m| m.date <= s.last) {
+                    apply(&mut lots, m.points, m.date);
                 }
                 s.pf.due_next_month += s.due(&lots);
             }
@@ -849,10 +922,10 @@ impl<'r> Engine<'r> {
         let tier = history.tier_on(day, m.map_or("", |m| m.tier)).to_string();
         let (mut points, mut wallet) = closing.map_or((0, 0), |c| (c.points, c.wallet.0));
         let mut lots = start_lots.clone();
-        for (d, p, w) in moves.iter().filter(|(d, _, _)| *d <= day) {
-            points += p;
-            wallet += w;
-            apply(&mut lots, *p, *d);
+        for m in moves().filter(|m| m.date <= day) {
+            points += m.points;
+            wallet += m.wallet;
+            apply(&mut lots, m.points, m.date);
         }
         Some(ClosingRow {
             member: id.to_string(),
