@@ -184,78 +184,50 @@ fn feed(
             len.saturating_sub(mark(f).map_or(0, |m| m.offset))
         })
         .sum();
-    let mut done = 0;
     let mut marks = Vec::new();
-
     let mut rows = Rows::open(
         &dir.join(AuditEntry::FILE),
         &["date", "record", "action", "changes"],
         mark(AuditEntry::FILE),
     )?;
     let from = rows.next_mark().offset;
-    let mut n = 0u32;
-    let mut stopped = false;
-    while let Some(r) = rows.next_row()? {
-        let date = r.date(0)?;
-        if stop_after.is_some_and(|d| date > d) {
-            stopped = true;
-            break;
-        }
+    let fed = each_row(&mut rows, stop_after, (0, total), progress, |r, date| {
         if !report::audit_matters(r.bytes(2), r.bytes(3)) {
-            if engine.audit_date(date).is_err() {
-                return Ok(Err(Stale { date }));
-            }
-            continue;
+            return Ok(engine.audit_date(date));
         }
-        let line = AuditLine {
+        Ok(engine.audit(&AuditLine {
             date,
             record: r.str(1)?,
             action: r.str(2)?,
             changes: r.str(3)?,
-        };
-        if let Err(stale) = engine.audit(&line) {
-            return Ok(Err(stale));
-        }
-        n = n.wrapping_add(1);
-        if n.is_multiple_of(65_536) {
-            progress(done + rows.next_mark().offset - from, total);
-        }
-    }
-    marks.push((AuditEntry::FILE, stop_mark(&rows, stopped)));
-    done += rows.next_mark().offset - from;
+        }))
+    })?;
+    let end = match fed {
+        Ok(end) => end,
+        Err(stale) => return Ok(Err(stale)),
+    };
+    marks.push((AuditEntry::FILE, end));
 
+    let ledger = crate::domain::ledger::LedgerEntry::FILE;
     let mut rows = Rows::open(
-        &dir.join(crate::domain::ledger::LedgerEntry::FILE),
+        &dir.join(ledger),
         &["date", "kind", "member", "cents", "points"],
-        mark(crate::domain::ledger::LedgerEntry::FILE),
+        mark(ledger),
     )?;
-    let from = rows.next_mark().offset;
-    stopped = false;
-    while let Some(r) = rows.next_row()? {
-        let date = r.date(0)?;
-        if stop_after.is_some_and(|d| date > d) {
-            stopped = true;
-            break;
-        }
-        let e = EntryLine {
+    let done = end.offset - from;
+    let fed = each_row(&mut rows, stop_after, (done, total), progress, |r, date| {
+        Ok(engine.ledger(&EntryLine {
             date,
-            kind: entry_kind(&r)?,
+            kind: entry_kind(r)?,
             member: r.str(2)?,
             cents: r.cents(3)?,
             points: r.int(4)?,
-        };
-        if let Err(stale) = engine.ledger(&e) {
-            return Ok(Err(stale));
-        }
-        n = n.wrapping_add(1);
-        if n.is_multiple_of(65_536) {
-            progress(done + rows.next_mark().offset - from, total);
-        }
+        }))
+    })?;
+    match fed {
+        Ok(end) => marks.push((ledger, end)),
+        Err(stale) => return Ok(Err(stale)),
     }
-    marks.push((
-        crate::domain::ledger::LedgerEntry::FILE,
-        stop_mark(&rows, stopped),
-    ));
     progress(total, total);
 
     for r in store.load::<Registration>()? {
@@ -266,14 +238,34 @@ fn feed(
     Ok(Ok(marks))
 }
 
-/// Where the lines after the stop day begin: the row that stopped the
-/// reading, or the end of the file.
-fn stop_mark(rows: &Rows, stopped: bool) -> Mark {
-    if stopped {
-        rows.mark()
-    } else {
-        rows.next_mark()
+/// Hands each row of `rows` with its date to `feed`, up to the first row
+/// dated after `stop_after`. Returns where the rows after the stop day
+/// begin (the end of the file when nothing stopped it), or the stale line
+/// `feed` met. `done` is the (bytes read before, bytes to read) for
+/// `progress`.
+fn each_row(
+    rows: &mut Rows,
+    stop_after: Option<NaiveDate>,
+    (done, total): (u64, u64),
+    progress: Progress,
+    mut feed: impl FnMut(&Row, NaiveDate) -> Result<std::result::Result<(), Stale>>,
+) -> Result<std::result::Result<Mark, Stale>> {
+    let from = rows.next_mark().offset;
+    let mut n = 0u32;
+    while let Some(r) = rows.next_row()? {
+        let date = r.date(0)?;
+        if stop_after.is_some_and(|d| date > d) {
+            return Ok(Ok(rows.mark()));
+        }
+        if let Err(stale) = feed(&r, date)? {
+            return Ok(Err(stale));
+        }
+        n = n.wrapping_add(1);
+        if n.is_multiple_of(65_536) {
+            progress(done + rows.next_mark().offset - from, total);
+        }
     }
+    Ok(Ok(rows.next_mark()))
 }
 
 fn entry_kind(r: &Row) -> Result<EntryKind> {

@@ -332,6 +332,12 @@ fn roll_forward(dir: &Path, plan: &Plan) -> Result<()> {
             });
         }
     }
+    rename_tables(dir, plan)
+}
+
+/// Renames each staged table still waiting into place (a rename already
+/// done left no temp file), then retires the commit record.
+fn rename_tables(dir: &Path, plan: &Plan) -> Result<()> {
     for r in &plan.renames {
         let from = dir.join(&r.from);
         if from.exists() {
@@ -487,14 +493,7 @@ fn apply_legacy(dir: &Path, plan: &Plan) -> Result<()> {
             fsutil::sync_dir(parent)?;
         }
     }
-    for r in &plan.renames {
-        let from = dir.join(&r.from);
-        if from.exists() {
-            fsutil::rename(&from, &dir.join(&r.to))?;
-        }
-    }
-    fsutil::sync_dir(dir)?;
-    remove(dir, PENDING)
+    rename_tables(dir, plan)
 }
 
 #[cfg(test)]
