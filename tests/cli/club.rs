@@ -78,6 +78,17 @@ impl TestClub {
         }
     }
 
+    /// One column of a command's one-row CSV listing (`--format csv` is
+    /// added).
+    pub fn csv_field(&self, args: &[&str], name: &str) -> String {
+        let csv = self.ok(&[&["--format", "csv"], args].concat());
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let row: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let i = header.iter().position(|h| *h == name).unwrap();
+        row[i].to_string()
+    }
+
     /// Runs a command that must succeed; returns its trimmed stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let run = self.run(args);

@@ -495,16 +495,6 @@ fn a_long_import_under_a_script_shows_no_progress_bar() {
     assert!(ledger.contains("T00001499,2026-11-25,grant,M001500,0.00,1499,,office,opening balance"));
 }
 
-/// One column of a one-row CSV listing.
-fn csv_field(club: &TestClub, args: &[&str], name: &str) -> String {
-    let csv = club.ok(&[&["--format", "csv"], args].concat());
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let i = header.iter().position(|h| *h == name).unwrap();
-    row[i].to_string()
-}
-
 /// Opening stored value in the spellings a Chinese office's sheet has.
 const WALLETS: &str = "姓名,手机,会员卡号,入会日期,到期日期,积分,储值余额\n\
 王小明,13800000001,OLD001,2025/1/1,2027-12-31,1200,¥128.50\n\
@@ -561,12 +551,12 @@ fn opening_wallet_balances_become_recharges_once_without_bonus_or_referral() {
     );
     assert!(!ledger.contains(",bonus,"), "no campaign bonus: {ledger}");
     assert_eq!(
-        csv_field(&club, &["wallet", "balance", "M000002"], "wallet"),
+        club.csv_field(&["wallet", "balance", "M000002"], "wallet"),
         "1280.00"
     );
     // The opening balance is the member's recharge so far.
     assert_eq!(
-        csv_field(&club, &["wallet", "balance", "M000002"], "recharged"),
+        club.csv_field(&["wallet", "balance", "M000002"], "recharged"),
         "1280.00"
     );
     club.check();
@@ -594,12 +584,12 @@ fn an_imported_balance_counts_as_the_first_recharge_for_the_referral_rule() {
     club.ok(&["member", "update", "M000003", "--referrer", &referrer]);
     club.ok(&["wallet", "recharge", "M000003", "--amount", "1000"]);
     assert_eq!(
-        csv_field(&club, &["points", "balance", &referrer], "points"),
+        club.csv_field(&["points", "balance", &referrer], "points"),
         "0",
         "the member recharged before, under the old system"
     );
     assert_eq!(
-        csv_field(&club, &["wallet", "balance", "M000003"], "wallet"),
+        club.csv_field(&["wallet", "balance", "M000003"], "wallet"),
         "2280.00"
     );
     club.check();

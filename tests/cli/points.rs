@@ -20,18 +20,9 @@ fn edit_rules(club: &TestClub, from: &str, to: &str) {
 
 /// The points column of `points balance` in CSV.
 fn points(club: &TestClub, id: &str) -> i64 {
-    field(club, &["points", "balance", id], "points")
+    club.csv_field(&["points", "balance", id], "points")
         .parse()
         .unwrap()
-}
-
-fn field(club: &TestClub, args: &[&str], name: &str) -> String {
-    let csv = club.ok(&[&["--format", "csv"], args].concat());
-    let mut lines = csv.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let row: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let i = header.iter().position(|h| *h == name).unwrap();
-    row[i].to_string()
 }
 
 fn ledger_lines(club: &TestClub) -> usize {
@@ -424,16 +415,19 @@ fn points_lapse_on_their_anniversary_and_expire_is_idempotent() {
     let run = club.run(&["points", "expire"]);
     assert!(run.stderr.contains("nothing to do"), "{}", run.stderr);
     assert_eq!(
-        field(&club, &["points", "balance", &a], "next_expiry"),
+        club.csv_field(&["points", "balance", &a], "next_expiry"),
         "2027-11-25"
     );
     assert_eq!(
-        field(&club, &["points", "balance", &a], "next_expiry_points"),
+        club.csv_field(&["points", "balance", &a], "next_expiry_points"),
         "100"
     );
     club.on("2027-11-25");
     // the lapsed lot is not spendable even before the cron runs
-    assert_eq!(field(&club, &["points", "balance", &a], "available"), "40");
+    assert_eq!(
+        club.csv_field(&["points", "balance", &a], "available"),
+        "40"
+    );
     // a dry run shows the plan and writes nothing
     let before = club.snapshot();
     let plan = club.ok(&["--dry-run", "--format", "csv", "points", "expire"]);
@@ -553,13 +547,13 @@ fn recharge_adds_the_campaign_bonus_on_its_first_and_last_day_only() {
         club.on(day);
         club.ok(&["wallet", "recharge", &m, "--amount", amount]);
         assert_eq!(
-            field(&club, &["wallet", "balance", &m], "wallet"),
+            club.csv_field(&["wallet", "balance", &m], "wallet"),
             wallet,
             "{day} {amount}"
         );
     }
     assert_eq!(
-        field(&club, &["wallet", "balance", &m], "recharged"),
+        club.csv_field(&["wallet", "balance", &m], "recharged"),
         "4999.99"
     );
     club.check();
@@ -604,9 +598,12 @@ fn a_wallet_referral_reward_is_credited_to_the_referrers_wallet() {
     ]);
     club.ok(&["member", "approve", &id]);
     club.ok(&["wallet", "recharge", &id, "--amount", "250"]);
-    assert_eq!(field(&club, &["wallet", "balance", &r], "wallet"), "25.00");
     assert_eq!(
-        field(&club, &["wallet", "balance", &r], "recharged"),
+        club.csv_field(&["wallet", "balance", &r], "wallet"),
+        "25.00"
+    );
+    assert_eq!(
+        club.csv_field(&["wallet", "balance", &r], "recharged"),
         "0.00"
     );
     club.check();
@@ -631,7 +628,10 @@ fn paying_more_than_the_wallet_holds_or_a_receipt_twice_is_refused() {
     // a till receipt may both earn points and be paid from the wallet
     club.ok(&["points", "grant", &m, "--spend", "60", "--receipt", "P1"]);
     club.refused(&["wallet", "pay", &m, "--amount", "0"], 2, "more than 0.00");
-    assert_eq!(field(&club, &["wallet", "balance", &m], "wallet"), "40.00");
+    assert_eq!(
+        club.csv_field(&["wallet", "balance", &m], "wallet"),
+        "40.00"
+    );
     club.check();
 }
 
@@ -682,7 +682,7 @@ fn tier_recompute_downgrades_one_step_after_a_quiet_spell() {
     club.ok(&["member", "renew", &m, "--months", "60"]);
     club.ok(&["points", "grant", &m, "--spend", "6000"]);
     club.ok(&["tier", "recompute"]);
-    assert_eq!(field(&club, &["points", "balance", &m], "tier"), "gold");
+    assert_eq!(club.csv_field(&["points", "balance", &m], "tier"), "gold");
     // the day before twelve quiet months: nothing
     club.on("2027-11-24");
     let run = club.run(&["tier", "recompute"]);
