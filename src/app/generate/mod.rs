@@ -1333,16 +1333,16 @@ mod tests {
         });
     }
 
-    #[test]
-    fn ledger_ids_and_audit_times_run_in_order() {
+    /// A club generated into a temporary directory, open for reading.
+    fn generated(members: u32, months: u32, seed: u64) -> (tempfile::TempDir, Store, Summary) {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("club");
         let opts = Options {
-            members: 300,
-            months: 12,
-            seed: 11,
+            members,
+            months,
+            seed,
         };
-        generate(
+        let summary = generate(
             &dir,
             d("2026-11-25"),
             &opts,
@@ -1352,6 +1352,12 @@ mod tests {
         )
         .unwrap();
         let store = Store::open(&dir, Access::Read, Duration::ZERO, "test").unwrap();
+        (tmp, store, summary)
+    }
+
+    #[test]
+    fn ledger_ids_and_audit_times_run_in_order() {
+        let (_tmp, store, _) = generated(300, 12, 11);
         let ledger: Vec<LedgerEntry> = store.load().unwrap();
         let audit: Vec<AuditEntry> = store.load().unwrap();
         assert!(!ledger.is_empty() && !audit.is_empty());
@@ -1375,23 +1381,8 @@ mod tests {
 
     #[test]
     fn every_kind_of_ledger_activity_happens_and_refusals_are_counted() {
-        let tmp = tempfile::tempdir().unwrap();
-        let dir = tmp.path().join("club");
-        let opts = Options {
-            members: 2_000,
-            months: 24,
-            seed: 5,
-        };
-        let summary = generate(
-            &dir,
-            d("2026-11-25"),
-            &opts,
-            Duration::ZERO,
-            "test",
-            &|_, _| {},
-        )
-        .unwrap();
-        let store = Store::open(&dir, Access::Read, Duration::ZERO, "test").unwrap();
+        let members = 2_000;
+        let (_tmp, store, summary) = generated(members, 24, 5);
         let ledger: Vec<LedgerEntry> = store.load().unwrap();
         for kind in [
             EntryKind::Dues,
@@ -1448,7 +1439,7 @@ mod tests {
         }
         // Redemptions took stock out of the catalogue.
         let rewards: Vec<RewardRule> = store.load().unwrap();
-        let fresh = activity::catalogue(opts.members);
+        let fresh = activity::catalogue(members);
         assert_eq!(rewards.len(), fresh.len());
         let taken: u32 = fresh.iter().map(|r| r.stock).sum::<u32>()
             - rewards.iter().map(|r| r.stock).sum::<u32>();
