@@ -156,17 +156,22 @@ fn reports(
         Err(_) => return Err(internal()),
     };
     fed?;
+    let registrations: Vec<Registration> = store.load()?;
+    for r in &registrations {
+        if let (RegStatus::Attended, Some(d)) = (r.status, r.attended) {
+            engine.checkin(&r.member, d);
+        }
+    }
     // Leads as of today, with the expiries that have happened by now.
     let mut leads: Vec<Lead> = store.load()?;
     let mut lead_events: Vec<LeadEvent> = store.load()?;
     lead_events.extend(lead::expire(&mut leads, ctx.today, &ctx.operator));
     let events: Vec<Event> = store.load()?;
-    let registrations: Vec<Registration> = store.load()?;
     Ok(engine.finish(&lead_events, &events, &registrations))
 }
 
-/// The audit trail, the ledger and the check-ins, fed to the engine from
-/// the closing's marks. With `stop_after`, reading stops at the first line
+/// The audit trail and the ledger, fed to the engine from the closing's
+/// marks. With `stop_after`, reading stops at the first line
 /// dated after that day, and the marks where it stopped are returned.
 fn feed(
     store: &Store,
@@ -230,11 +235,6 @@ fn feed(
     }
     progress(total, total);
 
-    for r in store.load::<Registration>()? {
-        if let (RegStatus::Attended, Some(d)) = (r.status, r.attended) {
-            engine.checkin(&r.member, d);
-        }
-    }
     Ok(Ok(marks))
 }
 

@@ -12,7 +12,8 @@
 //!    tier, points lots and wallet at the close of a month end before the
 //!    periods, or from nothing;
 //! 2. it is fed the journal lines dated after that close (`audit`,
-//!    `ledger`, `checkin`), keeping only the members those lines touch;
+//!    `ledger`), keeping only the members those lines touch, and the event
+//!    check-ins (`checkin`, at any time before `finish`);
 //! 3. it is fed each member once, with its closing row (`member`), and
 //!    counts that member into every period there and then;
 //! 4. `finish` adds the leads and events sections.
