@@ -247,12 +247,14 @@ impl<'a> History<'a> {
     }
 }
 
-/// What the journals after the closing hold for one member.
-#[derive(Debug)]
+/// What the journals after the closing hold for one member: where in
+/// `Engine::histories` and `Engine::moves` to find it (`NONE` for
+/// nothing). Small, since a million members may have one; few have a
+/// history after the closing.
+#[derive(Debug, Clone, Copy)]
 struct Tail {
-    history: History<'static>,
-    /// The member's first and last points or wallet movements in
-    /// `Engine::moves` (`NONE` for none).
+    history: u32,
+    /// The member's first and last points or wallet movements.
     first: u32,
     last: u32,
 }
@@ -260,14 +262,14 @@ struct Tail {
 impl Default for Tail {
     fn default() -> Tail {
         Tail {
-            history: History::default(),
+            history: NONE,
             first: NONE,
             last: NONE,
         }
     }
 }
 
-/// No movement.
+/// No history or movement.
 const NONE: u32 = u32::MAX;
 
 /// A points or wallet movement, linked to the same member's next one: all
@@ -680,6 +682,8 @@ pub struct Engine<'r> {
     /// Every points or wallet movement fed, in journal order.
     moves: Vec<Move>,
     tails: Vec<Tail>,
+    /// The histories after the closing of the members who have one.
+    histories: Vec<History<'static>>,
 }
 
 impl<'r> Engine<'r> {
@@ -712,6 +716,7 @@ impl<'r> Engine<'r> {
             ids: Ids::default(),
             moves: Vec::new(),
             tails: Vec::new(),
+            histories: Vec::new(),
         }
     }
 
@@ -754,7 +759,12 @@ impl<'r> Engine<'r> {
         }
         let renewal = a.action == "member renew";
         let i = self.id(a.record);
-        let h = &mut self.tails[i].history;
+        let t = &mut self.tails[i];
+        if t.history == NONE {
+            t.history = self.histories.len() as u32;
+            self.histories.push(History::default());
+        }
+        let h = &mut self.histories[t.history as usize];
         if renewal {
             h.renewals.push(a.date);
         }
@@ -870,9 +880,14 @@ impl<'r> Engine<'r> {
     ) -> Option<ClosingRow> {
         let id = m.map(|m| m.id).or(closing.map(|c| c.member.as_str()))?;
         let Tail { history, first, .. } = match self.ids.get(id) {
-            Some(i) => std::mem::take(&mut self.tails[i as usize]),
+            Some(i) => self.tails[i as usize],
             None => Tail::default(),
         };
+        let history = self
+            .histories
+            .get_mut(history as usize)
+            .map(std::mem::take)
+            .unwrap_or_default();
         let mut history = History {
             start: closing
                 .zip(self.base)
@@ -1364,7 +1379,11 @@ mod tests {
                 e.audit(a).unwrap();
             }
             let i = e.id(&m.id);
-            let mut h = std::mem::take(&mut e.tails[i].history);
+            let mut h = e
+                .histories
+                .get_mut(e.tails[i].history as usize)
+                .map(std::mem::take)
+                .unwrap_or_default();
             h.complete(&MemberFacts::of(m));
             h
         };
