@@ -132,6 +132,9 @@ pub fn generate(
         dry_run: false,
         wait,
     };
+    // The simulation changes its context's operator as it goes; the
+    // month-end closing at the end runs as cron, as the context began.
+    let closer = ctx.clone();
     let mut book = Book::open(&store)?;
     book.stream();
     let mut sim = Sim::new(&rules, today, opts, ctx, book);
@@ -161,15 +164,6 @@ pub fn generate(
     store.commit(txn)?;
     drop(store);
     // The month-end closings the monthly cron job would have made.
-    let closer = Ctx {
-        data: dir.to_path_buf(),
-        today,
-        now: String::new(),
-        operator: CRON.to_string(),
-        command: command.to_string(),
-        dry_run: false,
-        wait,
-    };
     let closings = crate::app::report::close(&closer, &|_, _| {})?.len();
     Ok(Summary {
         closings,
