@@ -1306,12 +1306,17 @@ mod tests {
         assert!(parse_changes("nonsense", h).is_empty());
     }
 
-    #[test]
-    fn changes_round_trip_through_the_writer() {
-        let before = Member {
-            id: "M000001".into(),
-            name: "王; id: x → y".into(),
-            phone: "13800000000".into(),
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    /// A member record with `id`, `status` and `tier`, applied and approved
+    /// on `applied`, in the status since `since`; nothing else filled in.
+    fn member(id: &str, status: Status, tier: &str, applied: &str, since: &str) -> Member {
+        Member {
+            id: id.into(),
+            name: "x".into(),
+            phone: String::new(),
             email: String::new(),
             gender: None,
             birthday: None,
@@ -1320,15 +1325,31 @@ mod tests {
             referrer: String::new(),
             source: String::new(),
             sales: String::new(),
-            status: Status::Pending,
-            tier: "basic".into(),
+            status,
+            tier: tier.into(),
             card: String::new(),
-            applied: "2026-11-01".parse().unwrap(),
-            joined: None,
+            applied: d(applied),
+            joined: Some(d(applied)),
             expires: None,
-            since: "2026-11-01".parse().unwrap(),
+            since: d(since),
             reason: String::new(),
             note: String::new(),
+        }
+    }
+
+    #[test]
+    fn changes_round_trip_through_the_writer() {
+        let before = Member {
+            name: "王; id: x → y".into(),
+            phone: "13800000000".into(),
+            joined: None,
+            ..member(
+                "M000001",
+                Status::Pending,
+                "basic",
+                "2026-11-01",
+                "2026-11-01",
+            )
         };
         let mut after = before.clone();
         after.status = Status::Active;
@@ -1349,28 +1370,17 @@ mod tests {
 
     #[test]
     fn a_member_without_audit_lines_is_dated_by_the_record() {
-        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         let mut m = Member {
-            id: "M000001".into(),
-            name: "x".into(),
             phone: "13800000000".into(),
-            email: String::new(),
-            gender: None,
-            birthday: None,
-            kind: Default::default(),
-            nominee: String::new(),
-            referrer: String::new(),
-            source: String::new(),
-            sales: String::new(),
-            status: Status::Expired,
-            tier: "gold".into(),
-            card: String::new(),
-            applied: d("2024-11-26"),
             joined: Some(d("2024-12-02")),
             expires: Some(d("2025-12-02")),
-            since: d("2026-01-02"),
-            reason: String::new(),
-            note: String::new(),
+            ..member(
+                "M000001",
+                Status::Expired,
+                "gold",
+                "2024-11-26",
+                "2026-01-02",
+            )
         };
         let history = |m: &Member, audit: &[AuditLine]| {
             let rules = ClubRules::default();
@@ -1460,28 +1470,10 @@ mod tests {
     type Journal = Vec<(NaiveDate, EntryKind, String, i64, i64)>;
 
     fn club() -> (Vec<Member>, Trail, Journal) {
-        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         let member = |id: &str, status: Status, tier: &str, applied: &str, since: &str| Member {
-            id: id.into(),
-            name: "x".into(),
-            phone: String::new(),
-            email: String::new(),
             gender: Some(Gender::Female),
             birthday: Some(d("1990-02-28")),
-            kind: Default::default(),
-            nominee: String::new(),
-            referrer: String::new(),
-            source: String::new(),
-            sales: String::new(),
-            status,
-            tier: tier.into(),
-            card: String::new(),
-            applied: d(applied),
-            joined: Some(d(applied)),
-            expires: None,
-            since: d(since),
-            reason: String::new(),
-            note: String::new(),
+            ..member(id, status, tier, applied, since)
         };
         let members = vec![
             member("M1", Status::Active, "gold", "2023-11-02", "2024-01-15"),
@@ -1540,7 +1532,7 @@ mod tests {
         periods: &[Period],
         rules: &ClubRules,
     ) -> Vec<PeriodReport> {
-        let today = "2024-03-10".parse::<NaiveDate>().unwrap();
+        let today = d("2024-03-10");
         let (members, audit, ledger) = club();
         let audit: Vec<AuditLine> = audit
             .iter()
@@ -1611,7 +1603,6 @@ mod tests {
         let jan = Period::month("2024-01").unwrap();
         let q1 = Period::quarter("2024-Q1").unwrap();
         let whole = reports_via(None, &[feb.clone(), jan.clone()], &rules);
-        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
         // Closings at the two month ends before January.
         for base in ["2023-11-30", "2023-12-31"] {
             assert_eq!(
