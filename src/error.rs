@@ -28,6 +28,17 @@ pub enum Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// Every exit code with its meaning, for the man pages and the docs.
+pub const EXIT_CODES: &[(u8, &str)] = &[
+    (0, "done"),
+    (1, "unexpected failure (a bug, an I/O error)"),
+    (2, "usage: the command line itself is wrong"),
+    (3, "the data directory is invalid: missing, corrupt, a newer format, a torn line"),
+    (4, "refused by a rule: not enough points, lead already claimed, lead cap reached, wrong status for this step"),
+    (5, "not found: no such member, lead, event, reward"),
+    (6, "busy: another writer holds the lock past the wait limit"),
+];
+
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
@@ -61,6 +72,29 @@ impl From<StoreError> for Error {
             | StoreError::Corrupt { .. }
             | StoreError::Torn { .. }
             | StoreError::Newer { .. } => Error::Data(msg),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_error_has_its_exit_code_documented() {
+        let kinds = [
+            Error::Failure(String::new()),
+            Error::Usage(String::new()),
+            Error::Data(String::new()),
+            Error::Refused(String::new()),
+            Error::NotFound(String::new()),
+            Error::Busy(String::new()),
+        ];
+        for e in kinds {
+            assert!(
+                EXIT_CODES.iter().any(|(code, _)| *code == e.exit_code()),
+                "{e:?}"
+            );
         }
     }
 }

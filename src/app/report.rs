@@ -49,6 +49,14 @@ pub fn period(
     }
 }
 
+/// The day of the newest line of the ledger or the audit trail, read from
+/// their tails: where a report given no period falls back to.
+pub fn last_activity(ctx: &Ctx) -> Result<Option<NaiveDate>> {
+    let store = ctx.read()?;
+    let ledger = store.last_date::<crate::domain::ledger::LedgerEntry>()?;
+    Ok(ledger.max(store.last_date::<AuditEntry>()?))
+}
+
 fn internal() -> Error {
     Error::Failure("internal: the report engine lost a period".into())
 }

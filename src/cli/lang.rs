@@ -44,9 +44,52 @@ impl Lang {
     }
 }
 
-/// The value parser of `--lang` and `CLUBCTL_LANG`.
-pub fn parse_arg(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| format!("unknown language {s:?}: use --lang en or --lang zh"))
+/// The value parser of `--lang` and `CLUBCTL_LANG`: takes `en` and `zh`
+/// and their usual spellings (`zh-CN`, `english`, `中文`), and offers the two
+/// codes to help and to shell completion.
+#[derive(Debug, Clone, Copy)]
+pub struct LangParser;
+
+impl clap::builder::TypedValueParser for LangParser {
+    type Value = Lang;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Lang, clap::Error> {
+        let text = value.to_string_lossy();
+        Lang::parse(&text).ok_or_else(|| {
+            let mut err = clap::Error::new(clap::error::ErrorKind::InvalidValue).with_cmd(cmd);
+            use clap::error::{ContextKind, ContextValue};
+            if let Some(arg) = arg {
+                err.insert(
+                    ContextKind::InvalidArg,
+                    ContextValue::String(arg.to_string()),
+                );
+            }
+            err.insert(
+                ContextKind::InvalidValue,
+                ContextValue::String(text.into_owned()),
+            );
+            err.insert(
+                ContextKind::ValidValue,
+                ContextValue::Strings(vec!["en".into(), "zh".into()]),
+            );
+            err
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            [("en", "English"), ("zh", "Chinese (简体中文)")]
+                .into_iter()
+                .map(|(code, name)| clap::builder::PossibleValue::new(code).help(name)),
+        ))
+    }
 }
 
 static CURRENT: OnceLock<Lang> = OnceLock::new();
@@ -130,6 +173,8 @@ catalogue! {
         "{event}：{n} 位会员可受邀参加 {date} 的“{title}”";
 
     PeriodHeading => "{label} ({start} to {end})", "{label}（{start} 至 {end}）";
+    PeriodFallback => "nothing recorded yet in {today}; reporting {label}, the last with activity (choose with --month, --quarter or --year)",
+        "{today} 尚无记录；显示有记录的最近一期 {label}（可用 --month、--quarter 或 --year 指定）";
     Beside => "{this} beside {other}", "{this} 对比 {other}";
     Scorecard => "scorecard {period}", "考核记分卡 {period}";
     ChartWritten => "chart written to {path}", "图表已写入 {path}";
@@ -538,9 +583,18 @@ mod tests {
         assert_eq!(Lang::parse("en"), Some(Lang::En));
         assert_eq!(Lang::parse("fr"), None);
         assert_eq!(Lang::parse(""), None);
-        assert!(parse_arg("fr")
-            .unwrap_err()
-            .contains("--lang en or --lang zh"));
+        use clap::builder::TypedValueParser;
+        let cmd = clap::Command::new("clubctl");
+        let err = LangParser
+            .parse_ref(&cmd, None, std::ffi::OsStr::new("fr"))
+            .unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::InvalidValue);
+        assert_eq!(
+            LangParser
+                .parse_ref(&cmd, None, std::ffi::OsStr::new("zh-CN"))
+                .ok(),
+            Some(Lang::Zh)
+        );
         for l in Lang::ALL {
             assert_eq!(Lang::parse(l.code()), Some(l));
         }

@@ -69,8 +69,7 @@ pub struct Cli {
         long,
         global = true,
         env = "CLUBCTL_LANG",
-        value_name = "en|zh",
-        value_parser = lang::parse_arg
+        value_parser = lang::LangParser
     )]
     pub lang: Option<lang::Lang>,
     /// Seconds to wait for another writer to finish.
@@ -111,7 +110,7 @@ pub enum Command {
     /// Reports: monthly, quarterly, yearly, KPI scorecard, events, sales.
     #[command(subcommand)]
     Report(report::ReportCmd),
-    /// The data directory: check, repair.
+    /// The data directory: check, repair, month-end close, generate a club.
     #[command(subcommand)]
     Data(data::DataCmd),
     /// Print a tab-completion script for bash, zsh or fish.

@@ -143,11 +143,21 @@ pub fn run(cmd: ReportCmd, ctx: &Ctx, env: &Env) -> Result<()> {
     }
 }
 
+/// The period given, else today's; when today's holds no activity yet
+/// (the 1st of a month, a sample club), the last one that does, said on
+/// standard error.
 fn chosen(span: Span, given: Option<String>, ctx: &Ctx) -> Result<Period> {
-    Ok(match given {
-        Some(s) => Period::parse(span, &s)?,
-        None => Period::of(span, ctx.today),
-    })
+    if let Some(s) = given {
+        return Ok(Period::parse(span, &s)?);
+    }
+    let (period, fell_back) = Period::default_for(span, ctx.today, reports::last_activity(ctx)?);
+    if fell_back {
+        output::say(&Msg::PeriodFallback.fill(&[
+            ("today", &Period::of(span, ctx.today).label),
+            ("label", &period.label),
+        ]));
+    }
+    Ok(period)
 }
 
 fn heading(r: &PeriodReport) -> String {

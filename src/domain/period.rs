@@ -111,6 +111,24 @@ impl Period {
         }
     }
 
+    /// The period a report shows when none is given: the one holding
+    /// `today`, unless the club's newest activity (`last_activity`, the day
+    /// of its newest journal line) lies before it, when it is the period
+    /// holding that day instead, so a report run on the 1st, or on a club
+    /// that stopped trading, shows figures rather than a period of zeros.
+    /// The flag says whether it fell back.
+    pub fn default_for(
+        span: Span,
+        today: NaiveDate,
+        last_activity: Option<NaiveDate>,
+    ) -> (Period, bool) {
+        let current = Period::of(span, today);
+        match last_activity {
+            Some(day) if day < current.start => (Period::of(span, day), true),
+            _ => (current, false),
+        }
+    }
+
     /// `YYYY-MM`.
     pub fn month(s: &str) -> Result<Period> {
         let bad =
@@ -307,5 +325,29 @@ mod tests {
             Period::month("2026-10").unwrap().last_day(today),
             d("2026-10-31")
         );
+    }
+
+    #[test]
+    fn a_report_with_no_period_falls_back_to_the_last_active_one() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        // Activity on the last day of November, run on 1 December: November.
+        let (p, fell) = Period::default_for(Span::Month, d("2026-12-01"), Some(d("2026-11-30")));
+        assert_eq!((p.label.as_str(), fell), ("2026-11", true));
+        // Activity on the 1st itself: the current month, no fallback.
+        let (p, fell) = Period::default_for(Span::Month, d("2026-12-01"), Some(d("2026-12-01")));
+        assert_eq!((p.label.as_str(), fell), ("2026-12", false));
+        // A back-dated club (activity after today) and an empty club keep today's.
+        let (p, fell) = Period::default_for(Span::Month, d("2026-12-01"), Some(d("2027-01-05")));
+        assert_eq!((p.label.as_str(), fell), ("2026-12", false));
+        let (p, fell) = Period::default_for(Span::Month, d("2026-12-01"), None);
+        assert_eq!((p.label.as_str(), fell), ("2026-12", false));
+        // A leap day two years back, by quarter and by year.
+        let (p, fell) = Period::default_for(Span::Quarter, d("2026-12-01"), Some(d("2024-02-29")));
+        assert_eq!(
+            (p.label.as_str(), p.end, fell),
+            ("2024-Q1", d("2024-03-31"), true)
+        );
+        let (p, fell) = Period::default_for(Span::Year, d("2026-01-01"), Some(d("2025-12-31")));
+        assert_eq!((p.label.as_str(), fell), ("2025", true));
     }
 }

@@ -298,6 +298,12 @@ pub fn encode<T: Record>(rows: &[T]) -> Vec<u8> {
 /// The first field of the last complete line of a journal, read from its
 /// tail so that the cost does not grow with the journal.
 pub fn last_key(path: &Path) -> Result<Option<String>> {
+    Ok(last_field(path, 0)?.filter(|k| !k.is_empty()))
+}
+
+/// Column `column` of a file's last complete line, read from its tail
+/// (a header-only or empty file has none).
+pub fn last_field(path: &Path, column: usize) -> Result<Option<String>> {
     use std::io::{Read, Seek, SeekFrom};
     let len = fsutil::len(path)?;
     if len == 0 {
@@ -322,9 +328,16 @@ pub fn last_key(path: &Path) -> Result<Option<String>> {
         match complete.iter().rposition(|&b| b == b'\n') {
             Some(i) => {
                 let line = &complete[i + 1..];
-                let key = line.split(|&b| b == b',').next().unwrap_or_default();
-                let key = String::from_utf8_lossy(key).into_owned();
-                return Ok(Some(key).filter(|k| !k.is_empty()));
+                let mut rdr = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .from_reader(line);
+                let mut rec = csv::ByteRecord::new();
+                let field = match rdr.read_byte_record(&mut rec) {
+                    Ok(true) => rec.get(column).unwrap_or_default().to_vec(),
+                    _ => Vec::new(),
+                };
+                return Ok(Some(String::from_utf8_lossy(&field).into_owned()));
             }
             None if start == 0 => return Ok(None),
             None => window *= 4,

@@ -226,6 +226,16 @@ impl Store {
         fsutil::sync_dir(&self.dir)
     }
 
+    /// The date of a journal's last line, read from its tail: the day of
+    /// the newest activity it records (None for a journal with no lines or
+    /// no `date` column).
+    pub fn last_date<T: Record>(&self) -> Result<Option<chrono::NaiveDate>> {
+        let Some(column) = T::HEADER.iter().position(|h| *h == "date") else {
+            return Ok(None);
+        };
+        Ok(codec::last_field(&self.path::<T>(), column)?.and_then(|d| d.parse().ok()))
+    }
+
     /// The id of the last ledger entry, read from the journal's tail.
     pub fn last_entry_id(&self) -> Result<Option<String>> {
         codec::last_key(&self.path::<LedgerEntry>())

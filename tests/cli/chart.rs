@@ -139,7 +139,7 @@ fn chart_refuses_an_unknown_language() {
             "fr",
         ],
         2,
-        "--lang en or --lang zh",
+        "possible values: en, zh",
     );
     assert!(!out.exists());
 }

@@ -248,7 +248,7 @@ fn an_unknown_language_is_refused_before_anything_is_written() {
             "13800000002",
         ],
         2,
-        "--lang en or --lang zh",
+        "possible values: en, zh",
     );
     let before = club.snapshot();
     let out = club

@@ -4,11 +4,13 @@
 mod club;
 
 mod chart;
+
 mod events;
 mod generate;
 mod imports;
 mod lang;
 mod leads;
+mod manual;
 mod members;
 mod points;
 mod property;

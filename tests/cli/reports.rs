@@ -355,6 +355,42 @@ fn the_default_month_runs_to_today_and_the_table_shows_the_change() {
 }
 
 #[test]
+fn with_no_month_given_a_month_with_nothing_yet_falls_back_to_the_last_active_one() {
+    let (mut c, _) = club();
+    c.on("2026-12-05");
+    let explicit = c.run(&["report", "monthly", "--month", "2026-11"]);
+    let run = c.run(&["report", "monthly"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("nothing recorded yet in 2026-12; reporting 2026-11"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !explicit.stderr.contains("nothing recorded"),
+        "{}",
+        explicit.stderr
+    );
+    assert_eq!(run.stdout, explicit.stdout);
+    // The same for the scorecard, the quarter and the year (Q4 and 2026
+    // already hold November, so they stay).
+    let kpi = c.run(&["report", "kpi"]);
+    assert!(kpi.stderr.contains("reporting 2026-11"), "{}", kpi.stderr);
+    let q = c.run(&["report", "quarterly"]);
+    assert!(!q.stderr.contains("nothing recorded"), "{}", q.stderr);
+    // Once December has a line, December it is.
+    c.ok(&["member", "add", "--name", "F", "--phone", "13900000099"]);
+    let run = c.run(&["report", "monthly"]);
+    assert!(!run.stderr.contains("nothing recorded"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("2026-12 (2026-12-01 to 2026-12-05)"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn leap_february_and_a_member_who_joins_and_leaves_in_it() {
     let mut c = TestClub::new();
     c.on("2028-02-29");
