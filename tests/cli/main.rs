@@ -5,6 +5,7 @@ mod club;
 
 mod chart;
 
+mod docs;
 mod events;
 mod generate;
 mod imports;
