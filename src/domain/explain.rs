@@ -331,10 +331,20 @@ pub fn entry(e: &LedgerEntry, related: &[LedgerEntry], rules: &ClubRules) -> Vec
                     format!("{} points per yuan", rules.points.per_yuan),
                     "points.per_yuan",
                 ));
+                let tiers: Vec<String> = rules
+                    .tiers
+                    .iter()
+                    .filter(|t| t.multiplier.0 == mult)
+                    .map(|t| format!("tiers.{}.multiplier", t.name))
+                    .collect();
                 out.push(line(
                     "multiplier",
                     format!("{}% (the member's tier on {})", mult, e.date),
-                    "tiers.NAME.multiplier",
+                    &if tiers.is_empty() {
+                        "tiers.NAME.multiplier".to_string()
+                    } else {
+                        tiers.join(", ")
+                    },
                 ));
                 let now = points::earned(s.cents, &s.note, mult, rules);
                 out.push(line(
@@ -546,6 +556,12 @@ pub fn lead(
                 .filter(|k| msg.contains(k))
                 .collect::<Vec<_>>()
                 .join(", ");
+                // First registration wins: the holder keeps it for its valid days.
+                let setting = if setting.is_empty() && msg.contains("already held by live lead") {
+                    "lead.valid_days".to_string()
+                } else {
+                    setting
+                };
                 (format!("refused: {msg}"), setting)
             }
             Err(DomainError::NotFound(msg)) => (format!("refused: {msg}"), String::new()),

@@ -14,3 +14,4 @@ mod points;
 mod property;
 mod reports;
 mod store;
+mod rules;
