@@ -61,9 +61,12 @@ impl Diff {
     }
 }
 
-/// Each member's status and tier on `day` under `rules`, by index.
-fn outcome(s: &Snapshot, day: NaiveDate, rules: &ClubRules) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = s
+/// Each member's status and tier, by the member's index.
+type Outcomes = Vec<(String, String)>;
+
+/// Each member's status and tier on `day` under `rules`.
+fn outcome(s: &Snapshot, day: NaiveDate, rules: &ClubRules) -> Outcomes {
+    let mut out: Outcomes = s
         .members
         .iter()
         .map(|m| {
@@ -194,7 +197,7 @@ fn events(
     later: NaiveDate,
     cur: &ClubRules,
     cand: &ClubRules,
-    tiers: &(Vec<(String, String)>, Vec<(String, String)>),
+    tiers: &(Outcomes, Outcomes),
     diff: &mut Diff,
 ) {
     let index: HashMap<&str, usize> = s

@@ -13,5 +13,5 @@ mod members;
 mod points;
 mod property;
 mod reports;
-mod store;
 mod rules;
+mod store;

@@ -88,7 +88,11 @@ fn every_shipped_case_holds_on_a_new_club_and_on_the_sample_club() {
         let rows = csv_rows(&run.stdout);
         assert_eq!(rows.len() - 1, cases);
         let result = column(&rows, "result");
-        assert!(rows[1..].iter().all(|r| r[result] == "ok"), "{}", run.stdout);
+        assert!(
+            rows[1..].iter().all(|r| r[result] == "ok"),
+            "{}",
+            run.stdout
+        );
         for kind in [
             "tier", "term", "status", "earn", "lapse", "lead", "cooldown", "cap", "recharge",
         ] {
@@ -98,7 +102,8 @@ fn every_shipped_case_holds_on_a_new_club_and_on_the_sample_club() {
             );
         }
         assert!(
-            run.stderr.contains(&format!("all {cases} golden cases hold")),
+            run.stderr
+                .contains(&format!("all {cases} golden cases hold")),
             "{}",
             run.stderr
         );
@@ -112,9 +117,8 @@ fn a_threshold_edited_without_its_case_fails_rules_test_and_data_check() {
     set_rule(&club, "min_spend = \"2000\"", "min_spend = \"1500\"");
     let run = leaves_files(&club, &["--format", "csv", "rules", "test"], 4);
     assert!(
-        run.stderr.contains(
-            "'tier: spend 1999.99 in the window stays basic' expects basic, got silver"
-        ),
+        run.stderr
+            .contains("'tier: spend 1999.99 in the window stays basic' expects basic, got silver"),
         "{}",
         run.stderr
     );
@@ -135,7 +139,9 @@ fn a_threshold_edited_without_its_case_fails_rules_test_and_data_check() {
     let check = club.run(&["data", "check"]);
     assert_eq!(check.code, 3, "{}", check.stderr);
     assert!(
-        check.stderr.contains(&format!("club.toml:{line}: golden case 'tier: spend 1999.99")),
+        check.stderr.contains(&format!(
+            "club.toml:{line}: golden case 'tier: spend 1999.99"
+        )),
         "{}",
         check.stderr
     );
@@ -158,7 +164,11 @@ fn a_changed_grace_period_fails_the_status_cases_with_what_they_got() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains("membership.grace_days"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("membership.grace_days"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -213,11 +223,7 @@ fn a_lower_silver_threshold_counts_the_members_the_nightly_recompute_would_move(
         "cheaper-silver.toml",
         &[("min_spend = \"2000\"", "min_spend = \"1000\"")],
     );
-    let run = leaves_files(
-        &club,
-        &["--format", "csv", "rules", "diff", &cand],
-        0,
-    );
+    let run = leaves_files(&club, &["--format", "csv", "rules", "diff", &cand], 0);
     let rows = csv_rows(&run.stdout);
     let (when, change, cur, cand_col, count) = (
         column(&rows, "when"),
@@ -230,7 +236,10 @@ fn a_lower_silver_threshold_counts_the_members_the_nightly_recompute_would_move(
         .iter()
         .find(|r| r[change] == "setting tiers.silver.min_spend")
         .expect("the changed setting");
-    assert_eq!((setting[cur].as_str(), setting[cand_col].as_str()), ("2000.00", "1000.00"));
+    assert_eq!(
+        (setting[cur].as_str(), setting[cand_col].as_str()),
+        ("2000.00", "1000.00")
+    );
     let today: Vec<&Vec<String>> = rows
         .iter()
         .filter(|r| r[when] == "2026-11-25" && r[change] == "tier")
@@ -239,7 +248,10 @@ fn a_lower_silver_threshold_counts_the_members_the_nightly_recompute_would_move(
 
     // the nightly job under the candidate makes exactly those moves
     let recompute = recompute_under(&cand);
-    assert!(moved > 0, "the sample has members between 1000 and 2000 yuan");
+    assert!(
+        moved > 0,
+        "the sample has members between 1000 and 2000 yuan"
+    );
     assert_eq!(moved as usize, recompute.len() - 1);
     for r in &today {
         let n = recompute[1..]
@@ -293,7 +305,11 @@ fn expired_by_sweep(rules: &str, day: &str) -> i64 {
 #[test]
 fn a_shorter_grace_counts_the_members_the_sweep_would_expire_within_30_days() {
     let club = sample();
-    let cand = candidate(&club, "short-grace.toml", &[("grace_days = 30", "grace_days = 5")]);
+    let cand = candidate(
+        &club,
+        "short-grace.toml",
+        &[("grace_days = 30", "grace_days = 5")],
+    );
     let run = leaves_files(&club, &["--format", "csv", "rules", "diff", &cand], 0);
     let rows = csv_rows(&run.stdout);
     let grace_to_expired = |day: &str| -> i64 {
@@ -306,7 +322,10 @@ fn a_shorter_grace_counts_the_members_the_sweep_would_expire_within_30_days() {
     let current = club.path("club.toml");
     let more = expired_by_sweep(&cand, "2026-12-25")
         - expired_by_sweep(current.to_str().unwrap(), "2026-12-25");
-    assert!(more > 0, "the sample has members whose term ends within 30 days");
+    assert!(
+        more > 0,
+        "the sample has members whose term ends within 30 days"
+    );
     assert_eq!(grace_to_expired("2026-12-25"), more);
     assert_eq!(grace_to_expired("2026-11-25"), 0);
     assert!(rows.iter().any(|r| r[1] == "setting membership.grace_days"));
@@ -347,7 +366,11 @@ fn shorter_points_validity_counts_the_points_that_lapse() {
 #[test]
 fn an_invalid_candidate_is_refused_with_the_messages_loading_club_toml_gives() {
     let club = TestClub::new();
-    let bad = candidate(&club, "bad.toml", &[("term_months = 12", "term_month = 12")]);
+    let bad = candidate(
+        &club,
+        "bad.toml",
+        &[("term_months = 12", "term_month = 12")],
+    );
     let diff = club.refused(&["rules", "diff", &bad], 3, "term_month");
     // the same file as club.toml: the same message, naming its own path
     let copy = TestClub::new();
@@ -358,11 +381,7 @@ fn an_invalid_candidate_is_refused_with_the_messages_loading_club_toml_gives() {
         diff.stderr.replace(&bad, "FILE"),
         load.stderr.replace(club_toml.to_str().unwrap(), "FILE")
     );
-    let bad = candidate(
-        &club,
-        "bad-kpi.toml",
-        &[("weight = 30", "weight = 31")],
-    );
+    let bad = candidate(&club, "bad-kpi.toml", &[("weight = 30", "weight = 31")]);
     club.refused(&["rules", "diff", &bad], 3, "add up to 101");
     club.refused(&["rules", "diff", "no-such-rules.toml"], 2, "no rules file");
 }
@@ -401,7 +420,10 @@ fn explain_member_shows_the_window_figures_and_thresholds_with_their_settings() 
         line("next tier at")[2],
         "tiers.silver.min_spend, tiers.silver.min_points"
     );
-    assert_eq!(line("next lapse")[1], "1999 points on 2027-11-25 (earned 2026-11-25)");
+    assert_eq!(
+        line("next lapse")[1],
+        "1999 points on 2027-11-25 (earned 2026-11-25)"
+    );
     assert_eq!(line("next lapse")[2], "points.validity_months");
 
     // with the threshold lowered, the same figures qualify for silver
@@ -420,7 +442,10 @@ fn explain_member_names_the_sweep_that_moved_a_member_to_grace() {
     club.on("2027-11-26");
     club.ok(&["member", "sweep"]);
     let rows = csv_rows(&club.ok(&["--format", "csv", "explain", "member", &m]));
-    let rule = rows.iter().find(|r| r[0] == "status rule").expect("status rule");
+    let rule = rows
+        .iter()
+        .find(|r| r[0] == "status rule")
+        .expect("status rule");
     assert_eq!(
         rule[1],
         "moved to grace on 2027-11-26 by the nightly sweep: expired 2027-11-25, grace until 2027-12-25"
@@ -436,11 +461,16 @@ fn explain_on_the_sample_club_agrees_with_the_member_file() {
         .iter()
         .find(|r| r[11] == "active" && r[12] == "silver")
         .expect("an active silver member");
-    let rows = csv_rows(&leaves_files(&club, &["--format", "csv", "explain", "member", &row[0]], 0).stdout);
+    let rows = csv_rows(
+        &leaves_files(&club, &["--format", "csv", "explain", "member", &row[0]], 0).stdout,
+    );
     let tier = rows.iter().find(|r| r[0] == "tier").unwrap();
     assert!(tier[1].starts_with("silver"), "{tier:?}");
     let term = rows.iter().find(|r| r[0] == "term").unwrap();
-    assert!(term[1].ends_with(&format!("expires {}", row[16])), "{term:?}");
+    assert!(
+        term[1].ends_with(&format!("expires {}", row[16])),
+        "{term:?}"
+    );
     assert!(rows.iter().all(|r| r.len() == 3));
 }
 
@@ -451,7 +481,15 @@ fn explain_entry_shows_how_points_were_earned_and_what_reversed_them() {
     // to silver first, so the multiplier shows
     club.ok(&["points", "grant", &m, "--spend", "2000"]);
     club.ok(&["tier", "recompute"]);
-    club.ok(&["points", "grant", &m, "--spend", "128.50", "--receipt", "R-1"]);
+    club.ok(&[
+        "points",
+        "grant",
+        &m,
+        "--spend",
+        "128.50",
+        "--receipt",
+        "R-1",
+    ]);
     let ledger = club.read("ledger.csv");
     let id_of = |kind: &str, n: usize| {
         ledger
@@ -462,9 +500,13 @@ fn explain_entry_shows_how_points_were_earned_and_what_reversed_them() {
             .unwrap()
     };
     let (spend, earn) = (id_of("spend", 1), id_of("earn", 1));
-    let rows = csv_rows(&leaves_files(&club, &["--format", "csv", "explain", "entry", &earn], 0).stdout);
+    let rows =
+        csv_rows(&leaves_files(&club, &["--format", "csv", "explain", "entry", &earn], 0).stdout);
     let computed = rows.iter().find(|r| r[0] == "computed").expect("computed");
-    assert_eq!(computed[1], "128.50 × 1 × 120% = 154.20, rounded down to 154");
+    assert_eq!(
+        computed[1],
+        "128.50 × 1 × 120% = 154.20, rounded down to 154"
+    );
     assert_eq!(computed[2], "points.per_yuan");
     let purchase = rows.iter().find(|r| r[0] == "for purchase").unwrap();
     assert!(purchase[1].starts_with(&format!("entry {spend}: spend 128.50")));
@@ -481,13 +523,23 @@ fn explain_entry_shows_how_points_were_earned_and_what_reversed_them() {
     set_rule(&club, "multiplier = 1.2", "multiplier = 1.3");
     let rows = csv_rows(&club.ok(&["--format", "csv", "explain", "entry", &earn]));
     let computed = rows.iter().find(|r| r[0] == "computed").unwrap();
-    assert_eq!(computed[1], "128.50 × 1 × 120% = 154.20, rounded down to 154");
+    assert_eq!(
+        computed[1],
+        "128.50 × 1 × 120% = 154.20, rounded down to 154"
+    );
     set_rule(&club, "per_yuan = 1", "per_yuan = 2");
     let rows = csv_rows(&club.ok(&["--format", "csv", "explain", "entry", &earn]));
     let recorded = rows.iter().find(|r| r[0] == "recorded").expect("recorded");
-    assert!(recorded[1].contains("the rules in force now give 308"), "{recorded:?}");
+    assert!(
+        recorded[1].contains("the rules in force now give 308"),
+        "{recorded:?}"
+    );
 
-    club.refused(&["explain", "entry", "T99999999"], 5, "no ledger entry T99999999");
+    club.refused(
+        &["explain", "entry", "T99999999"],
+        5,
+        "no ledger entry T99999999",
+    );
     club.refused(&["explain", "member", "M999999"], 5, "no member M999999");
 }
 
@@ -498,12 +550,27 @@ fn explain_lead_says_whether_a_claim_would_pass_and_which_rule_refuses_it() {
     assert_eq!(club.staff("Wang Wei", "sales"), "S02");
     club.on("2026-11-01");
     let lead = club.ok(&[
-        "lead", "claim", "--sales", "S01", "--name", "Chen Jie", "--phone", "13900000001",
+        "lead",
+        "claim",
+        "--sales",
+        "S01",
+        "--name",
+        "Chen Jie",
+        "--phone",
+        "13900000001",
     ]);
     let explain = |club: &TestClub, by: &str| {
         let run = leaves_files(
             club,
-            &["--format", "csv", "explain", "lead", &lead, "--claim-by", by],
+            &[
+                "--format",
+                "csv",
+                "explain",
+                "lead",
+                &lead,
+                "--claim-by",
+                by,
+            ],
             0,
         );
         csv_rows(&run.stdout)
@@ -517,10 +584,16 @@ fn explain_lead_says_whether_a_claim_would_pass_and_which_rule_refuses_it() {
     // day 40: still S01's
     club.on("2026-12-10");
     let rows = explain(&club, "S02");
-    assert_eq!(line(&rows, "last valid day")[1], "2026-12-10 (fixed when claimed: 40 days from 2026-11-01)");
+    assert_eq!(
+        line(&rows, "last valid day")[1],
+        "2026-12-10 (fixed when claimed: 40 days from 2026-11-01)"
+    );
     assert_eq!(line(&rows, "last valid day")[2], "lead.valid_days");
     let claim = line(&rows, "claim by S02");
-    assert!(claim[1].starts_with("refused: phone 13900000001 is already held by live lead"), "{claim:?}");
+    assert!(
+        claim[1].starts_with("refused: phone 13900000001 is already held by live lead"),
+        "{claim:?}"
+    );
     // day 41: public, anyone may claim, and the former owner too (no cooldown)
     club.on("2026-12-11");
     let rows = explain(&club, "S02");
@@ -530,21 +603,45 @@ fn explain_lead_says_whether_a_claim_would_pass_and_which_rule_refuses_it() {
         "accepted: S02 would own it until 2027-01-19"
     );
     // a club that added a cooldown: the former owner is refused by it
-    set_rule(&club, "reclaim_cooldown_days = 0", "reclaim_cooldown_days = 7");
+    set_rule(
+        &club,
+        "reclaim_cooldown_days = 0",
+        "reclaim_cooldown_days = 7",
+    );
     let rows = explain(&club, "S01");
     let claim = line(&rows, "claim by S01");
-    assert!(claim[1].contains("may claim it again from 2026-12-18"), "{claim:?}");
+    assert!(
+        claim[1].contains("may claim it again from 2026-12-18"),
+        "{claim:?}"
+    );
     assert_eq!(claim[2], "lead.reclaim_cooldown_days");
-    assert_eq!(line(&rows, "former owner")[1], "S01 may claim it again from 2026-12-18");
+    assert_eq!(
+        line(&rows, "former owner")[1],
+        "S01 may claim it again from 2026-12-18"
+    );
     // and the cap: S02 at a cap of 1
     set_rule(&club, "max_active = 10", "max_active = 1");
     club.ok(&[
-        "lead", "claim", "--sales", "S02", "--name", "Xu Lei", "--phone", "13900000002",
+        "lead",
+        "claim",
+        "--sales",
+        "S02",
+        "--name",
+        "Xu Lei",
+        "--phone",
+        "13900000002",
     ]);
     let rows = explain(&club, "S02");
     let claim = line(&rows, "claim by S02");
     assert_eq!(claim[2], "lead.max_active");
-    assert_eq!(line(&rows, "claimant holds")[1], "1 live leads of 1 allowed");
+    assert_eq!(
+        line(&rows, "claimant holds")[1],
+        "1 live leads of 1 allowed"
+    );
     club.refused(&["explain", "lead", "L999999"], 5, "no lead L999999");
-    club.refused(&["explain", "lead", &lead, "--claim-by", "S99"], 5, "no staff member S99");
+    club.refused(
+        &["explain", "lead", &lead, "--claim-by", "S99"],
+        5,
+        "no staff member S99",
+    );
 }
