@@ -415,6 +415,48 @@ mod tests {
     }
 
     #[test]
+    fn an_event_in_the_window_reports_its_new_refund_deadline_and_one_after_it_does_not() {
+        use crate::domain::event::{EventKind, EventStatus};
+        let event = |id: &str, date: &str| Event {
+            id: id.into(),
+            title: id.into(),
+            kind: EventKind::Social,
+            date: d(date),
+            end: None,
+            location: String::new(),
+            capacity: None,
+            budget: Cents::ZERO,
+            fee: Cents(5000),
+            min_tier: String::new(),
+            points: 0,
+            status: EventStatus::Planned,
+            cost: None,
+            reason: String::new(),
+        };
+        // the last day of the window, and the day after it
+        let events = [event("E0001", "2026-12-25"), event("E0002", "2026-12-26")];
+        let s = Snapshot {
+            members: &[],
+            ledger: &[],
+            history: &[],
+            accounts: &[],
+            leads: &[],
+            events: &events,
+            registrations: &[],
+        };
+        let mut cand = ClubRules::default();
+        cand.events.refund_days_before = 7;
+        let diff = compare(&s, &ClubRules::default(), &cand, d("2026-11-25"), 30);
+        let lines: Vec<_> = diff.lines.iter().filter(|l| l.when.is_some()).collect();
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert_eq!(lines[0].what, "event E0001 full refund until");
+        assert_eq!(
+            (lines[0].current.as_str(), lines[0].candidate.as_str()),
+            ("2026-12-22", "2026-12-18")
+        );
+    }
+
+    #[test]
     fn a_shorter_grace_expires_members_sooner_on_the_last_day_counted() {
         // expired 2026-11-01: grace (30 days) runs to 2026-12-01; with 20
         // days it ended 2026-11-21, so today they are expired already

@@ -645,3 +645,84 @@ fn explain_lead_says_whether_a_claim_would_pass_and_which_rule_refuses_it() {
         "no staff member S99",
     );
 }
+
+#[test]
+fn explain_entry_names_the_campaign_and_the_referral_behind_a_recharge() {
+    let club = TestClub::new();
+    // a campaign in force today, its shipped case moved with it
+    set_rule(
+        &club,
+        "[recharge]\n",
+        "[recharge]\n[[recharge.bonus]]\nname = \"Winter\"\nfrom = 2026-11-01\nto = 2026-11-30\npercent = 20\nmin_amount = \"500\"\n",
+    );
+    set_rule(
+        &club,
+        "on = 2026-11-25\nexpect = \"0\"",
+        "on = 2026-11-25\nexpect = \"200\"",
+    );
+    leaves_files(&club, &["rules", "test"], 0);
+    let a = club.active_member("Referrer", "13800000001");
+    let b = club.ok(&[
+        "member",
+        "add",
+        "--name",
+        "Newcomer",
+        "--phone",
+        "13800000002",
+        "--referrer",
+        &a,
+    ]);
+    club.ok(&["member", "approve", &b]);
+    club.ok(&["wallet", "recharge", &b, "--amount", "1000"]);
+    let ledger = csv_rows(&club.read("ledger.csv"));
+    let id = |kind: &str| {
+        ledger[1..]
+            .iter()
+            .find(|r| r[2] == kind)
+            .map(|r| r[0].clone())
+            .unwrap_or_else(|| panic!("no {kind} entry"))
+    };
+    let (recharge, bonus, grant) = (id("recharge"), id("bonus"), id("grant"));
+
+    let rows = csv_rows(
+        &leaves_files(
+            &club,
+            &["--format", "csv", "explain", "entry", &recharge],
+            0,
+        )
+        .stdout,
+    );
+    let paid: Vec<&Vec<String>> = rows.iter().filter(|r| r[0] == "paid").collect();
+    assert_eq!(paid.len(), 2, "{rows:?}");
+    assert!(
+        paid.iter().any(
+            |r| r[1] == format!("bonus 200.00 to {b}: campaign Winter +20%")
+                && r[2] == "recharge.bonus"
+        ),
+        "{paid:?}"
+    );
+    assert!(
+        paid.iter().any(
+            |r| r[1].starts_with(&format!("grant 100 points to {a}: referral"))
+                && r[2] == "referral.percent"
+        ),
+        "{paid:?}"
+    );
+
+    let rows = csv_rows(&club.ok(&["--format", "csv", "explain", "entry", &bonus]));
+    let campaign = rows.iter().find(|r| r[0] == "campaign").expect("campaign");
+    assert_eq!(
+        campaign[1],
+        format!("campaign Winter +20% on recharge {recharge} of 1000.00 on 2026-11-25")
+    );
+    let now = rows.iter().find(|r| r[0] == "rules in force now").unwrap();
+    assert_eq!(now[1], "Winter +20% gives 200.00");
+
+    let rows = csv_rows(&club.ok(&["--format", "csv", "explain", "entry", &grant]));
+    let referral = rows.iter().find(|r| r[0] == "referral").expect("referral");
+    assert_eq!(
+        referral[1],
+        format!("10% of the first recharge 1000.00 of {b} ({recharge}), paid as points")
+    );
+    assert_eq!(referral[2], "referral.percent, referral.reward");
+}
