@@ -150,10 +150,18 @@ pub fn member(
     out.push(line(
         "next lapse",
         match account.lots.next_expiry(today, rules) {
-            Some((day, n)) => format!(
-                "{n} points on {day} (earned {})",
-                super::dates::sub_months(day, rules.points.validity_months)
-            ),
+            Some((day, n)) => {
+                // the lots lapsing that day (several earned days can share
+                // one lapse day at a month end)
+                let earned: Vec<String> = account
+                    .lots
+                    .0
+                    .iter()
+                    .filter(|l| l.expires(rules) == day)
+                    .map(|l| l.earned.to_string())
+                    .collect();
+                format!("{n} points on {day} (earned {})", earned.join(", "))
+            }
             None => "none: no points are held".into(),
         },
         "points.validity_months",
