@@ -154,6 +154,7 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
     }
     super::event::check(&store, &mut out)?;
     super::lead::check(&store, &mut out)?;
+    super::rules::check(&store, &mut out)?;
     super::book::check(&store, &ledger, &mut out)?;
     if store.check_journals().is_ok() {
         super::report::check_closings(&store, &mut out)?;

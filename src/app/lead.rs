@@ -42,7 +42,7 @@ fn find_lead(leads: &[Lead], id: &str) -> Result<usize> {
 }
 
 /// The active staff member `id`.
-fn active_staff<'a>(staff: &'a [Staff], id: &str) -> Result<&'a Staff> {
+pub(crate) fn active_staff<'a>(staff: &'a [Staff], id: &str) -> Result<&'a Staff> {
     match staff.iter().find(|s| s.id == id) {
         None => Err(DomainError::NotFound(format!(
             "no staff member {id}; see `clubctl staff list`, or add them with `clubctl staff add`"

@@ -2,13 +2,11 @@
 
 use super::Ctx;
 use crate::domain::ledger::LedgerEntry;
-use crate::domain::member::{Member, Status};
+use crate::domain::member::Member;
 use crate::domain::rules::Tier;
-use crate::domain::tier::{self, Activity, TierChange};
+use crate::domain::tier::{self, TierChange};
 use crate::error::Result;
 use crate::store::Txn;
-use chrono::NaiveDate;
-use std::collections::HashMap;
 
 /// What `tier recompute` did (or would do).
 #[derive(Debug)]
@@ -24,38 +22,17 @@ pub fn recompute(ctx: &Ctx) -> Result<Recomputed> {
     let mut members: Vec<Member> = store.load()?;
     let ledger: Vec<LedgerEntry> = store.load()?;
     let history: Vec<TierChange> = store.load()?;
-    let mut activity: HashMap<&str, Activity> = HashMap::new();
-    for e in &ledger {
-        activity
-            .entry(e.member.as_str())
-            .or_default()
-            .add(e, ctx.today, &rules);
-    }
-    let mut last_change: HashMap<&str, NaiveDate> = HashMap::new();
-    for c in &history {
-        let d = last_change.entry(c.member.as_str()).or_insert(c.date);
-        *d = (*d).max(c.date);
-    }
+    let plan = tier::recompute(&members, &ledger, &history, ctx.today, &rules);
     let mut changes = Vec::new();
     let mut audits = Vec::new();
-    let mut considered = 0;
-    for m in members.iter_mut() {
-        if !matches!(m.status, Status::Active | Status::Grace) {
-            continue;
-        }
-        considered += 1;
-        let a = activity.get(m.id.as_str()).copied().unwrap_or_default();
-        let start = m.joined.unwrap_or(m.applied);
-        let quiet_since = last_change
-            .get(m.id.as_str())
-            .map_or(start, |d| (*d).max(start));
-        if let Some(c) = tier::decide(&m.id, &m.tier, &a, quiet_since, ctx.today, &rules) {
-            let before = m.clone();
-            m.tier = c.to.clone();
-            audits.push(ctx.audit("tier recompute", Some(&before), m));
-            changes.push(c);
-        }
+    for (i, c) in plan.changes {
+        let m = &mut members[i];
+        let before = m.clone();
+        m.tier = c.to.clone();
+        audits.push(ctx.audit("tier recompute", Some(&before), m));
+        changes.push(c);
     }
+    let considered = plan.considered;
     let mut txn = Txn::new();
     if !changes.is_empty() {
         txn.put_table(&mut members);

@@ -206,6 +206,13 @@ catalogue! {
     ChartRedeemed => "redeemed", "兑换";
     ChartTiers => "Tier mix (month end)", "月末等级构成";
     ChartMonth => "month", "月份";
+
+    RulesNoCases => "club.toml has no golden cases ([[case]]); add some to prove the rules (see docs/rules.md)",
+        "club.toml 中没有规则用例（[[case]]）；请添加用例以验证规则（见 docs/rules.md）";
+    RulesCasesHold => "all {n} golden cases hold", "全部 {n} 条规则用例通过";
+    RulesDiffNone => "no change: the candidate gives every member, point, lead and event the same outcome today and over the next {days} days",
+        "无变化：候选规则在今天及未来 {days} 天内对所有会员、积分、意向客户和活动的结果相同";
+    RulesDiffCasesFail => "the candidate's own golden cases: {message}", "候选规则自带的用例：{message}";
 }
 
 impl Msg {
@@ -394,6 +401,16 @@ const HEADINGS: &[(&str, &str)] = &[
     ("was", "原状态"),
     ("weight", "权重"),
     ("zh", "中文名"),
+    ("case", "用例"),
+    ("expect", "预期"),
+    ("got", "实际结果"),
+    ("result", "结论"),
+    ("topic", "项目"),
+    ("setting", "规则设置"),
+    ("when", "日期"),
+    ("current", "现行规则"),
+    ("candidate", "候选规则"),
+    ("count", "数量"),
 ];
 
 /// Chinese labels of the period reports' sections and measures (the CSV's

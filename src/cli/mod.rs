@@ -5,6 +5,7 @@ pub mod card;
 pub mod chart;
 pub mod data;
 pub mod event;
+pub mod explain;
 pub mod generate;
 pub mod import;
 pub mod lang;
@@ -13,6 +14,7 @@ pub mod member;
 pub mod output;
 pub mod points;
 pub mod report;
+pub mod rules;
 pub mod shell;
 pub mod staff;
 pub mod tier;
@@ -119,6 +121,12 @@ pub enum Command {
     Completions(shell::CompletionsArgs),
     /// Print the man page (roff); read it with `clubctl man | man -l -`.
     Man(shell::ManArgs),
+    /// Why: a member's status and tier, a ledger entry, a lead and a claim.
+    #[command(subcommand)]
+    Explain(explain::ExplainCmd),
+    /// The rules: golden cases, and what a candidate club.toml would change.
+    #[command(subcommand)]
+    Rules(rules::RulesCmd),
 }
 
 /// What the cli layer needs besides the app context.
@@ -219,6 +227,8 @@ fn dispatch(cmd: Command, ctx: &Ctx, env: &Env) -> Result<()> {
         Command::Points(c) => points::run(c, ctx, env),
         Command::Wallet(c) => wallet::run(c, ctx, env),
         Command::Tier(c) => tier::run(c, ctx, env),
+        Command::Explain(c) => explain::run(c, ctx, env),
+        Command::Rules(c) => rules::run(c, ctx, env),
     }
 }
 

@@ -298,9 +298,15 @@ pub fn approve(m: &mut Member, card: &str, today: NaiveDate, rules: &ClubRules) 
     expect_status(m, &[Status::Pending], "approve", "")?;
     m.card = card.to_string();
     m.joined = Some(today);
-    m.expires = Some(add_months(today, rules.membership.term_months));
+    m.expires = Some(term_end(today, rules));
     set_status(m, Status::Active, today, "");
     Ok(())
+}
+
+/// The expiry of a term that starts on `start` (approval, or a restore
+/// with no expiry ahead): `membership.term_months` later.
+pub fn term_end(start: NaiveDate, rules: &ClubRules) -> NaiveDate {
+    add_months(start, rules.membership.term_months)
 }
 
 pub fn reject(m: &mut Member, reason: &str, today: NaiveDate) -> Result<()> {
@@ -428,7 +434,7 @@ pub fn restore(
     }
     m.expires = Some(match m.expires {
         Some(e) if e >= today => e,
-        _ => add_months(today, rules.membership.term_months),
+        _ => term_end(today, rules),
     });
     set_status(m, Status::Active, today, &reason);
     Ok(())

@@ -3,10 +3,12 @@
 //! arguments.
 
 pub mod card;
+pub mod cases;
 pub mod dates;
 pub mod error;
 pub mod event;
 pub mod event_report;
+pub mod explain;
 pub mod import;
 pub mod lead;
 pub mod ledger;
@@ -20,6 +22,7 @@ pub mod rules;
 pub mod sales;
 pub mod staff;
 pub mod tier;
+pub mod whatif;
 
 pub use error::DomainError;
 pub use money::Cents;

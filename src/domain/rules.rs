@@ -22,6 +22,8 @@ pub struct ClubRules {
     pub rewards: Vec<RewardRule>,
     pub recharge: RechargeRules,
     pub kpi: KpiRules,
+    /// Golden cases (`[[case]]`): outcomes these rules must give.
+    pub case: Vec<super::cases::Case>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -181,7 +183,7 @@ pub struct BonusCampaign {
 }
 
 /// A date written bare in TOML (`from = 2027-03-01`) or as a string.
-fn toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::NaiveDate, D::Error> {
+pub(super) fn toml_date<'de, D: Deserializer<'de>>(d: D) -> Result<chrono::NaiveDate, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {
@@ -387,6 +389,7 @@ impl Default for ClubRules {
             rewards: Vec::new(),
             recharge: RechargeRules::default(),
             kpi: KpiRules::default(),
+            case: Vec::new(),
         }
     }
 }
@@ -468,6 +471,7 @@ impl ClubRules {
                 self.referral.reward
             ));
         }
+        super::cases::check(&self.case)?;
         Ok(())
     }
 

@@ -3,10 +3,12 @@
 
 use super::dates::sub_months;
 use super::ledger::{EntryKind, LedgerEntry};
+use super::member::{Member, Status};
 use super::money::Cents;
 use super::rules::{ClubRules, Tier};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// What a member did inside the rolling window, plus their last purchase or
 /// recharge ever.
@@ -119,7 +121,7 @@ pub fn decide(
     }
     if best < current {
         let since = a.last.map_or(quiet_since, |l| l.max(quiet_since));
-        let due = super::dates::add_months(since, rules.tier.downgrade_after_months);
+        let due = downgrade_due(a, quiet_since, rules);
         if today >= due {
             let to = &rules.tiers[current - 1];
             let last = a.last.map_or("no purchase or recharge".to_string(), |l| {
@@ -138,7 +140,67 @@ pub fn decide(
     None
 }
 
-fn describe(t: &Tier) -> String {
+/// The first day a member below their tier's minimum drops a step:
+/// `tier.downgrade_after_months` after the later of their last purchase or
+/// recharge and `quiet_since`.
+pub fn downgrade_due(a: &Activity, quiet_since: NaiveDate, rules: &ClubRules) -> NaiveDate {
+    let since = a.last.map_or(quiet_since, |l| l.max(quiet_since));
+    super::dates::add_months(since, rules.tier.downgrade_after_months)
+}
+
+/// Where a member's quiet spell starts: the later of their join date (the
+/// application, if never approved) and their last tier change.
+pub fn quiet_since(m: &Member, last_change: Option<NaiveDate>) -> NaiveDate {
+    let start = m.joined.unwrap_or(m.applied);
+    last_change.map_or(start, |d| d.max(start))
+}
+
+/// What `tier recompute` would do on `today`: the members considered
+/// (active or in grace) and each change, with the member's index.
+#[derive(Debug, Clone, Default)]
+pub struct Recompute {
+    pub considered: usize,
+    pub changes: Vec<(usize, TierChange)>,
+}
+
+/// The nightly recompute over the whole club, as a pure function of the
+/// members, the ledger, the tier history, the day and the rules.
+pub fn recompute(
+    members: &[Member],
+    ledger: &[LedgerEntry],
+    history: &[TierChange],
+    today: NaiveDate,
+    rules: &ClubRules,
+) -> Recompute {
+    let mut activity: HashMap<&str, Activity> = HashMap::new();
+    for e in ledger {
+        activity
+            .entry(e.member.as_str())
+            .or_default()
+            .add(e, today, rules);
+    }
+    let mut last_change: HashMap<&str, NaiveDate> = HashMap::new();
+    for c in history {
+        let d = last_change.entry(c.member.as_str()).or_insert(c.date);
+        *d = (*d).max(c.date);
+    }
+    let mut out = Recompute::default();
+    for (i, m) in members.iter().enumerate() {
+        if !matches!(m.status, Status::Active | Status::Grace) {
+            continue;
+        }
+        out.considered += 1;
+        let a = activity.get(m.id.as_str()).copied().unwrap_or_default();
+        let since = quiet_since(m, last_change.get(m.id.as_str()).copied());
+        if let Some(c) = decide(&m.id, &m.tier, &a, since, today, rules) {
+            out.changes.push((i, c));
+        }
+    }
+    out
+}
+
+/// A tier's minimum in words, e.g. `silver (spend 2000.00 or 5000 points)`.
+pub fn describe(t: &Tier) -> String {
     let mut parts = Vec::new();
     if t.min_spend.0 > 0 {
         parts.push(format!("spend {}", t.min_spend));

@@ -147,6 +147,20 @@ impl Store {
         &self.rules
     }
 
+    /// Where `club.toml` is, and the line of each of its `[[case]]`
+    /// headers, in order, for messages about its golden cases.
+    pub fn case_lines(&self) -> Result<(PathBuf, Vec<u64>)> {
+        let path = self.dir.join(CLUB_TOML);
+        let text = std::fs::read_to_string(&path).map_err(error::io_err("reading", &path))?;
+        let lines = text
+            .lines()
+            .zip(1..)
+            .filter(|(l, _)| l.trim() == "[[case]]")
+            .map(|(_, n)| n)
+            .collect();
+        Ok((path, lines))
+    }
+
     fn path<T: Record>(&self) -> PathBuf {
         self.dir.join(T::FILE)
     }
@@ -308,7 +322,19 @@ impl Store {
 
 /// Reads and checks `club.toml`; a bad key names its line.
 pub fn read_rules(dir: &Path) -> Result<ClubRules> {
-    let path = dir.join(CLUB_TOML);
+    read_rules_file(&dir.join(CLUB_TOML))
+}
+
+/// Reads and checks a rules file at `path` (`club.toml`, or a candidate
+/// for `rules diff`), with the messages loading `club.toml` gives.
+pub fn read_rules_file(path: &Path) -> Result<ClubRules> {
+    let path = path.to_path_buf();
+    if !path.is_file() {
+        return Err(StoreError::Missing(format!(
+            "there is no rules file at {}",
+            path.display()
+        )));
+    }
     let text = std::fs::read_to_string(&path).map_err(error::io_err("reading", &path))?;
     ClubRules::from_toml(&text).map_err(|msg| {
         let line = msg

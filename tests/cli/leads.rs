@@ -167,6 +167,12 @@ fn a_release_then_a_reclaim_starts_a_new_term_with_the_cooldown() {
         "reclaim_cooldown_days = 0",
         "reclaim_cooldown_days = 3",
     );
+    // The shipped cooldown case moves with the rule.
+    set_rule(
+        &club,
+        "on = 2026-02-10\nexpect = \"accepted\"",
+        "on = 2026-02-13\nexpect = \"accepted\"",
+    );
     club.on("2026-11-01");
     claim(&club, "S01", "13800000001");
     club.on("2026-11-05");

@@ -16,4 +16,5 @@ mod members;
 mod points;
 mod property;
 mod reports;
+mod rules;
 mod store;

@@ -33,6 +33,12 @@ fn ledger_lines(club: &TestClub) -> usize {
 fn a_purchase_earns_points_at_the_tier_multiplier_rounded_down() {
     let club = TestClub::new();
     edit_rules(&club, "multiplier = 1.0", "multiplier = 1.2");
+    // The shipped earning case moves with the multiplier.
+    edit_rules(
+        &club,
+        "spend = \"128.50\"\nexpect = 128",
+        "spend = \"128.50\"\nexpect = 154",
+    );
     let m = club.active_member("A", "13800000001");
     let id = club.ok(&[
         "points",
