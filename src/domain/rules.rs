@@ -400,7 +400,7 @@ impl Default for LeadRules {
         LeadRules {
             valid_days: 40,
             max_active: 10,
-            reclaim_cooldown_days: 0,
+            reclaim_cooldown_days: 30,
         }
     }
 }
