@@ -2,7 +2,7 @@
 //! redeem, expire, reverse, balance and history.
 
 use super::book::{used_receipts, Book};
-use super::{find, Ctx};
+use super::{find, member_at_till, Ctx};
 use crate::domain::ledger::{EntryKind, LedgerEntry};
 use crate::domain::member::Member;
 use crate::domain::points::{self, Account};
@@ -130,10 +130,10 @@ pub(crate) fn post(
 pub fn grant(ctx: &Ctx, g: Grant) -> Result<Posted> {
     validate(&g).map_err(DomainError::Invalid)?;
     let mut store = ctx.write()?;
-    let member = store.find::<Member>(&g.member)?.ok_or_else(|| {
+    let id = member_at_till(&store, &g.member, ctx.today)?;
+    let member = store.find::<Member>(&id)?.ok_or_else(|| {
         DomainError::NotFound(format!(
-            "no member {}; find the id with `clubctl member list --search TEXT`",
-            g.member
+            "no member {id}; find the id with `clubctl member list --search TEXT`"
         ))
     })?;
     let m = &member;
@@ -544,6 +544,7 @@ pub fn redeem_reward(ctx: &Ctx, id: &str, code: &str, qty: u32) -> Result<Posted
         return Err(DomainError::Invalid("--qty must be at least 1".into()).into());
     }
     let mut store = ctx.write()?;
+    let id = &member_at_till(&store, id, ctx.today)?;
     let members: Vec<Member> = store.load()?;
     let (_, m) = find(&members, id)?;
     let rules = store.rules().clone();
@@ -616,6 +617,7 @@ pub fn redeem_points(ctx: &Ctx, id: &str, n: i64, reason: &str) -> Result<Posted
         );
     }
     let mut store = ctx.write()?;
+    let id = &member_at_till(&store, id, ctx.today)?;
     let members: Vec<Member> = store.load()?;
     let (_, m) = find(&members, id)?;
     let rules = store.rules().clone();

@@ -1025,3 +1025,88 @@ fn points_aging_lists_the_liability_by_the_month_it_lapses() {
     );
     club.check();
 }
+
+// ------------------------------------------------------- cards at the till
+
+#[test]
+fn the_till_names_the_member_by_the_card_presented() {
+    let club = TestClub::new();
+    let id = club.active_member("A", "13800000001");
+    assert_eq!(club.read("members.csv").matches("VIP000001").count(), 1);
+    club.ok(&["points", "grant", "VIP000001", "--spend", "300"]);
+    assert_eq!(points(&club, &id), 300);
+    club.ok(&["wallet", "recharge", "VIP000001", "--amount", "50"]);
+    club.ok(&["wallet", "pay", "VIP000001", "--amount", "20"]);
+    club.ok(&[
+        "points", "redeem", "VIP000001", "--points", "100", "--reason", "bill",
+    ]);
+    assert_eq!(points(&club, &id), 200);
+    let wallet = club.csv_field(&["wallet", "balance", &id], "wallet");
+    assert_eq!(wallet, "30.00");
+    // Every entry is the member's, never the card's.
+    let ledger = club.read("ledger.csv");
+    assert!(!ledger.contains(",VIP000001,"), "{ledger}");
+    assert_eq!(ledger.matches(",M000001,").count(), 5, "{ledger}");
+    let event = club.ok(&["event", "plan", "--title", "Tea", "--date", "2026-11-25"]);
+    club.ok(&["event", "checkin", &event, "VIP000001"]);
+    assert!(club.read("registrations.csv").contains(",M000001,"));
+    club.refused(
+        &["points", "grant", "VIP000099", "--spend", "10"],
+        5,
+        "no member VIP000099, and no card with that number",
+    );
+}
+
+#[test]
+fn a_lost_card_earns_redeems_and_pays_nothing_and_names_the_reissue_window() {
+    let mut club = TestClub::new();
+    let id = club.active_member("A", "13800000001");
+    club.ok(&["points", "grant", &id, "--spend", "300"]);
+    club.ok(&["wallet", "recharge", &id, "--amount", "50"]);
+    let event = club.ok(&["event", "plan", "--title", "Tea", "--date", "2026-12-20"]);
+    club.ok(&["card", "lost", &id]);
+    let till: [&[&str]; 5] = [
+        &["points", "grant", "VIP000001", "--spend", "100"],
+        &["points", "redeem", "VIP000001", "--points", "100", "--reason", "bill"],
+        &["wallet", "pay", "VIP000001", "--amount", "10"],
+        &["wallet", "recharge", "VIP000001", "--amount", "10"],
+        &["event", "checkin", &event, "VIP000001"],
+    ];
+    // The day of the report and the last day of the window (day 10).
+    for day in ["2026-11-25", "2026-12-05"] {
+        club.on(day);
+        for args in till {
+            let run = club.refused(args, 4, "card VIP000001 is lost (reported 2026-11-25)");
+            assert!(
+                run.stderr.contains("replacement until 2026-12-05")
+                    && run.stderr.contains("clubctl card reissue M000001"),
+                "{}",
+                run.stderr
+            );
+        }
+    }
+    club.on("2026-12-06");
+    let run = club.refused(till[0], 4, "card VIP000001 is lost");
+    assert!(
+        run.stderr.contains("window closed on 2026-12-05"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(points(&club, &id), 300);
+}
+
+#[test]
+fn a_replaced_card_is_refused_and_the_new_one_works() {
+    let mut club = TestClub::new();
+    let id = club.active_member("A", "13800000001");
+    club.ok(&["card", "lost", &id]);
+    club.on("2026-11-30");
+    club.ok(&["card", "reissue", &id]);
+    club.refused(
+        &["points", "grant", "VIP000001", "--spend", "100"],
+        4,
+        "card VIP000001 was replaced by VIP000002 and no longer works",
+    );
+    club.ok(&["points", "grant", "VIP000002", "--spend", "100"]);
+    assert_eq!(points(&club, &id), 100);
+}
