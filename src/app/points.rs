@@ -677,7 +677,8 @@ pub fn expire(ctx: &Ctx) -> Result<Posted> {
 }
 
 /// `points reverse TXID --reason`: a refund taking back a purchase and the
-/// points it earned (as many as are left: points already spent stay spent).
+/// points it earned; what is already spent is owed or charged as
+/// `points.refund_overdraft` says.
 pub fn reverse(ctx: &Ctx, txid: &str, reason: &str) -> Result<Posted> {
     if reason.trim().is_empty() {
         return Err(DomainError::Invalid(
@@ -721,26 +722,48 @@ pub fn reverse(ctx: &Ctx, txid: &str, reason: &str) -> Result<Posted> {
         .sum();
     let mut book = Book::open_for(&store, &[spend.member.as_str()])?;
     let held = book.account(&spend.member).points;
-    let back = earned.min(held).max(0);
+    let r = points::refund(earned, held, spend.cents, store.rules());
+    let refunded = Cents(spend.cents.0 - r.charge.0);
     let mut note = reason.trim().to_string();
-    if back < earned {
-        note += &format!(" ({} of {earned} points already spent)", earned - back);
+    if r.charged_points > 0 {
+        note += &format!(
+            " ({} of {earned} points already spent, charged {})",
+            r.charged_points, r.charge
+        );
+    } else if r.points > held.max(0) {
+        note += &format!(
+            " ({} of {earned} points already spent, owed)",
+            r.points - held.max(0)
+        );
     }
     book.post(
         ctx,
         EntryKind::Reverse,
         &spend.member,
-        Cents(-spend.cents.0),
-        -back,
+        Cents(-refunded.0),
+        -r.points,
         txid,
         &note,
     )?;
+    let balance = book.account(&spend.member).points;
     let (entries, files) = book.commit(ctx, &mut store, Txn::new())?;
+    let mut message = format!(
+        "{}: reversed {txid} (spend {}), took back {} of {earned} points; balance {balance}",
+        spend.member, spend.cents, r.points
+    );
+    if r.charged_points > 0 {
+        message += &format!(
+            "; {} points already spent are charged {}: refund {refunded}",
+            r.charged_points, r.charge
+        );
+    } else if balance < 0 {
+        message += &format!(
+            "; {} owes {} points, repaid first from later earnings; no redemption until then",
+            spend.member, -balance
+        );
+    }
     Ok(Posted {
-        message: format!(
-            "{}: reversed {txid} (spend {}), took back {back} of {earned} points",
-            spend.member, spend.cents
-        ),
+        message,
         entries,
         files,
     })

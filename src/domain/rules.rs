@@ -65,6 +65,11 @@ pub struct PointsRules {
     pub yuan_per_100: Cents,
     /// Spend categories that earn nothing (special offers, vouchers).
     pub excluded_categories: Vec<String>,
+    /// When a refunded purchase's points are partly spent already:
+    /// "negative" takes them all back and the balance goes below zero
+    /// (later earnings repay it first; no redemption meanwhile), "charge"
+    /// takes what is left and charges the rest in money on the refund.
+    pub refund_overdraft: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -382,6 +387,7 @@ impl Default for PointsRules {
             validity_months: 12,
             yuan_per_100: Cents(100),
             excluded_categories: vec!["specials".into(), "voucher".into()],
+            refund_overdraft: "negative".into(),
         }
     }
 }
@@ -571,6 +577,15 @@ impl ClubRules {
                     ),
                 );
             }
+        }
+        if !matches!(self.points.refund_overdraft.as_str(), "negative" | "charge") {
+            return invalid(
+                "points.refund_overdraft",
+                format!(
+                    "points.refund_overdraft is '{}'; it must be \"negative\" or \"charge\"",
+                    self.points.refund_overdraft
+                ),
+            );
         }
         if !matches!(self.referral.reward.as_str(), "points" | "wallet") {
             return invalid(

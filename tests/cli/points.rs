@@ -481,17 +481,87 @@ fn a_reversal_takes_back_the_spend_and_its_points_once() {
 }
 
 #[test]
-fn a_reversal_after_the_points_were_spent_takes_back_what_is_left() {
+fn a_refund_after_the_points_were_spent_leaves_a_debt_repaid_first() {
     let club = TestClub::new();
     let m = club.active_member("A", "13800000001");
+    let spend = club.ok(&["points", "grant", &m, "--spend", "300"]);
+    club.ok(&["points", "redeem", &m, "--points", "100", "--reason", "bill"]);
+    let run = club.run(&["points", "reverse", &spend, "--reason", "returned"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("took back 300 of 300 points; balance -100")
+            && run.stderr.contains("owes 100 points"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(points(&club, &m), -100);
+    assert!(club
+        .read("ledger.csv")
+        .contains(",reverse,M000001,-300.00,-300,T00000001,office,\"returned (100 of 300 points already spent, owed)\""));
+    club.refused(
+        &["points", "redeem", &m, "--points", "1", "--reason", "bill"],
+        4,
+        "M000001 owes 100 points taken back by a refund",
+    );
+    club.check();
+    // Earnings repay the debt first: exactly 100 leaves nothing to spend.
+    club.ok(&["points", "grant", &m, "--spend", "100"]);
+    assert_eq!(points(&club, &m), 0);
+    club.refused(
+        &["points", "redeem", &m, "--points", "1", "--reason", "bill"],
+        4,
+        "has 0 points to spend",
+    );
+    club.ok(&["points", "grant", &m, "--spend", "1"]);
+    assert_eq!(points(&club, &m), 1);
+    club.ok(&["points", "redeem", &m, "--points", "1", "--reason", "bill"]);
+    club.check();
+}
+
+#[test]
+fn a_refund_may_charge_the_spent_points_in_money_instead() {
+    let club = TestClub::new();
+    edit_rules(
+        &club,
+        "refund_overdraft = \"negative\"",
+        "refund_overdraft = \"charge\"",
+    );
+    let m = club.active_member("A", "13800000001");
+    let spend = club.ok(&["points", "grant", &m, "--spend", "300"]);
+    club.ok(&["points", "redeem", &m, "--points", "100", "--reason", "bill"]);
+    let run = club.run(&["points", "reverse", &spend, "--reason", "returned"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("100 points already spent are charged 1.00: refund 299.00"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(points(&club, &m), 0);
+    assert!(club.read("ledger.csv").contains(
+        ",reverse,M000001,-299.00,-200,T00000001,office,\"returned (100 of 300 points already spent, charged 1.00)\""
+    ));
+    club.check();
+    edit_rules(
+        &club,
+        "refund_overdraft = \"charge\"",
+        "refund_overdraft = \"owe\"",
+    );
+    club.refused(&["points", "balance", &m], 3, "points.refund_overdraft is 'owe'");
+}
+
+#[test]
+fn a_refund_with_its_points_all_held_owes_and_charges_nothing() {
+    let club = TestClub::new();
+    let m = club.active_member("A", "13800000001");
+    club.ok(&["points", "grant", &m, "--points", "50", "--reason", "sign-in"]);
     let spend = club.ok(&["points", "grant", &m, "--spend", "100"]);
-    club.ok(&["points", "redeem", &m, "--points", "70", "--reason", "bill"]);
+    club.ok(&["points", "redeem", &m, "--points", "50", "--reason", "bill"]);
     club.ok(&["points", "reverse", &spend, "--reason", "returned"]);
     assert_eq!(points(&club, &m), 0);
     assert!(club
         .read("ledger.csv")
-        .contains("returned (70 of 100 points already spent)"));
-    club.check();
+        .contains(",reverse,M000001,-100.00,-100,T00000002,office,returned\n"));
 }
 
 #[test]
