@@ -5,7 +5,7 @@
 //! the entry it gives back.
 
 use super::book::Book;
-use super::{find, Ctx};
+use super::{find, member_at_till, Ctx};
 use crate::domain::event::{self, CheckIn, Event, EventStatus, Pay, Plan, RegStatus, Registration};
 use crate::domain::event_report::{self, EventFigures, EventsReport};
 use crate::domain::ledger::{EntryKind, LedgerEntry};
@@ -211,6 +211,7 @@ pub fn unregister(ctx: &Ctx, event_id: &str, member_id: &str) -> Result<Unregist
 /// `event checkin`: attendance, and the event's points granted once.
 pub fn checkin(ctx: &Ctx, event_id: &str, member_id: &str, pay: Pay) -> Result<Outcome> {
     let mut store = ctx.write()?;
+    let member_id = &member_at_till(&store, member_id, ctx.today)?;
     let events: Vec<Event> = store.load()?;
     let (_, e) = find_event(&events, event_id)?;
     let members: Vec<Member> = store.load()?;

@@ -154,6 +154,22 @@ pub fn entry(
     }
 }
 
+/// The member id behind what the till typed: a member id, or the number of
+/// the card presented, looked up in the card table by its key. A lost or
+/// replaced card is refused (no card, no points).
+pub fn member_at_till(store: &Store, who: &str, today: NaiveDate) -> Result<String> {
+    if store.find::<Member>(who)?.is_some() {
+        return Ok(who.to_string());
+    }
+    if let Some(card) = store.find::<crate::domain::card::Card>(who)? {
+        return Ok(crate::domain::card::at_till(&card, today, store.rules())?.to_string());
+    }
+    Err(DomainError::NotFound(format!(
+        "no member {who}, and no card with that number; find the member with `clubctl member list --search TEXT`"
+    ))
+    .into())
+}
+
 /// The member with `id`, or a not-found error that says how to look.
 pub fn find<'a>(members: &'a [Member], id: &str) -> Result<(usize, &'a Member)> {
     members

@@ -2,7 +2,7 @@
 //! redeem, expire, reverse, balance and history.
 
 use super::book::{used_receipts, Book};
-use super::{find, Ctx};
+use super::{find, member_at_till, Ctx};
 use crate::domain::ledger::{EntryKind, LedgerEntry};
 use crate::domain::member::Member;
 use crate::domain::points::{self, Account};
@@ -130,10 +130,10 @@ pub(crate) fn post(
 pub fn grant(ctx: &Ctx, g: Grant) -> Result<Posted> {
     validate(&g).map_err(DomainError::Invalid)?;
     let mut store = ctx.write()?;
-    let member = store.find::<Member>(&g.member)?.ok_or_else(|| {
+    let id = member_at_till(&store, &g.member, ctx.today)?;
+    let member = store.find::<Member>(&id)?.ok_or_else(|| {
         DomainError::NotFound(format!(
-            "no member {}; find the id with `clubctl member list --search TEXT`",
-            g.member
+            "no member {id}; find the id with `clubctl member list --search TEXT`"
         ))
     })?;
     let m = &member;
@@ -544,6 +544,7 @@ pub fn redeem_reward(ctx: &Ctx, id: &str, code: &str, qty: u32) -> Result<Posted
         return Err(DomainError::Invalid("--qty must be at least 1".into()).into());
     }
     let mut store = ctx.write()?;
+    let id = &member_at_till(&store, id, ctx.today)?;
     let members: Vec<Member> = store.load()?;
     let (_, m) = find(&members, id)?;
     let rules = store.rules().clone();
@@ -616,6 +617,7 @@ pub fn redeem_points(ctx: &Ctx, id: &str, n: i64, reason: &str) -> Result<Posted
         );
     }
     let mut store = ctx.write()?;
+    let id = &member_at_till(&store, id, ctx.today)?;
     let members: Vec<Member> = store.load()?;
     let (_, m) = find(&members, id)?;
     let rules = store.rules().clone();
@@ -675,7 +677,8 @@ pub fn expire(ctx: &Ctx) -> Result<Posted> {
 }
 
 /// `points reverse TXID --reason`: a refund taking back a purchase and the
-/// points it earned (as many as are left: points already spent stay spent).
+/// points it earned; what is already spent is owed or charged as
+/// `points.refund_overdraft` says.
 pub fn reverse(ctx: &Ctx, txid: &str, reason: &str) -> Result<Posted> {
     if reason.trim().is_empty() {
         return Err(DomainError::Invalid(
@@ -719,26 +722,48 @@ pub fn reverse(ctx: &Ctx, txid: &str, reason: &str) -> Result<Posted> {
         .sum();
     let mut book = Book::open_for(&store, &[spend.member.as_str()])?;
     let held = book.account(&spend.member).points;
-    let back = earned.min(held).max(0);
+    let r = points::refund(earned, held, spend.cents, store.rules());
+    let refunded = Cents(spend.cents.0 - r.charge.0);
     let mut note = reason.trim().to_string();
-    if back < earned {
-        note += &format!(" ({} of {earned} points already spent)", earned - back);
+    if r.charged_points > 0 {
+        note += &format!(
+            " ({} of {earned} points already spent, charged {})",
+            r.charged_points, r.charge
+        );
+    } else if r.points > held.max(0) {
+        note += &format!(
+            " ({} of {earned} points already spent, owed)",
+            r.points - held.max(0)
+        );
     }
     book.post(
         ctx,
         EntryKind::Reverse,
         &spend.member,
-        Cents(-spend.cents.0),
-        -back,
+        Cents(-refunded.0),
+        -r.points,
         txid,
         &note,
     )?;
+    let balance = book.account(&spend.member).points;
     let (entries, files) = book.commit(ctx, &mut store, Txn::new())?;
+    let mut message = format!(
+        "{}: reversed {txid} (spend {}), took back {} of {earned} points; balance {balance}",
+        spend.member, spend.cents, r.points
+    );
+    if r.charged_points > 0 {
+        message += &format!(
+            "; {} points already spent are charged {}: refund {refunded}",
+            r.charged_points, r.charge
+        );
+    } else if balance < 0 {
+        message += &format!(
+            "; {} owes {} points, repaid first from later earnings; no redemption until then",
+            spend.member, -balance
+        );
+    }
     Ok(Posted {
-        message: format!(
-            "{}: reversed {txid} (spend {}), took back {back} of {earned} points",
-            spend.member, spend.cents
-        ),
+        message,
         entries,
         files,
     })

@@ -3,7 +3,7 @@
 
 use super::book::{used_receipts, Book};
 use super::points::Posted;
-use super::{find, Ctx};
+use super::{find, member_at_till, Ctx};
 use crate::domain::ledger::EntryKind;
 use crate::domain::member::Member;
 use crate::domain::points::{self, Account, ReferralReward};
@@ -25,6 +25,7 @@ fn positive(amount: Cents) -> Result<()> {
 pub fn recharge(ctx: &Ctx, id: &str, amount: Cents) -> Result<Posted> {
     positive(amount)?;
     let mut store = ctx.write()?;
+    let id = &member_at_till(&store, id, ctx.today)?;
     let members: Vec<Member> = store.load()?;
     let (_, m) = find(&members, id)?;
     points::require_standing(m, "recharge the wallet")?;
@@ -86,6 +87,7 @@ pub fn recharge(ctx: &Ctx, id: &str, amount: Cents) -> Result<Posted> {
 pub fn pay(ctx: &Ctx, id: &str, amount: Cents, receipt: &str) -> Result<Posted> {
     positive(amount)?;
     let mut store = ctx.write()?;
+    let id = &member_at_till(&store, id, ctx.today)?;
     let members: Vec<Member> = store.load()?;
     let (_, m) = find(&members, id)?;
     points::require_standing(m, "pay from the wallet")?;

@@ -104,7 +104,7 @@ pub struct RegisterArgs {
 pub struct CheckinArgs {
     /// Event id, e.g. E0001.
     pub event: String,
-    /// Member id, e.g. M000012.
+    /// Member id (M000012) or the number of the card presented (VIP000012).
     pub member: String,
     /// How a walk-in pays the fee.
     #[arg(long, value_enum, default_value_t = Pay::Cash)]

@@ -42,7 +42,9 @@ pub struct IdArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["spend", "points", "from_csv"])))]
 pub struct GrantArgs {
-    /// Member id, e.g. M000012 (not with --from-csv).
+    /// Member id (M000012) or the number of the card presented at the till
+    /// (VIP000012); a lost or replaced card earns nothing. Not with
+    /// --from-csv.
     #[arg(required_unless_present = "from_csv", conflicts_with = "from_csv")]
     pub id: Option<String>,
     /// A purchase in yuan: earns floor(yuan × per_yuan × tier multiplier).
@@ -69,7 +71,7 @@ pub struct GrantArgs {
 #[derive(Debug, Args)]
 #[command(group(clap::ArgGroup::new("what").required(true).args(["reward", "points"])))]
 pub struct RedeemArgs {
-    /// Member id, e.g. M000012.
+    /// Member id (M000012) or the number of the card presented (VIP000012).
     pub id: String,
     /// Reward code from the catalogue (`clubctl points rewards`).
     #[arg(long, value_name = "CODE")]

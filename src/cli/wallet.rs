@@ -27,7 +27,7 @@ pub struct IdArgs {
 
 #[derive(Debug, Args)]
 pub struct AmountArgs {
-    /// Member id, e.g. M000012.
+    /// Member id (M000012) or the number of the card presented (VIP000012).
     pub id: String,
     /// Yuan, e.g. 1000 or 128.50.
     #[arg(long, value_name = "AMOUNT")]
@@ -36,7 +36,7 @@ pub struct AmountArgs {
 
 #[derive(Debug, Args)]
 pub struct PayArgs {
-    /// Member id, e.g. M000012.
+    /// Member id (M000012) or the number of the card presented (VIP000012).
     pub id: String,
     /// Yuan, e.g. 128.50.
     #[arg(long, value_name = "AMOUNT")]

@@ -88,6 +88,38 @@ pub fn reissue_deadline(lost_on: NaiveDate, rules: &ClubRules) -> NaiveDate {
     add_days(lost_on, i64::from(rules.card.reissue_window_days))
 }
 
+/// The member a card presented at the till belongs to. Only an active card
+/// identifies a member there (未持会员卡不可实现消费积分): a lost card is
+/// blocked from the day of the report, and a replaced number never works
+/// again; the refusal says what the member can do instead.
+pub fn at_till<'a>(card: &'a Card, today: NaiveDate, rules: &ClubRules) -> Result<&'a str> {
+    match (card.status, card.lost_on) {
+        (CardStatus::Active, _) => Ok(&card.member),
+        (CardStatus::Lost, lost_on) => {
+            let on = lost_on.map(|d| d.to_string()).unwrap_or_default();
+            let window = rules.card.reissue_window_days;
+            let next = match lost_on.map(|d| reissue_deadline(d, rules)) {
+                Some(deadline) if today <= deadline => format!(
+                    "{} may ask for a replacement until {deadline} (card.reissue_window_days = {window}) with `clubctl card reissue {}`",
+                    card.member, card.member
+                ),
+                Some(deadline) => format!(
+                    "the replacement window closed on {deadline} (card.reissue_window_days = {window}); the office no longer reissues it"
+                ),
+                None => format!("see `clubctl member show {}`", card.member),
+            };
+            refused(format!(
+                "card {} is lost (reported {on}) and is blocked: it earns, redeems and pays nothing; {next}",
+                card.number
+            ))
+        }
+        (CardStatus::Replaced, _) => refused(format!(
+            "card {} was replaced by {} and no longer works; present card {}",
+            card.number, card.replaced_by, card.replaced_by
+        )),
+    }
+}
+
 /// Replaces a lost card by a new number; the old number is retired.
 pub fn reissue(
     member: &Member,
@@ -187,6 +219,37 @@ mod tests {
     fn the_window_crosses_a_leap_month_end() {
         let r = ClubRules::default();
         assert_eq!(reissue_deadline(d("2028-02-25"), &r), d("2028-03-06"));
+    }
+
+    #[test]
+    fn a_lost_card_is_refused_at_the_till_naming_the_window() {
+        let r = ClubRules::default();
+        let card = lost_card("2026-11-01");
+        for day in ["2026-11-01", "2026-11-11"] {
+            let err = at_till(&card, d(day), &r).unwrap_err().to_string();
+            assert!(
+                err.contains("is lost (reported 2026-11-01)")
+                    && err.contains("replacement until 2026-11-11"),
+                "{err}"
+            );
+        }
+        let err = at_till(&card, d("2026-11-12"), &r).unwrap_err().to_string();
+        assert!(err.contains("window closed on 2026-11-11"), "{err}");
+    }
+
+    #[test]
+    fn only_an_active_card_names_its_member_at_the_till() {
+        let r = ClubRules::default();
+        let mut old = lost_card("2026-11-01");
+        let cards = vec![old.clone()];
+        let new = reissue(&member(), &mut old, "VIP000002".into(), d("2026-11-02"), &r, &cards)
+            .unwrap();
+        assert_eq!(at_till(&new, d("2026-11-02"), &r).unwrap(), "M000001");
+        let err = at_till(&old, d("2026-11-02"), &r).unwrap_err().to_string();
+        assert!(
+            err.contains("replaced by VIP000002") && err.contains("present card VIP000002"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -261,7 +261,7 @@ impl Case {
                 };
                 Outcome::Word(rules.tiers[tier::highest(rules, &a)].name.clone())
             }
-            CaseKind::Term => Outcome::Date(member::term_end(date(self.approved), rules)),
+            CaseKind::Term => Outcome::Date(member::term_of(date(self.approved), rules)),
             CaseKind::Status => Outcome::Word(
                 member::status_by_date(date(self.expires), date(self.on), rules)
                     .as_str()

@@ -10,6 +10,20 @@ pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// The last day covered by a term of `months` months starting on `start`:
+/// the day before the same date `months` later, so a year from 2009-01-21
+/// ends 2010-01-20 and the next term starts the day after. When that date
+/// does not exist (a start on the 31st, or on 29 February) the term runs to
+/// the end of the shorter month: a year from 2028-02-29 ends 2029-02-28.
+pub fn term_end(start: NaiveDate, months: u32) -> NaiveDate {
+    let same_day = add_months(start, months);
+    if same_day.day() == start.day() {
+        add_days(same_day, -1)
+    } else {
+        same_day
+    }
+}
+
 /// `date` minus `months` calendar months, clamped to month ends.
 pub fn sub_months(date: NaiveDate, months: u32) -> NaiveDate {
     date.checked_sub_months(Months::new(months))
@@ -87,6 +101,27 @@ mod tests {
         assert_eq!(add_months(d("2028-02-29"), 12), d("2029-02-28"));
         assert_eq!(add_months(d("2026-03-31"), 12), d("2027-03-31"));
         assert_eq!(sub_months(d("2026-03-31"), 1), d("2026-02-28"));
+    }
+
+    #[test]
+    fn a_term_ends_the_day_before_its_anniversary() {
+        assert_eq!(term_end(d("2009-01-21"), 12), d("2010-01-20"));
+        assert_eq!(term_end(d("2009-03-01"), 12), d("2010-02-28"));
+        assert_eq!(term_end(d("2011-03-01"), 12), d("2012-02-29"));
+        assert_eq!(term_end(d("2026-01-01"), 12), d("2026-12-31"));
+        assert_eq!(term_end(d("2026-01-01"), 1), d("2026-01-31"));
+        assert_eq!(term_end(d("2026-12-31"), 1), d("2027-01-30"));
+    }
+
+    #[test]
+    fn a_term_from_a_day_the_end_month_lacks_runs_to_its_last_day() {
+        assert_eq!(term_end(d("2028-02-29"), 12), d("2029-02-28"));
+        assert_eq!(term_end(d("2028-02-29"), 48), d("2032-02-28"));
+        assert_eq!(term_end(d("2026-01-31"), 1), d("2026-02-28"));
+        assert_eq!(term_end(d("2028-01-31"), 1), d("2028-02-29"));
+        assert_eq!(term_end(d("2026-08-31"), 1), d("2026-09-30"));
+        assert_eq!(term_end(d("2026-01-30"), 1), d("2026-02-28"));
+        assert_eq!(term_end(d("2026-03-31"), 12), d("2027-03-30"));
     }
 
     #[test]

@@ -23,7 +23,7 @@
 //!   person, is reported as already present and adds nothing.
 
 use super::card::{self, Card};
-use super::dates::{add_months, sub_months};
+use super::dates::{add_days, sub_months, term_end};
 use super::member::{self, Application, Gender, Kind, Member, Status};
 use super::money::Cents;
 use super::phone;
@@ -881,9 +881,10 @@ fn plan_row(
         // A missing join date is a term before the expiry (not after today);
         // a missing expiry is a term after joining.
         let term = rules.membership.term_months;
-        let joined =
-            joined.unwrap_or_else(|| expires.map_or(today, |e| sub_months(e, term).min(today)));
-        let expires = expires.unwrap_or_else(|| add_months(joined, term));
+        let joined = joined.unwrap_or_else(|| {
+            expires.map_or(today, |e| sub_months(add_days(e, 1), term).min(today))
+        });
+        let expires = expires.unwrap_or_else(|| term_end(joined, term));
         let number = if card_no.is_empty() {
             known.next_card(rules)
         } else {
@@ -1145,10 +1146,12 @@ mod tests {
             "{:?}",
             p.problems
         );
-        // Joined defaults to a term before the expiry, never after today.
-        assert_eq!(p.new[0].member.joined, Some(d("2026-01-01")));
-        assert_eq!(p.new[1].member.joined, Some(d("2025-11-24")));
-        assert_eq!(p.new[2].member.joined, Some(d("2025-11-25")));
+        // Joined defaults to the start of the term whose last covered day
+        // is the expiry (a year to 2027-01-01 began 2026-01-02), never
+        // after today.
+        assert_eq!(p.new[0].member.joined, Some(d("2026-01-02")));
+        assert_eq!(p.new[1].member.joined, Some(d("2025-11-25")));
+        assert_eq!(p.new[2].member.joined, Some(d("2025-11-26")));
     }
 
     #[test]
@@ -1156,7 +1159,8 @@ mod tests {
         let p = plan_of(&["name,phone,joined", "A,13800000001,2026-01-31"], &[], &[]);
         let n = &p.new[0];
         assert_eq!(n.member.card, "VIP000001");
-        assert_eq!(n.member.expires, Some(d("2027-01-31")));
+        // A year from 31 January covers up to the next 30 January.
+        assert_eq!(n.member.expires, Some(d("2027-01-30")));
     }
 
     #[test]

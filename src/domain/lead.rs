@@ -660,6 +660,51 @@ mod tests {
     }
 
     #[test]
+    fn by_default_a_former_owner_waits_30_days_after_expiry() {
+        let r = rules();
+        assert_eq!(r.lead.reclaim_cooldown_days, 30);
+        let mut leads = vec![new_lead(
+            claim_as("S01", "13800000001", ""),
+            "L000001",
+            "2026-11-01",
+            &[],
+        )
+        .unwrap()];
+        // Valid through 2026-12-10, public from 2026-12-11 (day 41).
+        expire(&mut leads, d("2026-12-11"), "cron");
+        let again = |who: &str, day: &str| {
+            claim(
+                claim_as(who, "13800000001", ""),
+                "L000002".into(),
+                d(day),
+                &r,
+                &leads,
+                &[],
+            )
+        };
+        for day in ["2026-12-11", "2027-01-09"] {
+            match again("S01", day) {
+                Err(DomainError::Refused(m)) => assert!(
+                    m.contains("went public on 2026-12-11")
+                        && m.contains("claim it again from 2027-01-10")
+                        && m.contains("lead.reclaim_cooldown_days = 30"),
+                    "{m}"
+                ),
+                other => panic!("{day}: {other:?}"),
+            }
+        }
+        assert!(matches!(
+            again("S01", "2027-01-10").unwrap(),
+            Claimed::Reclaimed { .. }
+        ));
+        // Anyone else may take it from the pool the day it goes public.
+        assert!(matches!(
+            again("S02", "2026-12-11").unwrap(),
+            Claimed::Reclaimed { .. }
+        ));
+    }
+
+    #[test]
     fn a_public_lead_is_reclaimed_with_a_new_term_and_a_cooldown() {
         let mut r = rules();
         r.lead.reclaim_cooldown_days = 7;

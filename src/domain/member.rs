@@ -2,7 +2,7 @@
 //! grace and expiry, freezing, leaving and removal. Every function takes the
 //! date and the rules it needs, so each transition is testable on its own.
 
-use super::dates::{add_days, add_months, days_to_birthday};
+use super::dates::{add_days, days_to_birthday, term_end};
 use super::error::{refused, DomainError, Result};
 use super::phone;
 use super::rules::ClubRules;
@@ -293,20 +293,21 @@ pub fn status_by_date(expires: NaiveDate, today: NaiveDate, rules: &ClubRules) -
     }
 }
 
-/// pending → active: card issued, joined today, expires a term from today.
+/// pending → active: card issued, joined today, and a term from today whose
+/// `expires` is its last covered day (see [`term_end`]).
 pub fn approve(m: &mut Member, card: &str, today: NaiveDate, rules: &ClubRules) -> Result<()> {
     expect_status(m, &[Status::Pending], "approve", "")?;
     m.card = card.to_string();
     m.joined = Some(today);
-    m.expires = Some(term_end(today, rules));
+    m.expires = Some(term_end(today, rules.membership.term_months));
     set_status(m, Status::Active, today, "");
     Ok(())
 }
 
 /// The expiry of a term that starts on `start` (approval, or a restore
-/// with no expiry ahead): `membership.term_months` later.
-pub fn term_end(start: NaiveDate, rules: &ClubRules) -> NaiveDate {
-    add_months(start, rules.membership.term_months)
+/// with no expiry ahead): the last day `membership.term_months` cover.
+pub fn term_of(start: NaiveDate, rules: &ClubRules) -> NaiveDate {
+    term_end(start, rules.membership.term_months)
 }
 
 pub fn reject(m: &mut Member, reason: &str, today: NaiveDate) -> Result<()> {
@@ -316,8 +317,11 @@ pub fn reject(m: &mut Member, reason: &str, today: NaiveDate) -> Result<()> {
     Ok(())
 }
 
-/// Renewal: expiry = max(expiry, today) + months. An expired member coming
-/// back must still have their phone to themselves.
+/// Renewal: a member renewing before their term ran out continues it (the new
+/// term starts the day after `expires`); one renewing in grace or after it
+/// starts a new term today. Either way `expires` becomes the last day the new
+/// term covers. An expired member coming back must still have their phone to
+/// themselves.
 pub fn renew(
     m: &mut Member,
     months: u32,
@@ -336,8 +340,11 @@ pub fn renew(
     if m.status == Status::Expired {
         check_phone_free(members, &m.phone, Some(&m.id))?;
     }
-    let from = m.expires.map_or(today, |e| e.max(today));
-    let until = add_months(from, months);
+    let from = match m.expires {
+        Some(e) if e >= today => add_days(e, 1),
+        _ => today,
+    };
+    let until = term_end(from, months);
     m.expires = Some(until);
     if m.status != Status::Active {
         set_status(m, Status::Active, today, "");
@@ -434,7 +441,7 @@ pub fn restore(
     }
     m.expires = Some(match m.expires {
         Some(e) if e >= today => e,
-        _ => term_end(today, rules),
+        _ => term_end(today, rules.membership.term_months),
     });
     set_status(m, Status::Active, today, &reason);
     Ok(())
@@ -641,11 +648,14 @@ mod tests {
         let m = active("M000001", "13800000001", "2026-01-31");
         assert_eq!(m.status, Status::Active);
         assert_eq!(m.joined, Some(d("2026-01-31")));
-        assert_eq!(m.expires, Some(d("2027-01-31")));
+        // A year from 31 January covers up to 30 January; the next term
+        // starts on the 31st again.
+        assert_eq!(m.expires, Some(d("2027-01-30")));
     }
 
     #[test]
     fn approval_on_29_february_expires_28_february() {
+        // 2029 has no 29 February: the term runs to the end of February.
         let m = active("M000001", "13800000001", "2028-02-29");
         assert_eq!(m.expires, Some(d("2029-02-28")));
     }
@@ -699,8 +709,9 @@ mod tests {
     #[test]
     fn renewal_on_the_day_of_expiry_extends_from_expiry() {
         let mut m = active("M000001", "13800000001", "2026-01-15");
-        let until = renew(&mut m, 12, d("2027-01-15"), &[]).unwrap();
-        assert_eq!(until, d("2028-01-15"));
+        assert_eq!(m.expires, Some(d("2027-01-14")));
+        let until = renew(&mut m, 12, d("2027-01-14"), &[]).unwrap();
+        assert_eq!(until, d("2028-01-14"));
     }
 
     #[test]
@@ -711,7 +722,7 @@ mod tests {
             Some(Status::Grace)
         );
         let until = renew(&mut m, 12, d("2027-01-20"), &[]).unwrap();
-        assert_eq!(until, d("2028-01-20"));
+        assert_eq!(until, d("2028-01-19"));
         assert_eq!(m.status, Status::Active);
     }
 
@@ -719,7 +730,24 @@ mod tests {
     fn renewal_early_adds_to_the_current_expiry() {
         let mut m = active("M000001", "13800000001", "2026-01-15");
         let until = renew(&mut m, 6, d("2026-10-01"), &[]).unwrap();
-        assert_eq!(until, d("2027-07-15"));
+        assert_eq!(until, d("2027-07-14"));
+    }
+
+    #[test]
+    fn a_rolling_year_covers_365_or_366_days_and_no_more() {
+        let r = rules();
+        let mut m = active("M000001", "13800000001", "2009-01-21");
+        assert_eq!(m.expires, Some(d("2010-01-20")));
+        assert_eq!(sweep(&mut m, d("2010-01-20"), &r), None);
+        assert_eq!(sweep(&mut m, d("2010-01-21"), &r), Some(Status::Grace));
+        // A lapsed renewal starts today and covers a year up to the day
+        // before its anniversary.
+        let until = renew(&mut m, 12, d("2010-02-01"), &[]).unwrap();
+        assert_eq!(until, d("2011-01-31"));
+        let mut lapsed = active("M000002", "13800000002", "2007-01-01");
+        assert_eq!(sweep(&mut lapsed, d("2009-03-01"), &r), Some(Status::Expired));
+        let until = renew(&mut lapsed, 12, d("2009-03-01"), &[]).unwrap();
+        assert_eq!(until, d("2010-02-28"));
     }
 
     #[test]
@@ -734,13 +762,15 @@ mod tests {
     fn the_last_day_of_grace_is_still_grace() {
         let r = rules();
         let mut m = active("M000001", "13800000001", "2026-01-15");
-        // expires 2027-01-15; grace 30 days ends 2027-02-14.
-        assert_eq!(sweep(&mut m, d("2027-01-15"), &r), None);
-        assert_eq!(sweep(&mut m, d("2027-01-16"), &r), Some(Status::Grace));
-        assert_eq!(sweep(&mut m, d("2027-02-14"), &r), None);
+        // expires 2027-01-14 (the last covered day); grace 30 days ends
+        // 2027-02-13.
+        assert_eq!(sweep(&mut m, d("2027-01-14"), &r), None);
+        assert_eq!(m.status, Status::Active);
+        assert_eq!(sweep(&mut m, d("2027-01-15"), &r), Some(Status::Grace));
+        assert_eq!(sweep(&mut m, d("2027-02-13"), &r), None);
         assert_eq!(m.status, Status::Grace);
-        assert_eq!(sweep(&mut m, d("2027-02-15"), &r), Some(Status::Expired));
-        assert_eq!(sweep(&mut m, d("2027-02-16"), &r), None);
+        assert_eq!(sweep(&mut m, d("2027-02-14"), &r), Some(Status::Expired));
+        assert_eq!(sweep(&mut m, d("2027-02-15"), &r), None);
     }
 
     #[test]
@@ -769,10 +799,11 @@ mod tests {
         let mut m = active("M000001", "13800000001", "2026-01-15");
         exit(&mut m, "", d("2026-03-01")).unwrap();
         restore(&mut m, "appeal upheld", d("2026-04-01"), &r, &[]).unwrap();
-        assert_eq!(m.expires, Some(d("2027-01-15")));
+        assert_eq!(m.expires, Some(d("2027-01-14")));
         expel(&mut m, "fraud", d("2026-05-01"), &[]).unwrap();
         restore(&mut m, "appeal upheld", d("2027-03-01"), &r, &[]).unwrap();
-        assert_eq!(m.expires, Some(d("2028-03-01")));
+        // A year from 2027-03-01 ends on the last day of a leap February.
+        assert_eq!(m.expires, Some(d("2028-02-29")));
     }
 
     #[test]
@@ -788,7 +819,7 @@ mod tests {
         restore(&mut m, "papers were fine", d("2026-02-03"), &r, &[]).unwrap();
         assert_eq!(m.status, Status::Pending);
         approve(&mut m, "VIP000001", d("2026-02-04"), &r).unwrap();
-        assert_eq!(m.expires, Some(d("2027-02-04")));
+        assert_eq!(m.expires, Some(d("2027-02-03")));
     }
 
     #[test]

@@ -178,17 +178,25 @@ impl Account {
         }
     }
 
+    /// Points the member owes: what a refund took back beyond the lots
+    /// (`points.refund_overdraft = "negative"`). While any is owed the lots
+    /// are empty and the balance is minus the debt.
+    pub fn owed(&self) -> i64 {
+        (self.lots.total() - self.points).max(0)
+    }
+
     /// Applies one ledger entry. Points taken beyond what the lots hold are
-    /// reported as an error (the commands never write such an entry) and
-    /// the balance stays at zero.
+    /// owed when a refund (`reverse`) takes them; any other entry doing so
+    /// is reported as an error (the commands never write one) and the
+    /// balance stays at zero.
     pub fn apply(&mut self, e: &LedgerEntry) -> std::result::Result<(), String> {
-        let mut short = 0;
-        if e.points > 0 {
-            self.lots.add(e.date, e.points);
-        } else if e.points < 0 {
-            short = self.lots.take(-e.points);
+        let mut debt = self.owed();
+        let mut short = move_points(&mut self.lots, &mut debt, e.points, e.date);
+        if e.kind == EntryKind::Reverse {
+            debt += short;
+            short = 0;
         }
-        self.points = self.lots.total();
+        self.points = self.lots.total() - debt;
         match e.kind {
             EntryKind::Recharge => {
                 self.wallet.0 += e.cents.0;
@@ -218,6 +226,60 @@ impl Account {
     /// Points that can be spent today (lapsed lots excluded).
     pub fn available(&self, today: NaiveDate, rules: &ClubRules) -> i64 {
         self.points - self.lots.lapsed(today, rules)
+    }
+}
+
+/// Moves `points` (earned when positive, taken when negative) through a
+/// member's lots and debt: earnings repay what is owed first and only the
+/// rest makes a lot; taking spends the oldest lots first. Returns what the
+/// lots lacked, for the caller to owe or refuse.
+pub fn move_points(lots: &mut Lots, debt: &mut i64, points: i64, day: NaiveDate) -> i64 {
+    if points > 0 {
+        let repay = (*debt).min(points);
+        *debt -= repay;
+        if points > repay {
+            lots.add(day, points - repay);
+        }
+        0
+    } else if points < 0 {
+        lots.take(-points)
+    } else {
+        0
+    }
+}
+
+/// What a refund takes back of the points its purchase earned, when the
+/// member holds `held` and the purchase earned `earned`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refund {
+    /// Points taken back (never more than the purchase earned).
+    pub points: i64,
+    /// Points already spent that are charged in money instead.
+    pub charged_points: i64,
+    /// What those points are worth, taken off the money refunded.
+    pub charge: Cents,
+}
+
+/// A refund takes back what its purchase earned (domain.md). When part of
+/// it is already spent, `points.refund_overdraft` decides: "negative" takes
+/// it all and the balance goes below zero; "charge" takes what is held and
+/// charges the rest at `points.yuan_per_100`, at most the purchase itself.
+pub fn refund(earned: i64, held: i64, spend: Cents, rules: &ClubRules) -> Refund {
+    let earned = earned.max(0);
+    if rules.points.refund_overdraft == "charge" {
+        let back = earned.min(held.max(0));
+        let charged_points = earned - back;
+        Refund {
+            points: back,
+            charged_points,
+            charge: offset_value(charged_points, rules).min(spend),
+        }
+    } else {
+        Refund {
+            points: earned,
+            charged_points: 0,
+            charge: Cents::ZERO,
+        }
     }
 }
 
@@ -278,6 +340,13 @@ pub fn require_points(
     if points <= 0 {
         return Err(DomainError::Invalid(
             "the points to redeem must be a positive number".into(),
+        ));
+    }
+    let owed = account.owed();
+    if owed > 0 {
+        return refused(format!(
+            "{} owes {owed} points taken back by a refund (points.refund_overdraft = \"negative\"); later earnings repay them first, and nothing can be redeemed until the balance is above zero",
+            account.member
         ));
     }
     let available = account.available(today, rules);
@@ -374,6 +443,35 @@ pub fn aging<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_debt_is_repaid_before_a_lot_is_made() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let mut lots = Lots::default();
+        let mut debt = 0;
+        lots.add(day("2026-01-01"), 30);
+        assert_eq!(move_points(&mut lots, &mut debt, -100, day("2026-02-01")), 70);
+        debt += 70;
+        assert_eq!(move_points(&mut lots, &mut debt, 70, day("2026-03-01")), 0);
+        assert_eq!((debt, lots.total()), (0, 0));
+        assert_eq!(move_points(&mut lots, &mut debt, 1, day("2026-03-02")), 0);
+        assert_eq!(lots.0, vec![PointsLot { earned: day("2026-03-02"), points: 1 }]);
+    }
+
+    #[test]
+    fn a_refund_owes_or_charges_what_is_spent() {
+        let mut r = ClubRules::default();
+        let owe = refund(300, 200, Cents(30000), &r);
+        assert_eq!((owe.points, owe.charged_points, owe.charge), (300, 0, Cents::ZERO));
+        r.points.refund_overdraft = "charge".into();
+        let charge = refund(300, 200, Cents(30000), &r);
+        assert_eq!((charge.points, charge.charged_points, charge.charge), (200, 100, Cents(100)));
+        // All held: nothing charged; a balance already below zero: all charged.
+        assert_eq!(refund(300, 300, Cents(30000), &r).charged_points, 0);
+        assert_eq!(refund(300, -50, Cents(30000), &r).points, 0);
+        // Never more than the purchase itself.
+        assert_eq!(refund(5000, 0, Cents(10), &r).charge, Cents(10));
+    }
     use proptest::prelude::*;
 
     fn d(s: &str) -> NaiveDate {

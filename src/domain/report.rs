@@ -910,6 +910,7 @@ impl<'r> Engine<'r> {
         // The lots at each period's end, and at the new closing's day.
         let empty = Lots::default();
         let start_lots = closing.map_or(&empty, |c| &c.lots);
+        let start_debt = closing.map_or(0, |c| (c.lots.total() - c.points).max(0));
         let moves = || Chain {
             moves: &self.moves,
             at: first,
@@ -920,11 +921,12 @@ impl<'r> Engine<'r> {
             }
         } else {
             let mut lots = start_lots.clone();
+            let mut debt = start_debt;
             let mut next = moves().peekable();
             for &k in &self.by_last {
                 let s = &mut self.slots[k];
                 while let Some(m) = next.next_if(|m| m.date <= s.last) {
-                    apply(&mut lots, m.points, m.date);
+                    apply(&mut lots, &mut debt, m.points, m.date);
                 }
                 s.pf.due_next_month += s.due(&lots);
             }
@@ -938,10 +940,11 @@ impl<'r> Engine<'r> {
         let tier = history.tier_on(day, m.map_or("", |m| m.tier)).to_string();
         let (mut points, mut wallet) = closing.map_or((0, 0), |c| (c.points, c.wallet.0));
         let mut lots = start_lots.clone();
+        let mut debt = start_debt;
         for m in moves().filter(|m| m.date <= day) {
             points += m.points;
             wallet += m.wallet;
-            apply(&mut lots, m.points, m.date);
+            apply(&mut lots, &mut debt, m.points, m.date);
         }
         Some(ClosingRow {
             member: id.to_string(),
@@ -1031,14 +1034,12 @@ fn at(per: &mut Vec<(u32, i64, bool)>, i: usize) -> &mut (u32, i64, bool) {
     &mut per[i]
 }
 
-/// Applies a points movement to lots: earning adds a lot, spending takes
-/// the oldest first (what the lots lack is `data check`'s to report).
-fn apply(lots: &mut Lots, points: i64, day: NaiveDate) {
-    if points > 0 {
-        lots.add(day, points);
-    } else if points < 0 {
-        lots.take(-points);
-    }
+/// Applies a points movement to lots as the ledger does: earning repays
+/// a refund's debt first, then adds a lot; spending takes the oldest first,
+/// and what the lots lack is owed.
+fn apply(lots: &mut Lots, debt: &mut i64, points: i64, day: NaiveDate) {
+    let short = super::points::move_points(lots, debt, points, day);
+    *debt += short;
 }
 
 /// Lots merged by the month they were earned, dated the first of it.

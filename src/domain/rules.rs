@@ -67,6 +67,11 @@ pub struct PointsRules {
     pub yuan_per_100: Cents,
     /// Spend categories that earn nothing (special offers, vouchers).
     pub excluded_categories: Vec<String>,
+    /// When a refunded purchase's points are partly spent already:
+    /// "negative" takes them all back and the balance goes below zero
+    /// (later earnings repay it first; no redemption meanwhile), "charge"
+    /// takes what is left and charges the rest in money on the refund.
+    pub refund_overdraft: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -180,6 +185,69 @@ pub struct BonusCampaign {
     pub percent: u32,
     #[serde(default)]
     pub min_amount: Cents,
+}
+
+/// A check of `club.toml` that failed: the dotted key at fault (an array
+/// element by its index, `tiers.2.name`) and what is wrong.
+#[derive(Debug)]
+struct Invalid {
+    key: String,
+    msg: String,
+}
+
+fn invalid(key: impl Into<String>, msg: impl Into<String>) -> Result<(), Invalid> {
+    Err(Invalid {
+        key: key.into(),
+        msg: msg.into(),
+    })
+}
+
+/// The line (from 1) where `key` (dotted, array elements by index) is
+/// written in `text`; when the key itself is absent, the line of the nearest
+/// enclosing table that is written.
+fn line_of_key(text: &str, key: &str) -> Option<usize> {
+    use toml_edit::{ImDocument, Item, Table, Value};
+    enum Node<'a> {
+        Table(&'a Table),
+        Item(&'a Item),
+        Value(&'a Value),
+    }
+    let doc = ImDocument::parse(text).ok()?;
+    let mut node = Node::Table(doc.as_table());
+    let mut span = None;
+    for part in key.split('.') {
+        let next = if let Ok(index) = part.parse::<usize>() {
+            match node {
+                Node::Item(Item::ArrayOfTables(a)) => a.get(index).map(|t| {
+                    span = t.span().or(span.clone());
+                    Node::Table(t)
+                }),
+                Node::Item(Item::Value(Value::Array(a))) | Node::Value(Value::Array(a)) => {
+                    a.get(index).map(|v| {
+                        span = v.span().or(span.clone());
+                        Node::Value(v)
+                    })
+                }
+                _ => None,
+            }
+        } else {
+            let found = match node {
+                Node::Table(t) => t.get_key_value(part),
+                Node::Item(i) => i.as_table_like().and_then(|t| t.get_key_value(part)),
+                Node::Value(v) => v.as_inline_table().and_then(|t| t.get_key_value(part)),
+            };
+            found.map(|(k, v)| {
+                span = k.span().or(span.clone());
+                Node::Item(v)
+            })
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    let start = span?.start.min(text.len());
+    Some(text[..start].matches('\n').count() + 1)
 }
 
 /// A date written bare in TOML (`from = 2027-03-01`) or as a string.
@@ -321,6 +389,7 @@ impl Default for PointsRules {
             validity_months: 12,
             yuan_per_100: Cents(100),
             excluded_categories: vec!["specials".into(), "voucher".into()],
+            refund_overdraft: "negative".into(),
         }
     }
 }
@@ -339,7 +408,7 @@ impl Default for LeadRules {
         LeadRules {
             valid_days: 40,
             max_active: 10,
-            reclaim_cooldown_days: 0,
+            reclaim_cooldown_days: 30,
         }
     }
 }
@@ -398,78 +467,137 @@ impl ClubRules {
     /// Parses `club.toml`; the error names the line and the key at fault.
     pub fn from_toml(text: &str) -> Result<ClubRules, String> {
         let rules: ClubRules = toml::from_str(text).map_err(|e| e.to_string())?;
-        rules.validate()?;
+        rules.validate().map_err(|e| e.msg)?;
         Ok(rules)
     }
 
-    fn validate(&self) -> Result<(), String> {
+    /// Parses and checks `club.toml` like [`ClubRules::from_toml`]; a rule
+    /// that breaks a check is reported at the line of the key at fault (or
+    /// of its table, when the fault is the table as a whole, such as
+    /// `[kpi]` weights that do not add up to 100). `None` when the text
+    /// does not hold the key (the fault lies in a default).
+    pub fn checked(text: &str) -> Result<ClubRules, (Option<usize>, String)> {
+        let rules: ClubRules = toml::from_str(text).map_err(|e| (None, e.to_string()))?;
+        rules
+            .validate()
+            .map_err(|e| (line_of_key(text, &e.key), e.msg))?;
+        Ok(rules)
+    }
+
+    fn validate(&self) -> Result<(), Invalid> {
         if !matches!(self.club.lang.as_str(), "en" | "zh") {
-            return Err(format!(
-                "club.lang is '{}'; it must be \"en\" or \"zh\"",
-                self.club.lang
-            ));
+            return invalid(
+                "club.lang",
+                format!(
+                    "club.lang is '{}'; it must be \"en\" or \"zh\"",
+                    self.club.lang
+                ),
+            );
         }
         if self.tiers.is_empty() {
-            return Err("[[tiers]] lists no tier; at least one (the entry tier) is needed".into());
+            return invalid(
+                "tiers",
+                "[[tiers]] lists no tier; at least one (the entry tier) is needed",
+            );
         }
         for (i, t) in self.tiers.iter().enumerate() {
             if self.tiers[..i].iter().any(|o| o.name == t.name) {
-                return Err(format!("tier '{}' is listed twice in [[tiers]]", t.name));
+                return invalid(
+                    format!("tiers.{i}.name"),
+                    format!("tier '{}' is listed twice in [[tiers]]", t.name),
+                );
             }
         }
         if self.membership.term_months == 0 {
-            return Err("membership.term_months must be at least 1".into());
+            return invalid(
+                "membership.term_months",
+                "membership.term_months must be at least 1",
+            );
         }
         if self.card.digits == 0 || self.card.digits > 18 {
-            return Err("card.digits must be between 1 and 18".into());
+            return invalid("card.digits", "card.digits must be between 1 and 18");
         }
         let weights: u32 = self.kpi.measures().iter().map(|(_, m)| m.weight).sum();
         if weights != 100 {
-            return Err(format!(
-                "the [kpi] weights add up to {weights}; make them add up to 100"
-            ));
+            return invalid(
+                "kpi",
+                format!("the [kpi] weights add up to {weights}; make them add up to 100"),
+            );
         }
         if let Some((name, _)) = self.kpi.measures().iter().find(|(_, m)| m.target.0 == 0) {
-            return Err(format!("kpi.{name}.target is 0; give a target above 0"));
+            return invalid(
+                format!("kpi.{name}.target"),
+                format!("kpi.{name}.target is 0; give a target above 0"),
+            );
         }
         if self.events.refund_percent > 100 || self.events.late_refund_percent > 100 {
-            return Err(
-                "events.refund_percent and events.late_refund_percent must be 0 to 100".into(),
+            let key = if self.events.refund_percent > 100 {
+                "events.refund_percent"
+            } else {
+                "events.late_refund_percent"
+            };
+            return invalid(
+                key,
+                "events.refund_percent and events.late_refund_percent must be 0 to 100",
             );
         }
         if self.points.validity_months == 0 {
-            return Err("points.validity_months must be at least 1".into());
+            return invalid(
+                "points.validity_months",
+                "points.validity_months must be at least 1",
+            );
         }
         for (i, r) in self.rewards.iter().enumerate() {
             if self.rewards[..i].iter().any(|o| o.code == r.code) {
-                return Err(format!(
-                    "reward '{}' is listed twice in [[rewards]]",
-                    r.code
-                ));
+                return invalid(
+                    format!("rewards.{i}.code"),
+                    format!("reward '{}' is listed twice in [[rewards]]", r.code),
+                );
             }
             if r.points <= 0 {
-                return Err(format!("reward '{}' must cost at least 1 point", r.code));
+                return invalid(
+                    format!("rewards.{i}.points"),
+                    format!("reward '{}' must cost at least 1 point", r.code),
+                );
             }
             if !r.min_tier.is_empty() && self.tier(&r.min_tier).is_none() {
-                return Err(format!(
-                    "reward '{}' names min_tier '{}', which is not in [[tiers]]",
-                    r.code, r.min_tier
-                ));
+                return invalid(
+                    format!("rewards.{i}.min_tier"),
+                    format!(
+                        "reward '{}' names min_tier '{}', which is not in [[tiers]]",
+                        r.code, r.min_tier
+                    ),
+                );
             }
         }
-        for b in &self.recharge.bonus {
+        for (i, b) in self.recharge.bonus.iter().enumerate() {
             if b.to < b.from {
-                return Err(format!(
-                    "recharge bonus '{}' ends ({}) before it starts ({})",
-                    b.name, b.to, b.from
-                ));
+                return invalid(
+                    format!("recharge.bonus.{i}.to"),
+                    format!(
+                        "recharge bonus '{}' ends ({}) before it starts ({})",
+                        b.name, b.to, b.from
+                    ),
+                );
             }
+        }
+        if !matches!(self.points.refund_overdraft.as_str(), "negative" | "charge") {
+            return invalid(
+                "points.refund_overdraft",
+                format!(
+                    "points.refund_overdraft is '{}'; it must be \"negative\" or \"charge\"",
+                    self.points.refund_overdraft
+                ),
+            );
         }
         if !matches!(self.referral.reward.as_str(), "points" | "wallet") {
-            return Err(format!(
-                "referral.reward is '{}'; it must be \"points\" or \"wallet\"",
-                self.referral.reward
-            ));
+            return invalid(
+                "referral.reward",
+                format!(
+                    "referral.reward is '{}'; it must be \"points\" or \"wallet\"",
+                    self.referral.reward
+                ),
+            );
         }
         super::cases::check(&self.case)?;
         Ok(())
@@ -544,6 +672,26 @@ mod tests {
         )
         .unwrap_err();
         assert!(err.contains("ends"), "{err}");
+    }
+
+    #[test]
+    fn a_failed_check_names_the_line_of_its_key() {
+        let at = |text: &str| ClubRules::checked(text).unwrap_err().0;
+        // Weights that do not add up: the [kpi] table as a whole.
+        let text = "[club]\nname = \"X\"\n\n[kpi]\nevents = { target = 2, weight = 16 }\n";
+        assert_eq!(at(text), Some(4));
+        // A target of 0: the line of that measure.
+        let text = "[club]\nname = \"X\"\n[kpi]\n# comment\nsatisfaction = { target = 0, weight = 20 }\n";
+        assert_eq!(at(text), Some(5));
+        // Dotted keys and keys of an array of tables.
+        let text = "kpi.member_growth = { target = 0, weight = 30 }\n";
+        assert_eq!(at(text), Some(1));
+        let text = "[[tiers]]\nname = \"a\"\n\n[[tiers]]\nzh = \"乙\"\nname = \"a\"\n";
+        assert_eq!(at(text), Some(6));
+        let text = "[membership]\ngrace_days = 3\nterm_months = 0\n";
+        assert_eq!(at(text), Some(3));
+        // A fault in a default is at no line of the file.
+        assert_eq!(line_of_key("", "kpi"), None);
     }
 
     #[test]

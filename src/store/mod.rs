@@ -336,12 +336,15 @@ pub fn read_rules_file(path: &Path) -> Result<ClubRules> {
         )));
     }
     let text = std::fs::read_to_string(&path).map_err(error::io_err("reading", &path))?;
-    ClubRules::from_toml(&text).map_err(|msg| {
-        let line = msg
-            .lines()
-            .find_map(|l| l.strip_prefix("TOML parse error at line "))
-            .and_then(|rest| rest.split(',').next())
-            .and_then(|n| n.trim().parse().ok())
+    ClubRules::checked(&text).map_err(|(at, msg)| {
+        let line = at
+            .map(|l| l as u64)
+            .or_else(|| {
+                msg.lines()
+                    .find_map(|l| l.strip_prefix("TOML parse error at line "))
+                    .and_then(|rest| rest.split(',').next())
+                    .and_then(|n| n.trim().parse().ok())
+            })
             .unwrap_or(1);
         let first = msg
             .lines()

@@ -185,10 +185,11 @@ fn a_mapping_file_names_columns_and_translates_tiers() {
         "member", "import", &file, "--map", &map, "--commit", "--format", "csv",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    // No card in the file: the next number in sequence; a term from joined.
+    // No card in the file: the next number in sequence; a term from joined,
+    // up to the day before its anniversary.
     assert!(
         run.stdout.contains(
-            "2,new,M000001,ACME 公司,02165432100,active,platinum,VIP000001,2026-01-31,2027-01-31,0"
+            "2,new,M000001,ACME 公司,02165432100,active,platinum,VIP000001,2026-01-31,2027-01-30,0"
         ),
         "{}",
         run.stdout

@@ -164,7 +164,7 @@ fn a_release_then_a_reclaim_starts_a_new_term_with_the_cooldown() {
     let mut club = sales_club();
     set_rule(
         &club,
-        "reclaim_cooldown_days = 0",
+        "reclaim_cooldown_days = 30",
         "reclaim_cooldown_days = 3",
     );
     // The shipped cooldown case moves with the rule.

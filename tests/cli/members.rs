@@ -446,7 +446,8 @@ fn approve_issues_cards_in_sequence_and_starts_the_term() {
     assert_eq!(field(&club, &a, "status"), "active");
     assert_eq!(field(&club, &a, "card"), "VIP000050");
     assert_eq!(field(&club, &a, "joined"), "2026-11-25");
-    assert_eq!(field(&club, &a, "expires"), "2027-11-25");
+    // The last day the year covers: the next term would start 2027-11-25.
+    assert_eq!(field(&club, &a, "expires"), "2027-11-24");
     assert!(club
         .read("cards.csv")
         .contains("VIP000050,M000001,active,2026-11-25,,\n"));
@@ -540,16 +541,17 @@ fn reject_needs_a_reason() {
 fn renew_from_active_adds_to_the_expiry() {
     let mut club = TestClub::new();
     let id = club.active_member("A", "13800000001");
-    club.on("2027-11-25"); // the day of expiry: still extends from expiry
+    club.on("2027-11-24"); // the day of expiry: the next term follows on
     club.ok(&["member", "renew", &id, "--paid", "300"]);
-    assert_eq!(field(&club, &id, "expires"), "2028-11-25");
+    assert_eq!(field(&club, &id, "expires"), "2028-11-24");
     assert_eq!(
         lines(&club, "ledger.csv"),
-        ["T00000001,2027-11-25,dues,M000001,300.00,0,,office,12 months"]
+        ["T00000001,2027-11-24,dues,M000001,300.00,0,,office,12 months"]
     );
+    // Six more months start 2028-11-25 and cover up to 2029-05-24.
     club.ok(&["member", "renew", &id, "--months", "6"]);
-    assert_eq!(field(&club, &id, "expires"), "2029-05-25");
-    assert!(audit_lines(&club, "member renew")[1].contains("expires: 2028-11-25 → 2029-05-25"));
+    assert_eq!(field(&club, &id, "expires"), "2029-05-24");
+    assert!(audit_lines(&club, "member renew")[1].contains("expires: 2028-11-24 → 2029-05-24"));
     club.check();
 }
 
@@ -563,7 +565,8 @@ fn renew_from_grace_and_expired_starts_from_today() {
     assert_eq!(field(&club, &a, "status"), "grace");
     club.ok(&["member", "renew", &a]);
     assert_eq!(field(&club, &a, "status"), "active");
-    assert_eq!(field(&club, &a, "expires"), "2028-12-01");
+    // A new year from today, 2027-12-01, up to the day before its anniversary.
+    assert_eq!(field(&club, &a, "expires"), "2028-11-30");
 
     club.on("2028-01-10");
     club.ok(&["member", "sweep"]);
@@ -571,7 +574,7 @@ fn renew_from_grace_and_expired_starts_from_today() {
     club.ok(&["member", "renew", &b]);
     assert_eq!(field(&club, &b, "status"), "active");
     assert_eq!(field(&club, &b, "since"), "2028-01-10");
-    assert_eq!(field(&club, &b, "expires"), "2029-01-10");
+    assert_eq!(field(&club, &b, "expires"), "2029-01-09");
     club.check();
 }
 
@@ -647,10 +650,10 @@ fn unfreeze_after_the_term_ran_out_lands_in_grace_or_expired() {
     let b = club.active_member("B", "13800000002");
     club.ok(&["member", "freeze", &a, "--reason", "dispute"]);
     club.ok(&["member", "freeze", &b, "--reason", "dispute"]);
-    club.on("2027-12-25"); // last day of grace for a term ending 2027-11-25
+    club.on("2027-12-24"); // last day of grace for a term ending 2027-11-24
     club.ok(&["member", "unfreeze", &a]);
     assert_eq!(field(&club, &a, "status"), "grace");
-    club.on("2027-12-26");
+    club.on("2027-12-25");
     club.ok(&["member", "unfreeze", &b]);
     assert_eq!(field(&club, &b, "status"), "expired");
     club.check();
@@ -805,7 +808,7 @@ fn restore_needs_an_active_manager_or_director() {
     assert_eq!(field(&club, &a, "reason"), "appeal upheld");
     assert_eq!(
         field(&club, &a, "expires"),
-        "2027-11-25",
+        "2027-11-24",
         "a future expiry is kept"
     );
     let audit = audit_lines(&club, "member restore");
@@ -825,7 +828,8 @@ fn restore_needs_an_active_manager_or_director() {
     club.as_operator(&director);
     club.on("2028-03-01");
     club.ok(&["member", "restore", &a, "--reason", "came back"]);
-    assert_eq!(field(&club, &a, "expires"), "2029-03-01");
+    // A year from 2028-03-01 covers up to the end of February 2029.
+    assert_eq!(field(&club, &a, "expires"), "2029-02-28");
     club.check();
 }
 
@@ -1018,7 +1022,7 @@ fn show_in_every_format() {
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["id"], "M000001");
     assert_eq!(v["card"], "VIP000001");
-    assert_eq!(v["expires"], "2027-11-25");
+    assert_eq!(v["expires"], "2027-11-24");
     assert_eq!(v["points"], 0);
     assert_eq!(v["wallet"], "0.00");
     assert_eq!(v["cards"][0]["status"], "lost");
@@ -1068,7 +1072,7 @@ fn list_formats() {
     );
     assert_eq!(
         rows.next().unwrap(),
-        "M000001,王小明,13800000001,,,individual,active,basic,VIP000001,2026-11-25,2027-11-25,"
+        "M000001,王小明,13800000001,,,individual,active,basic,VIP000001,2026-11-25,2027-11-24,"
     );
     // A formula typed as a name is neutralised in CSV, raw in the data.
     assert!(rows
@@ -1127,16 +1131,17 @@ fn list_filters_by_status_repeated_and_tier() {
 #[test]
 fn list_expiring_within_counts_whole_days() {
     let mut club = TestClub::new();
-    let a = club.active_member("A", "13800000001"); // expires 2027-11-25
+    let a = club.active_member("A", "13800000001"); // expires 2027-11-24
     club.on("2026-12-01");
-    club.active_member("B", "13800000002"); // expires 2027-12-01
+    club.active_member("B", "13800000002"); // expires 2027-11-30
     club.ok(&["member", "add", "--name", "P", "--phone", "13800000003"]);
     club.on("2027-11-15");
-    assert_eq!(list(&club, &["--expiring-within", "10"]), [a.as_str()]);
-    assert!(list(&club, &["--expiring-within", "9"]).is_empty());
-    assert_eq!(list(&club, &["--expiring-within", "16"]).len(), 2);
-    // A member in grace has already passed expiry, and counts.
-    club.on("2027-11-30");
+    assert_eq!(list(&club, &["--expiring-within", "9"]), [a.as_str()]);
+    assert!(list(&club, &["--expiring-within", "8"]).is_empty());
+    assert_eq!(list(&club, &["--expiring-within", "15"]).len(), 2);
+    // A member in grace has already passed expiry, and counts; B's last
+    // day is tomorrow.
+    club.on("2027-11-29");
     club.ok(&["member", "sweep"]);
     assert_eq!(list(&club, &["--expiring-within", "0"]), [a.as_str()]);
 }
@@ -1235,7 +1240,7 @@ fn list_search_matches_name_phone_card_and_id() {
 #[test]
 fn sweep_moves_members_at_the_exact_edges() {
     let mut club = TestClub::new();
-    let id = club.active_member("A", "13800000001"); // expires 2027-11-25, grace to 2027-12-25
+    let id = club.active_member("A", "13800000001"); // expires 2027-11-24, grace to 2027-12-24
     let frozen = club.active_member("F", "13800000002");
     club.ok(&["member", "freeze", &frozen, "--reason", "dispute"]);
     let quiet = |club: &TestClub| {
@@ -1250,27 +1255,27 @@ fn sweep_moves_members_at_the_exact_edges() {
         );
     };
 
-    club.on("2027-11-25"); // the day of expiry: still active
+    club.on("2027-11-24"); // the day of expiry, the last covered: still active
     quiet(&club);
     assert_eq!(field(&club, &id, "status"), "active");
 
-    club.on("2027-11-26"); // the day after: grace
+    club.on("2027-11-25"); // the day after: grace
     let out = club.ok(&["member", "sweep", "--format", "csv"]);
     assert_eq!(
         out,
-        "id,name,from,to,expires,reason\nM000001,A,active,grace,2027-11-25,\"expired 2027-11-25, grace until 2027-12-25\""
+        "id,name,from,to,expires,reason\nM000001,A,active,grace,2027-11-24,\"expired 2027-11-24, grace until 2027-12-24\""
     );
     assert_eq!(field(&club, &id, "status"), "grace");
-    assert_eq!(field(&club, &id, "since"), "2027-11-26");
+    assert_eq!(field(&club, &id, "since"), "2027-11-25");
     quiet(&club); // a second run the same day changes nothing
 
-    club.on("2027-12-25"); // the last day of grace
+    club.on("2027-12-24"); // the last day of grace
     quiet(&club);
 
-    club.on("2027-12-26"); // the day after: expired
+    club.on("2027-12-25"); // the day after: expired
     let out = club.ok(&["member", "sweep", "--format", "csv"]);
     assert!(
-        out.contains("M000001,A,grace,expired,2027-11-25,grace ended 2027-12-25"),
+        out.contains("M000001,A,grace,expired,2027-11-24,grace ended 2027-12-24"),
         "{out}"
     );
     assert_eq!(field(&club, &id, "status"), "expired");

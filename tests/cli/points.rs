@@ -487,17 +487,87 @@ fn a_reversal_takes_back_the_spend_and_its_points_once() {
 }
 
 #[test]
-fn a_reversal_after_the_points_were_spent_takes_back_what_is_left() {
+fn a_refund_after_the_points_were_spent_leaves_a_debt_repaid_first() {
     let club = TestClub::new();
     let m = club.active_member("A", "13800000001");
+    let spend = club.ok(&["points", "grant", &m, "--spend", "300"]);
+    club.ok(&["points", "redeem", &m, "--points", "100", "--reason", "bill"]);
+    let run = club.run(&["points", "reverse", &spend, "--reason", "returned"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("took back 300 of 300 points; balance -100")
+            && run.stderr.contains("owes 100 points"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(points(&club, &m), -100);
+    assert!(club
+        .read("ledger.csv")
+        .contains(",reverse,M000001,-300.00,-300,T00000001,office,\"returned (100 of 300 points already spent, owed)\""));
+    club.refused(
+        &["points", "redeem", &m, "--points", "1", "--reason", "bill"],
+        4,
+        "M000001 owes 100 points taken back by a refund",
+    );
+    club.check();
+    // Earnings repay the debt first: exactly 100 leaves nothing to spend.
+    club.ok(&["points", "grant", &m, "--spend", "100"]);
+    assert_eq!(points(&club, &m), 0);
+    club.refused(
+        &["points", "redeem", &m, "--points", "1", "--reason", "bill"],
+        4,
+        "has 0 points to spend",
+    );
+    club.ok(&["points", "grant", &m, "--spend", "1"]);
+    assert_eq!(points(&club, &m), 1);
+    club.ok(&["points", "redeem", &m, "--points", "1", "--reason", "bill"]);
+    club.check();
+}
+
+#[test]
+fn a_refund_may_charge_the_spent_points_in_money_instead() {
+    let club = TestClub::new();
+    edit_rules(
+        &club,
+        "refund_overdraft = \"negative\"",
+        "refund_overdraft = \"charge\"",
+    );
+    let m = club.active_member("A", "13800000001");
+    let spend = club.ok(&["points", "grant", &m, "--spend", "300"]);
+    club.ok(&["points", "redeem", &m, "--points", "100", "--reason", "bill"]);
+    let run = club.run(&["points", "reverse", &spend, "--reason", "returned"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("100 points already spent are charged 1.00: refund 299.00"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(points(&club, &m), 0);
+    assert!(club.read("ledger.csv").contains(
+        ",reverse,M000001,-299.00,-200,T00000001,office,\"returned (100 of 300 points already spent, charged 1.00)\""
+    ));
+    club.check();
+    edit_rules(
+        &club,
+        "refund_overdraft = \"charge\"",
+        "refund_overdraft = \"owe\"",
+    );
+    club.refused(&["points", "balance", &m], 3, "points.refund_overdraft is 'owe'");
+}
+
+#[test]
+fn a_refund_with_its_points_all_held_owes_and_charges_nothing() {
+    let club = TestClub::new();
+    let m = club.active_member("A", "13800000001");
+    club.ok(&["points", "grant", &m, "--points", "50", "--reason", "sign-in"]);
     let spend = club.ok(&["points", "grant", &m, "--spend", "100"]);
-    club.ok(&["points", "redeem", &m, "--points", "70", "--reason", "bill"]);
+    club.ok(&["points", "redeem", &m, "--points", "50", "--reason", "bill"]);
     club.ok(&["points", "reverse", &spend, "--reason", "returned"]);
     assert_eq!(points(&club, &m), 0);
     assert!(club
         .read("ledger.csv")
-        .contains("returned (70 of 100 points already spent)"));
-    club.check();
+        .contains(",reverse,M000001,-100.00,-100,T00000002,office,returned\n"));
 }
 
 #[test]
@@ -1032,4 +1102,89 @@ fn points_aging_lists_the_liability_by_the_month_it_lapses() {
         "expires,points,members\n2026-12,50,2\n2027-02,300,1\ntotal,350,"
     );
     club.check();
+}
+
+// ------------------------------------------------------- cards at the till
+
+#[test]
+fn the_till_names_the_member_by_the_card_presented() {
+    let club = TestClub::new();
+    let id = club.active_member("A", "13800000001");
+    assert_eq!(club.read("members.csv").matches("VIP000001").count(), 1);
+    club.ok(&["points", "grant", "VIP000001", "--spend", "300"]);
+    assert_eq!(points(&club, &id), 300);
+    club.ok(&["wallet", "recharge", "VIP000001", "--amount", "50"]);
+    club.ok(&["wallet", "pay", "VIP000001", "--amount", "20"]);
+    club.ok(&[
+        "points", "redeem", "VIP000001", "--points", "100", "--reason", "bill",
+    ]);
+    assert_eq!(points(&club, &id), 200);
+    let wallet = club.csv_field(&["wallet", "balance", &id], "wallet");
+    assert_eq!(wallet, "30.00");
+    // Every entry is the member's, never the card's.
+    let ledger = club.read("ledger.csv");
+    assert!(!ledger.contains(",VIP000001,"), "{ledger}");
+    assert_eq!(ledger.matches(",M000001,").count(), 5, "{ledger}");
+    let event = club.ok(&["event", "plan", "--title", "Tea", "--date", "2026-11-25"]);
+    club.ok(&["event", "checkin", &event, "VIP000001"]);
+    assert!(club.read("registrations.csv").contains(",M000001,"));
+    club.refused(
+        &["points", "grant", "VIP000099", "--spend", "10"],
+        5,
+        "no member VIP000099, and no card with that number",
+    );
+}
+
+#[test]
+fn a_lost_card_earns_redeems_and_pays_nothing_and_names_the_reissue_window() {
+    let mut club = TestClub::new();
+    let id = club.active_member("A", "13800000001");
+    club.ok(&["points", "grant", &id, "--spend", "300"]);
+    club.ok(&["wallet", "recharge", &id, "--amount", "50"]);
+    let event = club.ok(&["event", "plan", "--title", "Tea", "--date", "2026-12-20"]);
+    club.ok(&["card", "lost", &id]);
+    let till: [&[&str]; 5] = [
+        &["points", "grant", "VIP000001", "--spend", "100"],
+        &["points", "redeem", "VIP000001", "--points", "100", "--reason", "bill"],
+        &["wallet", "pay", "VIP000001", "--amount", "10"],
+        &["wallet", "recharge", "VIP000001", "--amount", "10"],
+        &["event", "checkin", &event, "VIP000001"],
+    ];
+    // The day of the report and the last day of the window (day 10).
+    for day in ["2026-11-25", "2026-12-05"] {
+        club.on(day);
+        for args in till {
+            let run = club.refused(args, 4, "card VIP000001 is lost (reported 2026-11-25)");
+            assert!(
+                run.stderr.contains("replacement until 2026-12-05")
+                    && run.stderr.contains("clubctl card reissue M000001"),
+                "{}",
+                run.stderr
+            );
+        }
+    }
+    club.on("2026-12-06");
+    let run = club.refused(till[0], 4, "card VIP000001 is lost");
+    assert!(
+        run.stderr.contains("window closed on 2026-12-05"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(points(&club, &id), 300);
+}
+
+#[test]
+fn a_replaced_card_is_refused_and_the_new_one_works() {
+    let mut club = TestClub::new();
+    let id = club.active_member("A", "13800000001");
+    club.ok(&["card", "lost", &id]);
+    club.on("2026-11-30");
+    club.ok(&["card", "reissue", &id]);
+    club.refused(
+        &["points", "grant", "VIP000001", "--spend", "100"],
+        4,
+        "card VIP000001 was replaced by VIP000002 and no longer works",
+    );
+    club.ok(&["points", "grant", "VIP000002", "--spend", "100"]);
+    assert_eq!(points(&club, &id), 100);
 }

@@ -464,6 +464,43 @@ fn kpi_targets_and_weights_come_from_club_toml() {
     c.refused(&["report", "kpi"], 3, "add up to 101");
 }
 
+/// The line (from 1) of club.toml that starts with `start`.
+fn toml_line(c: &TestClub, start: &str) -> usize {
+    let text = c.read("club.toml");
+    1 + text
+        .lines()
+        .position(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no line starting {start:?}"))
+}
+
+#[test]
+fn kpi_errors_name_the_line_of_the_key_at_fault() {
+    let (c, _) = club();
+    let original = c.read("club.toml");
+    let at = |line: usize| format!("{}:{line}", c.path("club.toml").display());
+    let toml = original.replace(
+        "events = { target = 2, weight = 15 }",
+        "events = { target = 2, weight = 16 }",
+    );
+    std::fs::write(c.path("club.toml"), toml).unwrap();
+    let kpi = toml_line(&c, "[kpi]");
+    assert!(kpi > 1);
+    let run = c.refused(&["report", "kpi"], 3, &at(kpi));
+    assert!(run.stderr.contains("add up to 101"), "{}", run.stderr);
+    let toml = original.replace(
+        "satisfaction = { target = 4.5, weight = 20 }",
+        "satisfaction = { target = 0, weight = 20 }",
+    );
+    std::fs::write(c.path("club.toml"), toml).unwrap();
+    let line = toml_line(&c, "satisfaction = ");
+    let run = c.refused(&["report", "kpi"], 3, &at(line));
+    assert!(
+        run.stderr.contains("kpi.satisfaction.target is 0"),
+        "{}",
+        run.stderr
+    );
+}
+
 #[test]
 fn the_csv_shape_is_stable() {
     let c = TestClub::new();

@@ -267,8 +267,8 @@ fn sound_club() -> TestClub {
     club
 }
 
-const A_ROW: &str = "M000001,A,13800000001,,,,individual,,,,,active,basic,VIP000001,2026-11-25,2026-11-25,2027-11-25,2026-11-25,,";
-const B_ROW: &str = "M000002,B,13800000002,,,,individual,,M000001,,S01,active,basic,VIP000002,2026-11-25,2026-11-25,2027-11-25,2026-11-25,,";
+const A_ROW: &str = "M000001,A,13800000001,,,,individual,,,,,active,basic,VIP000001,2026-11-25,2026-11-25,2027-11-24,2026-11-25,,";
+const B_ROW: &str = "M000002,B,13800000002,,,,individual,,M000001,,S01,active,basic,VIP000002,2026-11-25,2026-11-25,2027-11-24,2026-11-25,,";
 
 #[test]
 fn the_sound_club_rows_are_as_expected() {
@@ -290,7 +290,7 @@ fn data_check_reports_each_broken_file_with_its_line() {
                 edit(
                     c,
                     "members.csv",
-                    "2027-11-25,2026-11-25,,\n",
+                    "2027-11-24,2026-11-25,,\n",
                     "2027-11-31,2026-11-25,,\n",
                 )
             },
@@ -352,7 +352,7 @@ fn data_check_reports_each_broken_file_with_its_line() {
                 edit(
                     c,
                     "members.csv",
-                    "2026-11-25,2027-11-25,2026-11-25,,\nM000002",
+                    "2026-11-25,2027-11-24,2026-11-25,,\nM000002",
                     "2026-11-25,2026-11-24,2026-11-25,,\nM000002",
                 )
             },
@@ -485,7 +485,7 @@ fn a_broken_row_stops_commands_that_read_it_with_file_and_line() {
     edit(
         &club,
         "members.csv",
-        "2027-11-25,2026-11-25,,\n",
+        "2027-11-24,2026-11-25,,\n",
         "2027-11-31,2026-11-25,,\n",
     );
     let place = at(&club, "members.csv", 2);

@@ -483,25 +483,33 @@ impl Sim<'_> {
     }
 
     /// `points reverse TXID --reason`: the purchase and the points it
-    /// earned taken back (as many as are left: points already spent stay
-    /// spent), as the command writes it.
+    /// earned taken back, what is already spent owed or charged as
+    /// `points.refund_overdraft` says, as the command writes it.
     pub(super) fn reverse_purchase(&mut self, k: u32) -> Result<()> {
         let r = &self.act.refunds[k as usize];
         let (i, spend, cents, earned) = (r.member, r.spend.clone(), r.cents, r.earned);
         let id = &self.members[i as usize].id;
         let held = self.book.account(id).points;
-        let back = earned.min(held).max(0);
+        let refund = points::refund(earned, held, cents, self.rules);
         let mut note = REFUND_REASONS[self.arng.random_range(0..REFUND_REASONS.len())].to_string();
-        if back < earned {
-            note += &format!(" ({} of {earned} points already spent)", earned - back);
+        if refund.charged_points > 0 {
+            note += &format!(
+                " ({} of {earned} points already spent, charged {})",
+                refund.charged_points, refund.charge
+            );
+        } else if refund.points > held.max(0) {
+            note += &format!(
+                " ({} of {earned} points already spent, owed)",
+                refund.points - held.max(0)
+            );
         }
         let op = self.secretary.clone();
         self.post(
             &op,
             EntryKind::Reverse,
             i,
-            Cents(-cents.0),
-            -back,
+            Cents(refund.charge.0 - cents.0),
+            -refund.points,
             &spend,
             &note,
         )?;
