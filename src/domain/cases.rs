@@ -356,32 +356,38 @@ fn claim_word(rules: &ClubRules, on: NaiveDate, leads: &[Lead]) -> Outcome {
 }
 
 /// Checks that every case names the inputs its kind needs and an outcome
-/// of the kind's type; the message names the case.
-pub fn check(cases: &[Case]) -> Result<(), String> {
+/// of the kind's type; the error gives the index of the case at fault and
+/// a message naming it.
+pub fn check(cases: &[Case]) -> Result<(), (usize, String)> {
     for (i, c) in cases.iter().enumerate() {
-        let at = format!("[[case]] {} ('{}')", i + 1, c.name);
-        if c.name.trim().is_empty() {
-            return Err(format!("[[case]] {} has no name", i + 1));
-        }
-        if cases[..i].iter().any(|o| o.name == c.name) {
-            return Err(format!("{at} is listed twice: give each case its own name"));
-        }
-        let missing: Vec<&str> = c
-            .kind
-            .required()
-            .iter()
-            .copied()
-            .filter(|f| !c.has(f))
-            .collect();
-        if !missing.is_empty() {
-            return Err(format!(
-                "{at} of kind \"{}\" needs {}",
-                c.kind.as_str(),
-                missing.join(" and ")
-            ));
-        }
-        c.expected().map_err(|e| format!("{at}: {e}"))?;
+        check_one(cases, i, c).map_err(|msg| (i, msg))?;
     }
+    Ok(())
+}
+
+fn check_one(cases: &[Case], i: usize, c: &Case) -> Result<(), String> {
+    let at = format!("[[case]] {} ('{}')", i + 1, c.name);
+    if c.name.trim().is_empty() {
+        return Err(format!("[[case]] {} has no name", i + 1));
+    }
+    if cases[..i].iter().any(|o| o.name == c.name) {
+        return Err(format!("{at} is listed twice: give each case its own name"));
+    }
+    let missing: Vec<&str> = c
+        .kind
+        .required()
+        .iter()
+        .copied()
+        .filter(|f| !c.has(f))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "{at} of kind \"{}\" needs {}",
+            c.kind.as_str(),
+            missing.join(" and ")
+        ));
+    }
+    c.expected().map_err(|e| format!("{at}: {e}"))?;
     Ok(())
 }
 
@@ -531,7 +537,9 @@ mod tests {
         };
         assert!(case(&rules, "2026-03-30", "refused").holds);
         assert!(case(&rules, "2026-03-31", "accepted").holds);
-        assert!(case(&ClubRules::default(), "2026-03-01", "accepted").holds);
+        let mut none = ClubRules::default();
+        none.lead.reclaim_cooldown_days = 0;
+        assert!(case(&none, "2026-03-01", "accepted").holds);
         let cap = |held: u32, expect: &str| {
             run_one(
                 &rules,

@@ -599,7 +599,9 @@ impl ClubRules {
                 ),
             );
         }
-        super::cases::check(&self.case)?;
+        if let Err((i, msg)) = super::cases::check(&self.case) {
+            return invalid(format!("case.{i}"), msg);
+        }
         Ok(())
     }
 
