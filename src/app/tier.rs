@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::domain::ledger::LedgerEntry;
 use crate::domain::member::{Member, Status};
 use crate::domain::rules::Tier;
-use crate::domain::tier::{self, Activity, TierChange};
+use crate::domain::tier::{self, Activity, Restorable, TierChange};
 use crate::error::Result;
 use crate::store::Txn;
 use chrono::NaiveDate;
@@ -32,9 +32,25 @@ pub fn recompute(ctx: &Ctx) -> Result<Recomputed> {
             .add(e, ctx.today, &rules);
     }
     let mut last_change: HashMap<&str, NaiveDate> = HashMap::new();
+    let mut last: HashMap<&str, &TierChange> = HashMap::new();
     for c in &history {
         let d = last_change.entry(c.member.as_str()).or_insert(c.date);
         *d = (*d).max(c.date);
+        let l = last.entry(c.member.as_str()).or_insert(c);
+        if c.date >= l.date {
+            *l = c;
+        }
+    }
+    let mut restorable: HashMap<&str, Restorable> = last
+        .iter()
+        .filter_map(|(m, c)| Some((*m, Restorable::of(Some(c), &rules)?)))
+        .collect();
+    if !restorable.is_empty() {
+        for e in &ledger {
+            if let Some(r) = restorable.get_mut(e.member.as_str()) {
+                r.add(e, ctx.today, &rules);
+            }
+        }
     }
     let mut changes = Vec::new();
     let mut audits = Vec::new();
@@ -49,7 +65,10 @@ pub fn recompute(ctx: &Ctx) -> Result<Recomputed> {
         let quiet_since = last_change
             .get(m.id.as_str())
             .map_or(start, |d| (*d).max(start));
-        if let Some(c) = tier::decide(&m.id, &m.tier, &a, quiet_since, ctx.today, &rules) {
+        let restore = restorable.get(m.id.as_str()).copied();
+        if let Some(c) =
+            tier::decide_with_restore(&m.id, &m.tier, &a, quiet_since, ctx.today, &rules, restore)
+        {
             let before = m.clone();
             m.tier = c.to.clone();
             audits.push(ctx.audit("tier recompute", Some(&before), m));
