@@ -242,8 +242,15 @@ mod tests {
         let r = ClubRules::default();
         let mut old = lost_card("2026-11-01");
         let cards = vec![old.clone()];
-        let new = reissue(&member(), &mut old, "VIP000002".into(), d("2026-11-02"), &r, &cards)
-            .unwrap();
+        let new = reissue(
+            &member(),
+            &mut old,
+            "VIP000002".into(),
+            d("2026-11-02"),
+            &r,
+            &cards,
+        )
+        .unwrap();
         assert_eq!(at_till(&new, d("2026-11-02"), &r).unwrap(), "M000001");
         let err = at_till(&old, d("2026-11-02"), &r).unwrap_err().to_string();
         assert!(

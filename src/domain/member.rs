@@ -745,7 +745,10 @@ mod tests {
         let until = renew(&mut m, 12, d("2010-02-01"), &[]).unwrap();
         assert_eq!(until, d("2011-01-31"));
         let mut lapsed = active("M000002", "13800000002", "2007-01-01");
-        assert_eq!(sweep(&mut lapsed, d("2009-03-01"), &r), Some(Status::Expired));
+        assert_eq!(
+            sweep(&mut lapsed, d("2009-03-01"), &r),
+            Some(Status::Expired)
+        );
         let until = renew(&mut lapsed, 12, d("2009-03-01"), &[]).unwrap();
         assert_eq!(until, d("2010-02-28"));
     }

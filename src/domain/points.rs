@@ -450,22 +450,37 @@ mod tests {
         let mut lots = Lots::default();
         let mut debt = 0;
         lots.add(day("2026-01-01"), 30);
-        assert_eq!(move_points(&mut lots, &mut debt, -100, day("2026-02-01")), 70);
+        assert_eq!(
+            move_points(&mut lots, &mut debt, -100, day("2026-02-01")),
+            70
+        );
         debt += 70;
         assert_eq!(move_points(&mut lots, &mut debt, 70, day("2026-03-01")), 0);
         assert_eq!((debt, lots.total()), (0, 0));
         assert_eq!(move_points(&mut lots, &mut debt, 1, day("2026-03-02")), 0);
-        assert_eq!(lots.0, vec![PointsLot { earned: day("2026-03-02"), points: 1 }]);
+        assert_eq!(
+            lots.0,
+            vec![PointsLot {
+                earned: day("2026-03-02"),
+                points: 1
+            }]
+        );
     }
 
     #[test]
     fn a_refund_owes_or_charges_what_is_spent() {
         let mut r = ClubRules::default();
         let owe = refund(300, 200, Cents(30000), &r);
-        assert_eq!((owe.points, owe.charged_points, owe.charge), (300, 0, Cents::ZERO));
+        assert_eq!(
+            (owe.points, owe.charged_points, owe.charge),
+            (300, 0, Cents::ZERO)
+        );
         r.points.refund_overdraft = "charge".into();
         let charge = refund(300, 200, Cents(30000), &r);
-        assert_eq!((charge.points, charge.charged_points, charge.charge), (200, 100, Cents(100)));
+        assert_eq!(
+            (charge.points, charge.charged_points, charge.charge),
+            (200, 100, Cents(100))
+        );
         // All held: nothing charged; a balance already below zero: all charged.
         assert_eq!(refund(300, 300, Cents(30000), &r).charged_points, 0);
         assert_eq!(refund(300, -50, Cents(30000), &r).points, 0);

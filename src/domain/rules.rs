@@ -81,6 +81,13 @@ pub struct TierPolicy {
     pub window_months: u32,
     /// Months without a purchase or recharge after which a tier drops a step.
     pub downgrade_after_months: u32,
+    /// 级别归还: a member whose last tier change was such a drop regains the
+    /// tier they lost by recharging again.
+    pub restore_on_recharge: bool,
+    /// What the recharges after the drop must add up to (0: any recharge).
+    pub restore_min_recharge: Cents,
+    /// Months after the drop in which those recharges count.
+    pub restore_within_months: u32,
 }
 
 /// One rung of the tier ladder; `tiers` lists them from lowest to highest.
@@ -399,6 +406,9 @@ impl Default for TierPolicy {
         TierPolicy {
             window_months: 12,
             downgrade_after_months: 12,
+            restore_on_recharge: false,
+            restore_min_recharge: Cents::ZERO,
+            restore_within_months: 12,
         }
     }
 }
@@ -539,6 +549,18 @@ impl ClubRules {
             return invalid(
                 key,
                 "events.refund_percent and events.late_refund_percent must be 0 to 100",
+            );
+        }
+        if self.tier.restore_on_recharge && self.tier.restore_within_months == 0 {
+            return invalid(
+                "tier.restore_within_months",
+                "tier.restore_within_months must be at least 1 when tier.restore_on_recharge is on",
+            );
+        }
+        if self.tier.restore_min_recharge.0 < 0 {
+            return invalid(
+                "tier.restore_min_recharge",
+                "tier.restore_min_recharge must not be negative",
             );
         }
         if self.points.validity_months == 0 {
@@ -683,7 +705,8 @@ mod tests {
         let text = "[club]\nname = \"X\"\n\n[kpi]\nevents = { target = 2, weight = 16 }\n";
         assert_eq!(at(text), Some(4));
         // A target of 0: the line of that measure.
-        let text = "[club]\nname = \"X\"\n[kpi]\n# comment\nsatisfaction = { target = 0, weight = 20 }\n";
+        let text =
+            "[club]\nname = \"X\"\n[kpi]\n# comment\nsatisfaction = { target = 0, weight = 20 }\n";
         assert_eq!(at(text), Some(5));
         // Dotted keys and keys of an array of tables.
         let text = "kpi.member_growth = { target = 0, weight = 30 }\n";

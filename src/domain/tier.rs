@@ -79,6 +79,78 @@ pub struct TierChange {
     pub reason: String,
 }
 
+/// A drop a recharge may undo (级别归还): the member's last tier change,
+/// when it took them down the ladder, and what they recharged after it
+/// within `tier.restore_within_months`.
+#[derive(Debug, Clone, Copy)]
+pub struct Restorable<'a> {
+    pub drop: &'a TierChange,
+    pub recharged: Cents,
+}
+
+impl<'a> Restorable<'a> {
+    /// `last` is the member's last tier change; `None` unless it was a drop
+    /// and the rule is on.
+    pub fn of(last: Option<&'a TierChange>, rules: &ClubRules) -> Option<Restorable<'a>> {
+        let c = last?;
+        let down = rules.tier_rank(&c.to)? < rules.tier_rank(&c.from)?;
+        (rules.tier.restore_on_recharge && down).then_some(Restorable {
+            drop: c,
+            recharged: Cents::ZERO,
+        })
+    }
+
+    /// Counts a recharge made after the drop (not on its day), by the end
+    /// of the restore window and by today.
+    pub fn add(&mut self, e: &LedgerEntry, today: NaiveDate, rules: &ClubRules) {
+        let until = super::dates::add_months(self.drop.date, rules.tier.restore_within_months);
+        if e.kind == EntryKind::Recharge
+            && e.member == self.drop.member
+            && e.date > self.drop.date
+            && e.date <= until
+            && e.date <= today
+        {
+            self.recharged.0 += e.cents.0;
+        }
+    }
+}
+
+/// [`decide`], and first the restore of a dropped tier by recharging
+/// (`tier.restore_on_recharge`), unless the member qualifies for as much or
+/// more on their figures alone.
+pub fn decide_with_restore(
+    member: &str,
+    tier: &str,
+    a: &Activity,
+    quiet_since: NaiveDate,
+    today: NaiveDate,
+    rules: &ClubRules,
+    restore: Option<Restorable>,
+) -> Option<TierChange> {
+    if let Some(r) = restore.filter(|r| r.drop.to == tier) {
+        let min = rules.tier.restore_min_recharge;
+        let lost = rules.tier_rank(&r.drop.from);
+        let current = rules.tier_rank(tier);
+        if r.recharged.0 > 0
+            && r.recharged >= min
+            && lost > current
+            && lost >= Some(highest(rules, a))
+        {
+            return Some(TierChange {
+                date: today,
+                member: member.to_string(),
+                from: tier.to_string(),
+                to: r.drop.from.clone(),
+                reason: format!(
+                    "regains {} (tier.restore_on_recharge): recharged {} yuan since dropping on {}, at least {min} within {} months",
+                    r.drop.from, r.recharged, r.drop.date, rules.tier.restore_within_months
+                ),
+            });
+        }
+    }
+    decide(member, tier, a, quiet_since, today, rules)
+}
+
 /// The change `tier recompute` makes for a member on `tier` today, if any.
 /// `quiet_since` is the later of the member's join date and their last tier
 /// change: a downgrade needs `tier.downgrade_after_months` with no purchase
@@ -180,9 +252,27 @@ pub fn recompute(
             .add(e, today, rules);
     }
     let mut last_change: HashMap<&str, NaiveDate> = HashMap::new();
+    let mut last: HashMap<&str, &TierChange> = HashMap::new();
     for c in history {
         let d = last_change.entry(c.member.as_str()).or_insert(c.date);
         *d = (*d).max(c.date);
+        let l = last.entry(c.member.as_str()).or_insert(c);
+        if c.date >= l.date {
+            *l = c;
+        }
+    }
+    // Members whose last change was a drop that a recharge may undo
+    // (tier.restore_on_recharge), with what they recharged since.
+    let mut restorable: HashMap<&str, Restorable> = last
+        .iter()
+        .filter_map(|(m, c)| Some((*m, Restorable::of(Some(c), rules)?)))
+        .collect();
+    if !restorable.is_empty() {
+        for e in ledger {
+            if let Some(r) = restorable.get_mut(e.member.as_str()) {
+                r.add(e, today, rules);
+            }
+        }
     }
     let mut out = Recompute::default();
     for (i, m) in members.iter().enumerate() {
@@ -192,7 +282,8 @@ pub fn recompute(
         out.considered += 1;
         let a = activity.get(m.id.as_str()).copied().unwrap_or_default();
         let since = quiet_since(m, last_change.get(m.id.as_str()).copied());
-        if let Some(c) = decide(&m.id, &m.tier, &a, since, today, rules) {
+        let restore = restorable.get(m.id.as_str()).copied();
+        if let Some(c) = decide_with_restore(&m.id, &m.tier, &a, since, today, rules, restore) {
             out.changes.push((i, c));
         }
     }
@@ -223,6 +314,55 @@ pub fn describe(t: &Tier) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_restore_counts_recharges_from_the_day_after_the_drop_to_the_window_end() {
+        let mut rules = ClubRules::default();
+        rules.tier.restore_on_recharge = true;
+        rules.tier.restore_within_months = 1;
+        let drop = TierChange {
+            date: d("2028-01-31"),
+            member: "M000001".into(),
+            from: "gold".into(),
+            to: "silver".into(),
+            reason: String::new(),
+        };
+        let recharge = |date: &str| LedgerEntry {
+            kind: EntryKind::Recharge,
+            ..spend(date, 100)
+        };
+        let mut r = Restorable::of(Some(&drop), &rules).unwrap();
+        // The drop day itself, and the day after the window (2028-02-29).
+        for day in ["2028-01-31", "2028-03-01"] {
+            r.add(&recharge(day), d("2028-03-31"), &rules);
+        }
+        assert_eq!(r.recharged, Cents::ZERO);
+        for day in ["2028-02-01", "2028-02-29"] {
+            r.add(&recharge(day), d("2028-03-31"), &rules);
+        }
+        assert_eq!(r.recharged, Cents(20000));
+        let a = Activity::default();
+        let c = decide_with_restore(
+            "M000001",
+            "silver",
+            &a,
+            drop.date,
+            d("2028-03-31"),
+            &rules,
+            Some(r),
+        )
+        .unwrap();
+        assert_eq!(c.to, "gold");
+        // An upgrade or the rule switched off: nothing to restore.
+        let up = TierChange {
+            from: "silver".into(),
+            to: "gold".into(),
+            ..drop.clone()
+        };
+        assert!(Restorable::of(Some(&up), &rules).is_none());
+        rules.tier.restore_on_recharge = false;
+        assert!(Restorable::of(Some(&drop), &rules).is_none());
+    }
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()

@@ -167,10 +167,15 @@ fn a_release_then_a_reclaim_starts_a_new_term_with_the_cooldown() {
         "reclaim_cooldown_days = 30",
         "reclaim_cooldown_days = 3",
     );
-    // The shipped cooldown case moves with the rule.
+    // The shipped cooldown cases move with the rule.
     set_rule(
         &club,
-        "on = 2026-02-10\nexpect = \"accepted\"",
+        "on = 2026-03-11\nexpect = \"refused\"",
+        "on = 2026-02-12\nexpect = \"refused\"",
+    );
+    set_rule(
+        &club,
+        "on = 2026-03-12\nexpect = \"accepted\"",
         "on = 2026-02-13\nexpect = \"accepted\"",
     );
     club.on("2026-11-01");

@@ -491,11 +491,14 @@ fn a_refund_after_the_points_were_spent_leaves_a_debt_repaid_first() {
     let club = TestClub::new();
     let m = club.active_member("A", "13800000001");
     let spend = club.ok(&["points", "grant", &m, "--spend", "300"]);
-    club.ok(&["points", "redeem", &m, "--points", "100", "--reason", "bill"]);
+    club.ok(&[
+        "points", "redeem", &m, "--points", "100", "--reason", "bill",
+    ]);
     let run = club.run(&["points", "reverse", &spend, "--reason", "returned"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("took back 300 of 300 points; balance -100")
+        run.stderr
+            .contains("took back 300 of 300 points; balance -100")
             && run.stderr.contains("owes 100 points"),
         "{}",
         run.stderr
@@ -534,7 +537,9 @@ fn a_refund_may_charge_the_spent_points_in_money_instead() {
     );
     let m = club.active_member("A", "13800000001");
     let spend = club.ok(&["points", "grant", &m, "--spend", "300"]);
-    club.ok(&["points", "redeem", &m, "--points", "100", "--reason", "bill"]);
+    club.ok(&[
+        "points", "redeem", &m, "--points", "100", "--reason", "bill",
+    ]);
     let run = club.run(&["points", "reverse", &spend, "--reason", "returned"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
@@ -553,14 +558,20 @@ fn a_refund_may_charge_the_spent_points_in_money_instead() {
         "refund_overdraft = \"charge\"",
         "refund_overdraft = \"owe\"",
     );
-    club.refused(&["points", "balance", &m], 3, "points.refund_overdraft is 'owe'");
+    club.refused(
+        &["points", "balance", &m],
+        3,
+        "points.refund_overdraft is 'owe'",
+    );
 }
 
 #[test]
 fn a_refund_with_its_points_all_held_owes_and_charges_nothing() {
     let club = TestClub::new();
     let m = club.active_member("A", "13800000001");
-    club.ok(&["points", "grant", &m, "--points", "50", "--reason", "sign-in"]);
+    club.ok(&[
+        "points", "grant", &m, "--points", "50", "--reason", "sign-in",
+    ]);
     let spend = club.ok(&["points", "grant", &m, "--spend", "100"]);
     club.ok(&["points", "redeem", &m, "--points", "50", "--reason", "bill"]);
     club.ok(&["points", "reverse", &spend, "--reason", "returned"]);
@@ -777,6 +788,73 @@ fn tier_recompute_downgrades_one_step_after_a_quiet_spell() {
     let out = club.ok(&["--format", "csv", "tier", "recompute"]);
     assert!(out.contains("M000001,silver,basic,"), "{out}");
     club.check();
+}
+
+/// A member at gold from 2026-11-25 who drops to silver on 2027-11-25.
+fn dropped_to_silver(club: &mut TestClub) -> String {
+    let m = club.active_member("A", "13800000001");
+    club.ok(&["member", "renew", &m, "--months", "60"]);
+    club.ok(&["points", "grant", &m, "--spend", "6000"]);
+    club.ok(&["tier", "recompute"]);
+    club.on("2027-11-25");
+    let out = club.ok(&["--format", "csv", "tier", "recompute"]);
+    assert!(out.contains("M000001,gold,silver,"), "{out}");
+    m
+}
+
+#[test]
+fn a_recharge_after_a_drop_restores_the_tier_lost() {
+    let mut club = TestClub::new();
+    edit_rules(
+        &club,
+        "restore_min_recharge = \"0\"",
+        "restore_min_recharge = \"500\"",
+    );
+    let m = dropped_to_silver(&mut club);
+    club.on("2027-12-01");
+    club.ok(&["wallet", "recharge", &m, "--amount", "499.99"]);
+    let run = club.run(&["tier", "recompute"]);
+    assert!(run.stderr.contains("no change"), "{}", run.stderr);
+    // Exactly the threshold, over two recharges.
+    club.ok(&["wallet", "recharge", &m, "--amount", "0.01"]);
+    let out = club.ok(&["--format", "csv", "tier", "recompute"]);
+    assert!(
+        out.contains("M000001,silver,gold,\"regains gold (tier.restore_on_recharge): recharged 500.00 yuan since dropping on 2027-11-25, at least 500.00 within 12 months\""),
+        "{out}"
+    );
+    assert_eq!(club.csv_field(&["points", "balance", &m], "tier"), "gold");
+    let run = club.run(&["tier", "recompute"]);
+    assert!(run.stderr.contains("no change"), "{}", run.stderr);
+    club.check();
+}
+
+#[test]
+fn a_recharge_after_the_restore_window_restores_nothing() {
+    let mut club = TestClub::new();
+    edit_rules(
+        &club,
+        "restore_within_months = 12",
+        "restore_within_months = 1",
+    );
+    let m = dropped_to_silver(&mut club);
+    // The window ran 2027-11-26 to 2027-12-25.
+    club.on("2027-12-26");
+    club.ok(&["wallet", "recharge", &m, "--amount", "100"]);
+    let run = club.run(&["tier", "recompute"]);
+    assert!(run.stderr.contains("no change"), "{}", run.stderr);
+    // With the rule off, a recharge in the window restores nothing either.
+    edit_rules(
+        &club,
+        "restore_on_recharge = true",
+        "restore_on_recharge = false",
+    );
+    edit_rules(
+        &club,
+        "restore_within_months = 1",
+        "restore_within_months = 12",
+    );
+    let run = club.run(&["tier", "recompute"]);
+    assert!(run.stderr.contains("no change"), "{}", run.stderr);
 }
 
 #[test]
@@ -1116,7 +1194,13 @@ fn the_till_names_the_member_by_the_card_presented() {
     club.ok(&["wallet", "recharge", "VIP000001", "--amount", "50"]);
     club.ok(&["wallet", "pay", "VIP000001", "--amount", "20"]);
     club.ok(&[
-        "points", "redeem", "VIP000001", "--points", "100", "--reason", "bill",
+        "points",
+        "redeem",
+        "VIP000001",
+        "--points",
+        "100",
+        "--reason",
+        "bill",
     ]);
     assert_eq!(points(&club, &id), 200);
     let wallet = club.csv_field(&["wallet", "balance", &id], "wallet");
@@ -1145,7 +1229,15 @@ fn a_lost_card_earns_redeems_and_pays_nothing_and_names_the_reissue_window() {
     club.ok(&["card", "lost", &id]);
     let till: [&[&str]; 5] = [
         &["points", "grant", "VIP000001", "--spend", "100"],
-        &["points", "redeem", "VIP000001", "--points", "100", "--reason", "bill"],
+        &[
+            "points",
+            "redeem",
+            "VIP000001",
+            "--points",
+            "100",
+            "--reason",
+            "bill",
+        ],
         &["wallet", "pay", "VIP000001", "--amount", "10"],
         &["wallet", "recharge", "VIP000001", "--amount", "10"],
         &["event", "checkin", &event, "VIP000001"],

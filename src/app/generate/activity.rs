@@ -177,6 +177,9 @@ pub(super) struct State {
     counted: Vec<Vec<Counted>>,
     last_buy: Vec<Option<NaiveDate>>,
     last_change: Vec<Option<NaiveDate>>,
+    /// A member's last tier change when it was a drop a recharge may undo
+    /// (`tier.restore_on_recharge`), with what they recharged since.
+    dropped: Vec<Option<(TierChange, Cents)>>,
     /// Purchases to be refunded, by `Event::Refund` position.
     refunds: Vec<Refund>,
 }
@@ -209,6 +212,7 @@ impl State {
             counted: Vec::with_capacity(members),
             last_buy: Vec::with_capacity(members),
             last_change: Vec::with_capacity(members),
+            dropped: Vec::with_capacity(members),
             refunds: Vec::new(),
         }
     }
@@ -223,6 +227,7 @@ impl State {
         self.counted.push(Vec::new());
         self.last_buy.push(None);
         self.last_change.push(None);
+        self.dropped.push(None);
     }
 }
 
@@ -529,6 +534,7 @@ impl Sim<'_> {
         let first = self.book.account(&id).recharged == Cents::ZERO;
         let op = self.secretary.clone();
         let r = self.post(&op, EntryKind::Recharge, i, amount, 0, "", "")?;
+        self.count_restore(i, amount);
         if let Some((campaign, bonus)) = points::bonus(amount, self.day, self.rules) {
             let note = format!("campaign {} +{}%", campaign.name, campaign.percent);
             self.post(&op, EntryKind::Bonus, i, bonus, 0, &r, &note)?;
@@ -694,13 +700,24 @@ impl Sim<'_> {
             let m = &self.members[iu];
             let start = m.joined.unwrap_or(m.applied);
             let quiet_since = self.act.last_change[iu].map_or(start, |c| c.max(start));
-            if let Some(c) = tier::decide(&m.id, &m.tier, &a, quiet_since, self.day, self.rules) {
+            if let Some(c) = tier::decide_with_restore(
+                &m.id,
+                &m.tier,
+                &a,
+                quiet_since,
+                self.day,
+                self.rules,
+                self.restorable(iu),
+            ) {
                 let before = m.clone();
                 let mut after = before.clone();
                 after.tier.clone_from(&c.to);
                 let command = super::command_line(&["tier", "recompute"]);
                 self.audit(CRON, "tier recompute", Some(&before), &after, command);
                 self.members[iu] = after;
+                self.act.dropped[iu] = tier::Restorable::of(Some(&c), self.rules)
+                    .is_some()
+                    .then(|| (c.clone(), Cents::ZERO));
                 self.tier_history.push(c);
                 self.act.last_change[iu] = Some(self.day);
             }
@@ -745,8 +762,40 @@ impl Sim<'_> {
             let start = m.joined.unwrap_or(m.applied);
             let quiet_since = self.act.last_change[i].map_or(start, |c| c.max(start));
             let a = self.tier_activity(i);
-            tier::decide(&m.id, &m.tier, &a, quiet_since, self.day, self.rules)
+            let restore = self.restorable(i);
+            tier::decide_with_restore(
+                &m.id,
+                &m.tier,
+                &a,
+                quiet_since,
+                self.day,
+                self.rules,
+                restore,
+            )
         })
+    }
+
+    /// Member `i`'s dropped tier as `tier recompute` would weigh it.
+    fn restorable(&self, i: usize) -> Option<tier::Restorable<'_>> {
+        let (drop, recharged) = self.act.dropped[i].as_ref()?;
+        Some(tier::Restorable {
+            drop,
+            recharged: *recharged,
+        })
+    }
+
+    /// A recharge today counts towards restoring a dropped tier when it
+    /// falls in the window; tomorrow night's recompute then looks.
+    fn count_restore(&mut self, i: u32, amount: Cents) {
+        let iu = i as usize;
+        let Some((drop, recharged)) = self.act.dropped[iu].as_mut() else {
+            return;
+        };
+        let until = add_months(drop.date, self.rules.tier.restore_within_months);
+        if self.day > drop.date && self.day <= until {
+            recharged.0 += amount.0;
+            self.plan_tier(add_days(self.day, 1), i);
+        }
     }
 
     /// The first night on which member `i`'s tier could change without new
