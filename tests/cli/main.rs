@@ -6,6 +6,7 @@ mod club;
 mod chart;
 mod events;
 mod generate;
+mod hardening;
 mod imports;
 mod lang;
 mod leads;
