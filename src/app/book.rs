@@ -173,6 +173,20 @@ impl Book {
                 .entry(member.to_string())
                 .or_insert_with(|| Account::new(member)),
         };
+        // A number the balance cannot hold is refused before it is applied,
+        // so no entry that would make the account unreadable is written.
+        let wallet_move = match kind {
+            EntryKind::Recharge | EntryKind::Bonus | EntryKind::Pay => cents,
+            _ => Cents::ZERO,
+        };
+        crate::domain::bounds::add_to_balance(
+            member,
+            account.points,
+            points,
+            account.wallet,
+            wallet_move,
+        )
+        .map_err(Error::Usage)?;
         account
             .apply(e)
             .map_err(|msg| Error::Failure(format!("internal: {msg}")))?;

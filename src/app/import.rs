@@ -86,7 +86,7 @@ pub fn read_mapping(path: &Path) -> Result<Mapping> {
 }
 
 /// Parses the decoded CSV into the header row and numbered data rows.
-fn read_rows(text: &str, name: &str) -> Result<(Vec<String>, Vec<Row>)> {
+pub fn read_rows(text: &str, name: &str) -> Result<(Vec<String>, Vec<Row>)> {
     // Excel's "Unicode text" is tab-separated UTF-16: the header row tells.
     let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let delimiter = if first.contains('\t') && !first.contains(',') {

@@ -27,7 +27,7 @@ pub struct ReissueArgs {
     /// Member id, e.g. M000012.
     pub id: String,
     /// Replacement fee in yuan (default: card.reissue_fee).
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(value_parser = crate::domain::bounds::parse_amount, long, value_name = "AMOUNT")]
     pub fee: Option<Cents>,
 }
 

@@ -9,7 +9,6 @@ use plotters::coord::ranged1d::SegmentedCoord;
 use plotters::coord::types::{RangedCoordf64, RangedCoordi32};
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use std::io::Write;
 use std::path::Path;
 
 /// The chart's words in one language, from the catalogue.
@@ -273,37 +272,12 @@ fn legend<'a>(chart: &mut Chart<'a, 'a>) -> Result<()> {
         .map_err(failed)
 }
 
-/// Writes `svg` to `path` through a temporary file beside it and a rename,
-/// so a reader never sees half a chart.
-pub fn write(path: &Path, svg: &str) -> Result<()> {
-    let io = |e: std::io::Error| {
-        Error::Failure(format!(
-            "could not write the chart to {}: {e}; choose a path in an existing, writable directory",
-            path.display()
-        ))
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        return Err(Error::Failure(format!(
-            "could not write the chart to {}: the directory {} does not exist; create it or choose another path",
-            path.display(),
-            dir.display()
-        )));
-    }
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".chart").suffix(".tmp");
-    // An ordinary file for a browser or a colleague, not a private one.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let mut tmp = builder.tempfile_in(dir).map_err(io)?;
-    tmp.write_all(svg.as_bytes()).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+/// Writes `svg` to `path` (see `store::output`: never inside the data
+/// directory, never over a file without `force`, owner-only).
+pub fn write(data: &Path, path: &Path, svg: &str, force: bool) -> Result<()> {
+    use crate::store::output::{self, OutputError};
+    output::write(data, path, svg.as_bytes(), force).map_err(|e| match e {
+        OutputError::Refused(m) => Error::Usage(m),
+        OutputError::Io(m) => Error::Failure(m),
+    })
 }

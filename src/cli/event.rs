@@ -46,29 +46,29 @@ pub struct PlanArgs {
     #[arg(long)]
     pub title: String,
     /// First day of the event.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(value_parser = crate::domain::bounds::parse_date, long, value_name = "YYYY-MM-DD")]
     pub date: NaiveDate,
     /// Last day of a multi-day event.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(value_parser = crate::domain::bounds::parse_date, long, value_name = "YYYY-MM-DD")]
     pub end: Option<NaiveDate>,
     #[arg(long, value_enum, default_value_t = EventKind::Social)]
     pub kind: EventKind,
     #[arg(long, default_value = "")]
     pub location: String,
     /// Places (default: no limit).
-    #[arg(long)]
+    #[arg(value_parser = crate::domain::bounds::parse_capacity, long)]
     pub capacity: Option<u32>,
     /// Budget in yuan.
-    #[arg(long, value_name = "AMOUNT", default_value = "0")]
+    #[arg(value_parser = crate::domain::bounds::parse_amount, long, value_name = "AMOUNT", default_value = "0")]
     pub budget: Cents,
     /// Fee each member pays on registering, in yuan.
-    #[arg(long, value_name = "AMOUNT", default_value = "0")]
+    #[arg(value_parser = crate::domain::bounds::parse_amount, long, value_name = "AMOUNT", default_value = "0")]
     pub fee: Cents,
     /// Only this tier and above (tier order is the order of [[tiers]]).
     #[arg(long, value_name = "TIER", default_value = "")]
     pub min_tier: String,
     /// Points granted on check-in.
-    #[arg(long, default_value_t = 0)]
+    #[arg(value_parser = crate::domain::bounds::parse_points, long, default_value_t = 0)]
     pub points: i64,
     /// Allow a date in the past, to record an event already held.
     #[arg(long)]
@@ -129,7 +129,7 @@ pub struct CloseArgs {
     /// Event id, e.g. E0001.
     pub event: String,
     /// Actual cost in yuan.
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(value_parser = crate::domain::bounds::parse_amount, long, value_name = "AMOUNT")]
     pub cost: Cents,
 }
 

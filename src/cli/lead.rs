@@ -82,7 +82,7 @@ pub struct LogArgs {
     #[arg(long)]
     pub note: String,
     /// The next step's date.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(value_parser = crate::domain::bounds::parse_date, long, value_name = "YYYY-MM-DD")]
     pub next: Option<NaiveDate>,
 }
 
@@ -94,7 +94,7 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub approve: bool,
     /// Dues paid, in yuan (with --approve; default: membership.dues).
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(value_parser = crate::domain::bounds::parse_amount, long, value_name = "AMOUNT")]
     pub paid: Option<Cents>,
 }
 
@@ -129,7 +129,7 @@ pub struct ListArgs {
     #[arg(long, value_enum)]
     pub status: Option<LeadStatus>,
     /// Live leads whose last valid day is within DAYS from today.
-    #[arg(long, value_name = "DAYS")]
+    #[arg(value_parser = crate::domain::bounds::parse_within, long, value_name = "DAYS")]
     pub expiring_within: Option<u32>,
 }
 
@@ -143,7 +143,7 @@ pub struct SalesArgs {
     #[arg(long)]
     pub week: Option<String>,
     /// One day.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(value_parser = crate::domain::bounds::parse_date, long, value_name = "YYYY-MM-DD")]
     pub day: Option<NaiveDate>,
 }
 

@@ -79,7 +79,7 @@ pub struct AddArgs {
     pub email: String,
     #[arg(long, value_enum)]
     pub gender: Option<Gender>,
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(value_parser = crate::domain::bounds::parse_date, long, value_name = "YYYY-MM-DD")]
     pub birthday: Option<NaiveDate>,
     #[arg(long, value_enum, default_value_t = Kind::Individual)]
     pub kind: Kind,
@@ -107,7 +107,7 @@ pub struct ApproveArgs {
     #[arg(long)]
     pub card: Option<String>,
     /// Dues paid, in yuan (default: membership.dues).
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(value_parser = crate::domain::bounds::parse_amount, long, value_name = "AMOUNT")]
     pub paid: Option<Cents>,
 }
 
@@ -116,10 +116,10 @@ pub struct RenewArgs {
     /// Member id, e.g. M000012.
     pub id: String,
     /// Months to add (default: membership.term_months).
-    #[arg(long)]
+    #[arg(value_parser = crate::domain::bounds::parse_months, long)]
     pub months: Option<u32>,
     /// Dues paid, in yuan (default: membership.dues pro rata).
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(value_parser = crate::domain::bounds::parse_amount, long, value_name = "AMOUNT")]
     pub paid: Option<Cents>,
 }
 
@@ -135,7 +135,7 @@ pub struct UpdateArgs {
     pub email: Option<String>,
     #[arg(long, value_enum)]
     pub gender: Option<Gender>,
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(value_parser = crate::domain::bounds::parse_date, long, value_name = "YYYY-MM-DD")]
     pub birthday: Option<NaiveDate>,
     #[arg(long, value_enum)]
     pub kind: Option<Kind>,
@@ -159,10 +159,10 @@ pub struct ListArgs {
     #[arg(long)]
     pub tier: Option<String>,
     /// Active or in grace, expiring within DAYS from today.
-    #[arg(long, value_name = "DAYS")]
+    #[arg(value_parser = crate::domain::bounds::parse_within, long, value_name = "DAYS")]
     pub expiring_within: Option<u32>,
     /// Birthday within DAYS from today (wraps the year end).
-    #[arg(long, value_name = "DAYS")]
+    #[arg(value_parser = crate::domain::bounds::parse_within, long, value_name = "DAYS")]
     pub birthday_within: Option<u32>,
     /// Matches name, phone, card number or id.
     #[arg(long)]

@@ -46,7 +46,7 @@ pub struct Cli {
     #[arg(long, global = true, env = "CLUBCTL_DATA", default_value = "data")]
     pub data: PathBuf,
     /// The business day every rule uses (default: the clock's date).
-    #[arg(long, global = true, env = "CLUBCTL_TODAY", value_name = "YYYY-MM-DD")]
+    #[arg(value_parser = crate::domain::bounds::parse_day, long, global = true, env = "CLUBCTL_TODAY", value_name = "YYYY-MM-DD")]
     pub today: Option<NaiveDate>,
     /// Who is at the keyboard, for the audit trail (default: login name).
     #[arg(
@@ -139,6 +139,10 @@ pub struct Env {
 
 /// Runs the binary; returns design.md's exit code.
 pub fn main() -> ExitCode {
+    if let Some(msg) = control_in_args() {
+        output::say(&lang::Msg::Error.fill(&[("message", &msg)]));
+        return ExitCode::from(2);
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -171,6 +175,29 @@ pub fn main() -> ExitCode {
             ExitCode::from(code)
         }
     }
+}
+
+/// A control character in any argument (or in CLUBCTL_OPERATOR) is
+/// refused before anything runs: names, notes and reasons are stored and
+/// shown again, and an escape sequence or a newline in them could rewrite
+/// a colleague's terminal or fake a row.
+fn control_in_args() -> Option<String> {
+    let args = std::env::args_os()
+        .skip(1)
+        .enumerate()
+        .map(|(i, a)| (format!("argument {}", i + 1), a));
+    let env = std::env::var_os("CLUBCTL_OPERATOR").map(|a| ("CLUBCTL_OPERATOR".to_string(), a));
+    for (what, a) in args.chain(env) {
+        let text = a.to_string_lossy();
+        if let Some(c) = text.chars().find(|c| c.is_control()) {
+            return Some(format!(
+                "{what} ('{}') holds the control character U+{:04X}; names, notes and other text may not hold control characters (newlines, tabs, escape sequences): retype it without",
+                output::printable(&text, false),
+                c as u32
+            ));
+        }
+    }
+    None
 }
 
 /// The one place the environment and the clock are read.

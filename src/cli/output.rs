@@ -97,13 +97,35 @@ fn json(cell: &Cell) -> Value {
     }
 }
 
-/// A cell's text in a table: as in CSV, but yes/no in the run's language.
+/// A cell's text in a table: as in CSV, but yes/no in the run's language,
+/// and control characters shown escaped.
 fn table_text(cell: &Cell) -> String {
     match cell {
         Cell::Bool(true) => lang::Msg::Yes.text().to_string(),
         Cell::Bool(false) => lang::Msg::No.text().to_string(),
-        other => text(other),
+        other => printable(&text(other), false).into_owned(),
     }
+}
+
+/// Text safe to show on a terminal: every control character (an escape
+/// sequence that could recolour or rewrite the screen, a carriage return
+/// or newline that could fake a row) written as `\u{1b}`. Commands refuse
+/// such characters; this catches what a hand-edited file brings in.
+/// `keep_newlines` lets the line breaks of a message through.
+pub fn printable(s: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A table for people: headings in the run's language (see `lang`).
@@ -274,7 +296,7 @@ pub fn print_json(v: &Value) -> io::Result<()> {
 
 /// Prints a line on standard output: a new record's id, for `$(...)`.
 pub fn print_line(s: &str) -> io::Result<()> {
-    writeln!(io::stdout().lock(), "{s}")
+    writeln!(io::stdout().lock(), "{}", printable(s, true))
 }
 
 /// A progress bar on standard error for a long job of `len` steps, hidden
@@ -293,12 +315,25 @@ pub fn progress_bar(len: u64, template: &str) -> indicatif::ProgressBar {
 
 /// A message for people, on standard error.
 pub fn say(s: &str) {
-    let _ = writeln!(io::stderr().lock(), "{s}");
+    let _ = writeln!(io::stderr().lock(), "{}", printable(s, true));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        assert_eq!(printable("Li Lei", false), "Li Lei");
+        assert_eq!(printable("\u{1b}[31mRed", false), "\\u{1b}[31mRed");
+        assert_eq!(printable("a\nb", false), "a\\u{a}b");
+        assert_eq!(printable("a\nb", true), "a\nb");
+        assert_eq!(printable("a\rb\u{9b}", true), "a\\u{d}b\\u{9b}");
+        let mut l = Listing::new(&["name"]);
+        l.push(vec![Cell::from("\u{1b}]0;pwned\u{7}")]);
+        let t = table_string(&l);
+        assert!(!t.contains('\u{1b}') && t.contains("\\u{1b}"), "{t}");
+    }
 
     #[test]
     fn formulas_are_neutralised_but_numbers_are_not() {

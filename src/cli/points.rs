@@ -48,7 +48,7 @@ pub struct GrantArgs {
     #[arg(required_unless_present = "from_csv", conflicts_with = "from_csv")]
     pub id: Option<String>,
     /// A purchase in yuan: earns floor(yuan × per_yuan × tier multiplier).
-    #[arg(long, value_name = "AMOUNT", conflicts_with = "points")]
+    #[arg(value_parser = crate::domain::bounds::parse_amount, long, value_name = "AMOUNT", conflicts_with = "points")]
     pub spend: Option<Cents>,
     /// Spend category; those in points.excluded_categories earn nothing.
     #[arg(long, requires = "spend", value_name = "CAT")]
@@ -57,7 +57,7 @@ pub struct GrantArgs {
     #[arg(long, requires = "spend", value_name = "REF")]
     pub receipt: Option<String>,
     /// Points granted by hand (sign-in, sharing, referral, event).
-    #[arg(long, value_name = "N", requires = "reason")]
+    #[arg(value_parser = crate::domain::bounds::parse_points, long, value_name = "N", requires = "reason")]
     pub points: Option<i64>,
     /// Why the points are granted.
     #[arg(long, value_name = "TEXT")]
@@ -77,10 +77,10 @@ pub struct RedeemArgs {
     #[arg(long, value_name = "CODE")]
     pub reward: Option<String>,
     /// How many of the reward.
-    #[arg(long, default_value_t = 1, requires = "reward")]
+    #[arg(value_parser = crate::domain::bounds::parse_quantity, long, default_value_t = 1, requires = "reward")]
     pub qty: u32,
     /// Points offset against a bill, at points.yuan_per_100.
-    #[arg(long, value_name = "N", requires = "reason", conflicts_with = "reward")]
+    #[arg(value_parser = crate::domain::bounds::parse_points, long, value_name = "N", requires = "reason", conflicts_with = "reward")]
     pub points: Option<i64>,
     /// What bill the points pay.
     #[arg(long, value_name = "TEXT")]
@@ -101,10 +101,10 @@ pub struct HistoryArgs {
     /// Member id, e.g. M000012.
     pub id: String,
     /// First day shown (the running balance still counts what came before).
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(value_parser = crate::domain::bounds::parse_date, long, value_name = "YYYY-MM-DD")]
     pub from: Option<NaiveDate>,
     /// Last day shown.
-    #[arg(long, value_name = "YYYY-MM-DD")]
+    #[arg(value_parser = crate::domain::bounds::parse_date, long, value_name = "YYYY-MM-DD")]
     pub to: Option<NaiveDate>,
 }
 

@@ -58,6 +58,9 @@ pub struct MonthlyArgs {
     /// month: members, activity rate, points earned and redeemed, tier mix.
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<std::path::PathBuf>,
+    /// Replace the chart file if it exists.
+    #[arg(long, requires = "chart")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -101,13 +104,17 @@ pub fn run(cmd: ReportCmd, ctx: &Ctx, env: &Env) -> Result<()> {
         ReportCmd::Sales(a) => super::lead::sales_report(a, ctx, env),
         ReportCmd::Monthly(a) => match &a.chart {
             Some(path) => {
+                // Refused before the report is computed, when the path is wrong.
+                if crate::store::output::inside(&ctx.data, path) {
+                    super::chart::write(&ctx.data, path, "", false)?;
+                }
                 let month = chosen(Span::Month, a.month.clone(), ctx)?;
                 let compare = compared(Span::Month, &a.opts)?;
                 // The chart speaks the run's language (--lang, else club.toml).
                 let (other, months) =
                     reports::month_with_history(ctx, &month, compare, &reading_bar())?;
                 let svg = super::chart::render(&months, lang::current())?;
-                super::chart::write(path, &svg)?;
+                super::chart::write(&ctx.data, path, &svg, a.force)?;
                 output::say(&Msg::ChartWritten.fill(&[("path", &path.display())]));
                 let r = months.last().ok_or_else(|| {
                     crate::error::Error::Failure("internal: no month reported".into())

@@ -30,7 +30,7 @@ pub struct AmountArgs {
     /// Member id (M000012) or the number of the card presented (VIP000012).
     pub id: String,
     /// Yuan, e.g. 1000 or 128.50.
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(value_parser = crate::domain::bounds::parse_amount, long, value_name = "AMOUNT")]
     pub amount: Cents,
 }
 
@@ -39,7 +39,7 @@ pub struct PayArgs {
     /// Member id (M000012) or the number of the card presented (VIP000012).
     pub id: String,
     /// Yuan, e.g. 128.50.
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(value_parser = crate::domain::bounds::parse_amount, long, value_name = "AMOUNT")]
     pub amount: Cents,
     /// Till receipt reference: a receipt is only ever paid once.
     #[arg(long, value_name = "REF")]

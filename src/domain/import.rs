@@ -541,17 +541,41 @@ pub fn plan(
     for (done, row) in rows.iter().enumerate() {
         progress(done);
         let mut found = Vec::new();
-        let result = plan_row(
-            columns,
-            row,
-            mapping,
-            &mut known,
-            rules,
-            today,
-            &mut phone_lines,
-            &mut card_lines,
-            &mut found,
-        );
+        // A control character (a newline inside a quoted cell, an escape
+        // sequence) in a cell that is read: refused, as on the command line.
+        let mut fields: Vec<(Field, usize)> =
+            columns.by_field.iter().map(|(f, i)| (*f, *i)).collect();
+        fields.sort_by_key(|(_, i)| *i);
+        for (f, i) in fields {
+            if let Some(c) = row
+                .cells
+                .get(i)
+                .and_then(|v| v.chars().find(|c| c.is_control()))
+            {
+                found.push((
+                    Some(f),
+                    format!(
+                        "holds the control character U+{:04X}; text may not hold control characters (newlines, tabs, escape sequences)",
+                        c as u32
+                    ),
+                ));
+            }
+        }
+        let result = if !found.is_empty() {
+            None
+        } else {
+            plan_row(
+                columns,
+                row,
+                mapping,
+                &mut known,
+                rules,
+                today,
+                &mut phone_lines,
+                &mut card_lines,
+                &mut found,
+            )
+        };
         out.problems
             .extend(found.into_iter().map(|(f, message)| Problem {
                 line: row.line,

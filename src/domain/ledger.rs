@@ -62,6 +62,7 @@ pub struct LedgerEntry {
     pub kind: EntryKind,
     pub member: String,
     pub cents: Cents,
+    #[serde(deserialize_with = "crate::domain::bounds::de_points")]
     pub points: i64,
     /// Receipt, reward code or the transaction a reversal takes back.
     pub reference: String,

@@ -2,6 +2,7 @@
 //! a file, the clock or the environment: "today" and the rules come in as
 //! arguments.
 
+pub mod bounds;
 pub mod card;
 pub mod cases;
 pub mod dates;

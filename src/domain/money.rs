@@ -28,8 +28,24 @@ impl fmt::Display for Cents {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not an amount of money: write yuan with at most two decimals, e.g. 128.50")]
+#[error("{}", bad_amount(.0))]
 pub struct BadAmount(pub String);
+
+fn bad_amount(s: &str) -> String {
+    let max = Cents(super::bounds::MAX_BALANCE_CENTS);
+    if s.trim()
+        .trim_start_matches('-')
+        .split('.')
+        .next()
+        .is_some_and(|w| w.len() > 10 && w.bytes().all(|b| b.is_ascii_digit()))
+    {
+        format!("'{s}' is out of range: an amount is at most {max} either way")
+    } else {
+        format!(
+            "'{s}' is not an amount of money: write yuan with at most two decimals, e.g. 128.50"
+        )
+    }
+}
 
 impl FromStr for Cents {
     type Err = BadAmount;
@@ -67,6 +83,7 @@ impl FromStr for Cents {
         let cents = whole
             .checked_mul(100)
             .and_then(|c| c.checked_add(frac))
+            .filter(|c| *c <= super::bounds::MAX_BALANCE_CENTS)
             .ok_or_else(bad)?;
         Ok(Cents(if neg { -cents } else { cents }))
     }
@@ -93,8 +110,9 @@ impl<'de> Deserialize<'de> for Cents {
             }
             fn visit_i64<E: serde::de::Error>(self, yuan: i64) -> Result<Cents, E> {
                 yuan.checked_mul(100)
+                    .filter(|c| c.unsigned_abs() <= super::bounds::MAX_BALANCE_CENTS.unsigned_abs())
                     .map(Cents)
-                    .ok_or_else(|| E::custom("amount too large"))
+                    .ok_or_else(|| E::custom(bad_amount(&yuan.to_string())))
             }
             fn visit_u64<E: serde::de::Error>(self, yuan: u64) -> Result<Cents, E> {
                 i64::try_from(yuan)
@@ -125,6 +143,24 @@ mod tests {
         for bad in ["", "abc", "1.234", "1,000", "1e3", "12.3.4", "-", "."] {
             assert!(bad.parse::<Cents>().is_err(), "{bad} should be refused");
         }
+    }
+
+    #[test]
+    fn refuses_amounts_beyond_the_bound_naming_it() {
+        assert_eq!(
+            "10000000000.00".parse::<Cents>(),
+            Ok(Cents(super::super::bounds::MAX_BALANCE_CENTS))
+        );
+        assert_eq!(
+            "-10000000000".parse::<Cents>(),
+            Ok(Cents(-1_000_000_000_000))
+        );
+        let e = "10000000000.01".parse::<Cents>().unwrap_err().to_string();
+        assert!(
+            e.contains("out of range") && e.contains("10000000000.00"),
+            "{e}"
+        );
+        assert!("92233720368547758.07".parse::<Cents>().is_err());
     }
 
     #[test]

@@ -35,14 +35,14 @@ pub struct Lots(pub Vec<PointsLot>);
 
 impl Lots {
     pub fn total(&self) -> i64 {
-        self.0.iter().map(|l| l.points).sum()
+        self.0.iter().fold(0i64, |t, l| t.saturating_add(l.points))
     }
 
     /// Adds points earned on `day`. Entries come in date order, but a
     /// back-dated grant still lands in its place.
     pub fn add(&mut self, day: NaiveDate, points: i64) {
         match self.0.binary_search_by(|l| l.earned.cmp(&day)) {
-            Ok(i) => self.0[i].points += points,
+            Ok(i) => self.0[i].points = self.0[i].points.saturating_add(points),
             Err(i) => self.0.insert(
                 i,
                 PointsLot {
@@ -199,11 +199,21 @@ impl Account {
         self.points = self.lots.total() - debt;
         match e.kind {
             EntryKind::Recharge => {
-                self.wallet.0 += e.cents.0;
-                self.recharged.0 += e.cents.0;
+                self.wallet.0 = self.wallet.0.saturating_add(e.cents.0);
+                self.recharged.0 = self.recharged.0.saturating_add(e.cents.0);
             }
-            EntryKind::Bonus | EntryKind::Pay => self.wallet.0 += e.cents.0,
+            EntryKind::Bonus | EntryKind::Pay => {
+                self.wallet.0 = self.wallet.0.saturating_add(e.cents.0)
+            }
             _ => {}
+        }
+        if self.points > crate::domain::bounds::MAX_BALANCE_POINTS
+            || self.wallet.0 > crate::domain::bounds::MAX_BALANCE_CENTS
+        {
+            return Err(format!(
+                "entry {} takes the balance of {} past the most a balance can hold",
+                e.id, e.member
+            ));
         }
         if short > 0 {
             return Err(format!(

@@ -162,7 +162,7 @@ pub struct Writer {
 impl Writer {
     pub fn create(dir: &Path, day: NaiveDate) -> Result<Writer> {
         let d = dir.join(DIR);
-        std::fs::create_dir_all(&d).map_err(io_err("creating", &d))?;
+        super::fsutil::create_dir_private(&d)?;
         let tmp = tempfile::Builder::new()
             .prefix(".clubctl-")
             .suffix(".tmp")

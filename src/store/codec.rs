@@ -62,11 +62,7 @@ pub struct Scan<T> {
 
 /// Reads and checks a whole file. A missing file scans as empty.
 pub fn scan<T: Record>(path: &Path) -> Result<Scan<T>> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-        Err(e) => return Err(super::error::io_err("reading", path)(e)),
-    };
+    let bytes = fsutil::read_or_empty(path)?;
     Ok(scan_bytes(path, &bytes))
 }
 
@@ -223,6 +219,23 @@ pub fn load<T: Record>(path: &Path) -> Result<Vec<T>> {
     if let Some(p) = scan.problems.into_iter().next() {
         return Err(p.into());
     }
+    if !T::JOURNAL {
+        let mut seen = std::collections::HashMap::with_capacity(scan.rows.len());
+        for (line, r) in &scan.rows {
+            if let Some(first) = seen.insert(r.key(), *line) {
+                return Err(Problem {
+                    path: path.to_path_buf(),
+                    line: *line,
+                    msg: format!(
+                        "{} {} is also on line {first}; run `clubctl data check` to see every problem",
+                        T::HEADER[0],
+                        r.key()
+                    ),
+                }
+                .into());
+            }
+        }
+    }
     Ok(scan.rows.into_iter().map(|(_, r)| r).collect())
 }
 
@@ -231,39 +244,63 @@ pub fn load<T: Record>(path: &Path) -> Result<Vec<T>> {
 /// command then costs one pass over the bytes, not a decode of every row.
 /// A file that does not parse fails as `load` would.
 pub fn find<T: Record>(path: &Path, key: &str) -> Result<Option<T>> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(super::error::io_err("reading", path)(e)),
-    };
+    let bytes = fsutil::read_or_empty(path)?;
+    if bytes.is_empty() {
+        return Ok(None);
+    }
     let mut rdr = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
     let headers = match rdr.byte_headers() {
         Ok(h) if h.iter().eq(T::HEADER.iter().map(|s| s.as_bytes())) => h.clone(),
         _ => return load::<T>(path).map(|rows| rows.into_iter().find(|r| r.key() == key)),
     };
+    // The whole file is read through, not just up to the match: a torn
+    // row, a row that is not UTF-8 or a key listed twice anywhere in it
+    // refuses the command, as reading the whole table would.
     let mut rec = csv::ByteRecord::new();
+    let mut found = None;
+    let mut prev: Vec<u8> = Vec::new();
+    let bad = |line: u64, msg: String| -> StoreError {
+        Problem {
+            path: path.to_path_buf(),
+            line,
+            msg: format!("{msg}; run `clubctl data check` to see every problem"),
+        }
+        .into()
+    };
     loop {
         match rdr.read_byte_record(&mut rec) {
-            Ok(false) => return Ok(None),
-            Ok(true) if rec.get(0) == Some(key.as_bytes()) => {
+            Ok(false) => return Ok(found),
+            Ok(true) => {
                 let line = rec.position().map_or(0, |p| p.line());
-                return rec.deserialize::<T>(Some(&headers)).map(Some).map_err(|e| {
-                    Problem {
-                        path: path.to_path_buf(),
-                        line,
-                        msg: describe(&e),
-                    }
-                    .into()
-                });
-            }
-            Ok(true) => {}
-            Err(e) => {
-                return Err(Problem {
-                    path: path.to_path_buf(),
-                    line: e.position().map_or(0, |p| p.line()),
-                    msg: describe(&e),
+                if std::str::from_utf8(rec.as_slice()).is_err() {
+                    return Err(bad(line, "not valid UTF-8".into()));
                 }
-                .into())
+                let k = rec.get(0).unwrap_or_default();
+                if !prev.is_empty() && (prev.len(), prev.as_slice()) >= (k.len(), k) {
+                    return Err(bad(
+                        line,
+                        format!(
+                            "the key {} is {} (rows are kept in key order, each once)",
+                            String::from_utf8_lossy(k),
+                            if prev.as_slice() == k {
+                                "listed twice"
+                            } else {
+                                "out of order"
+                            }
+                        ),
+                    ));
+                }
+                prev.clear();
+                prev.extend_from_slice(k);
+                if k == key.as_bytes() {
+                    found = Some(
+                        rec.deserialize::<T>(Some(&headers))
+                            .map_err(|e| bad(line, describe(&e)))?,
+                    );
+                }
+            }
+            Err(e) => {
+                return Err(bad(e.position().map_or(0, |p| p.line()), describe(&e)));
             }
         }
     }
@@ -309,7 +346,9 @@ pub fn last_field(path: &Path, column: usize) -> Result<Option<String>> {
     if len == 0 {
         return Ok(None);
     }
-    let mut f = std::fs::File::open(path).map_err(super::error::io_err("opening", path))?;
+    let Some(mut f) = fsutil::open_read(path)? else {
+        return Ok(None);
+    };
     let mut window = 4096u64;
     loop {
         let start = len.saturating_sub(window);

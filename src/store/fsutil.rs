@@ -19,6 +19,85 @@ fn private(opts: &mut OpenOptions) -> &mut OpenOptions {
     opts
 }
 
+/// Never follows a symbolic link at the last component: a link planted in
+/// the data directory must not make clubctl read or write its target.
+#[cfg(unix)]
+pub(crate) fn no_follow(opts: &mut OpenOptions) -> &mut OpenOptions {
+    use std::os::unix::fs::OpenOptionsExt;
+    opts.custom_flags(libc::O_NOFOLLOW)
+}
+
+#[cfg(not(unix))]
+pub(crate) fn no_follow(opts: &mut OpenOptions) -> &mut OpenOptions {
+    opts
+}
+
+/// Opens a data file for reading: not through a symbolic link, and only
+/// when it is a regular file. `Ok(None)` when it does not exist.
+pub fn open_read(path: &Path) -> Result<Option<File>> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) => {
+            if !m.file_type().is_file() {
+                return Err(not_regular(path, &m));
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io_err("reading", path)(e)),
+    }
+    let f = no_follow(OpenOptions::new().read(true))
+        .open(path)
+        .map_err(|e| open_error(path, e))?;
+    Ok(Some(f))
+}
+
+/// The refusal for a data file that is a link, a directory or a device.
+pub fn not_regular(path: &Path, m: &std::fs::Metadata) -> super::StoreError {
+    let what = if m.file_type().is_symlink() {
+        "a symbolic link"
+    } else if m.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    };
+    super::StoreError::Missing(format!(
+        "{} is {what}; clubctl reads and writes only regular files in its data directory. Replace it with the file itself (restore it from a backup), then run `clubctl data check`",
+        path.display()
+    ))
+}
+
+/// An open that failed because the path is a link (ELOOP) is a refusal of
+/// the data, not an I/O failure.
+pub(crate) fn open_error(path: &Path, e: std::io::Error) -> super::StoreError {
+    #[cfg(unix)]
+    if e.raw_os_error() == Some(libc::ELOOP) {
+        return super::StoreError::Missing(format!(
+            "{} is a symbolic link; clubctl reads and writes only regular files in its data directory. Replace it with the file itself, then run `clubctl data check`",
+            path.display()
+        ));
+    }
+    io_err("opening", path)(e)
+}
+
+/// Reads a whole data file (see `open_read`); empty when it does not exist.
+pub fn read_or_empty(path: &Path) -> Result<Vec<u8>> {
+    let Some(mut f) = open_read(path)? else {
+        return Ok(Vec::new());
+    };
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes).map_err(io_err("reading", path))?;
+    Ok(bytes)
+}
+
+/// Creates a directory (and its missing parents) readable by its owner
+/// only, like the files in it.
+pub fn create_dir_private(dir: &Path) -> Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir).map_err(io_err("creating", dir))
+}
+
 pub fn sync_dir(dir: &Path) -> Result<()> {
     #[cfg(unix)]
     File::open(dir)
@@ -74,9 +153,11 @@ pub fn create_new(path: &Path, bytes: &[u8]) -> Result<()> {
 /// The journal is first cut back to `len_before`, which makes the step safe
 /// to repeat when recovery replays a transaction.
 pub fn append_at(path: &Path, len_before: u64, bytes: &[u8]) -> Result<()> {
-    let mut f = private(OpenOptions::new().read(true).write(true).create(true))
-        .open(path)
-        .map_err(io_err("opening journal", path))?;
+    let mut f = no_follow(private(
+        OpenOptions::new().read(true).write(true).create(true),
+    ))
+    .open(path)
+    .map_err(|e| open_error(path, e))?;
     f.set_len(len_before)
         .and_then(|_| f.seek(SeekFrom::Start(len_before)))
         .and_then(|_| f.write_all(bytes))
@@ -88,9 +169,11 @@ pub fn append_at(path: &Path, len_before: u64, bytes: &[u8]) -> Result<()> {
 /// there first), syncing the file when `sync` is set. The journal bytes of a transaction are written
 /// this way, once, straight from memory.
 pub fn append_parts(path: &Path, len_before: u64, parts: &[&[u8]], sync: bool) -> Result<()> {
-    let mut f = private(OpenOptions::new().read(true).write(true).create(true))
-        .open(path)
-        .map_err(io_err("opening journal", path))?;
+    let mut f = no_follow(private(
+        OpenOptions::new().read(true).write(true).create(true),
+    ))
+    .open(path)
+    .map_err(|e| open_error(path, e))?;
     f.set_len(len_before)
         .and_then(|_| f.seek(SeekFrom::Start(len_before)))
         .map_err(io_err("appending to", path))?;
@@ -105,10 +188,9 @@ pub fn append_parts(path: &Path, len_before: u64, parts: &[&[u8]], sync: bool) -
 
 /// Cuts a file back to `len` bytes, durably.
 pub fn truncate(path: &Path, len: u64) -> Result<()> {
-    let f = OpenOptions::new()
-        .write(true)
+    let f = no_follow(OpenOptions::new().write(true))
         .open(path)
-        .map_err(io_err("opening", path))?;
+        .map_err(|e| open_error(path, e))?;
     f.set_len(len)
         .and_then(|_| f.sync_all())
         .map_err(io_err("truncating", path))
@@ -116,7 +198,8 @@ pub fn truncate(path: &Path, len: u64) -> Result<()> {
 
 /// The size of a file, 0 when it does not exist.
 pub fn len(path: &Path) -> Result<u64> {
-    match std::fs::metadata(path) {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => Err(not_regular(path, &m)),
         Ok(m) => Ok(m.len()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
         Err(e) => Err(io_err("reading size of", path)(e)),
@@ -125,10 +208,8 @@ pub fn len(path: &Path) -> Result<u64> {
 
 /// The last byte of a file, if it has one.
 pub fn last_byte(path: &Path) -> Result<Option<u8>> {
-    let mut f = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io_err("opening", path)(e)),
+    let Some(mut f) = open_read(path)? else {
+        return Ok(None);
     };
     let len = f.metadata().map_err(io_err("reading", path))?.len();
     if len == 0 {
@@ -141,6 +222,12 @@ pub fn last_byte(path: &Path) -> Result<Option<u8>> {
     Ok(Some(b[0]))
 }
 
+/// Reads a whole data file that must exist (see `open_read`).
 pub fn read(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(io_err("reading", path))
+    match open_read(path)? {
+        Some(_) => read_or_empty(path),
+        None => Err(io_err("reading", path)(std::io::Error::from(
+            std::io::ErrorKind::NotFound,
+        ))),
+    }
 }

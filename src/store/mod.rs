@@ -8,6 +8,7 @@ pub mod error;
 pub mod fsutil;
 pub mod lock;
 pub mod manifest;
+pub mod output;
 pub mod receipts;
 pub mod records;
 pub mod rows;
@@ -67,6 +68,12 @@ impl Store {
             Access::Write => Mode::Exclusive,
         };
         let mut lock = DirLock::acquire(dir, mode, wait, holder)?;
+        if txn::needs_recovery(dir) && !lock.held() {
+            return Err(StoreError::Missing(format!(
+                "{} holds an unfinished transaction, and the directory is read-only so it cannot be finished; make it writable and run `clubctl data check`",
+                dir.display()
+            )));
+        }
         if txn::needs_recovery(dir) {
             if mode == Mode::Shared {
                 drop(lock);
@@ -79,17 +86,23 @@ impl Store {
             }
         }
         let manifest_path = dir.join(MANIFEST);
-        let text = std::fs::read_to_string(&manifest_path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                StoreError::Missing(format!(
+        let text = match fsutil::open_read(&manifest_path)? {
+            Some(_) => String::from_utf8(fsutil::read(&manifest_path)?).map_err(|_| {
+                StoreError::Corrupt {
+                    path: manifest_path.clone(),
+                    line: 1,
+                    msg: "not valid UTF-8".into(),
+                }
+            })?,
+            None => {
+                return Err(StoreError::Missing(format!(
                     "{} is missing: the data directory has no record of its format versions",
                     manifest_path.display()
-                ))
-            } else {
-                error::io_err("reading", &manifest_path)(e)
+                )))
             }
-        })?;
+        };
         let manifest = Manifest::parse(&manifest_path, &text)?;
+        check_files(dir, &manifest)?;
         // Every listed file is at a version we read (migrations are applied
         // here once a format has a second version; see manifest.rs).
         if !manifest.plan()?.is_empty() {
@@ -121,7 +134,7 @@ impl Store {
                 )));
             }
         }
-        std::fs::create_dir_all(dir).map_err(error::io_err("creating", dir))?;
+        fsutil::create_dir_private(dir)?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -222,7 +235,7 @@ impl Store {
         index: &std::collections::BTreeMap<String, Vec<u8>>,
     ) -> Result<()> {
         let sub = self.dir.join(receipts::DIR);
-        std::fs::create_dir_all(&sub).map_err(error::io_err("creating", &sub))?;
+        fsutil::create_dir_private(&sub)?;
         for (file, bytes) in index {
             fsutil::write_atomic(&self.dir.join(file), bytes)?;
         }
@@ -251,8 +264,26 @@ impl Store {
     }
 
     /// The id of the last ledger entry, read from the journal's tail.
+    /// A last line that is not a ledger entry (garbage appended by hand)
+    /// is refused: new entries would continue after it.
     pub fn last_entry_id(&self) -> Result<Option<String>> {
-        codec::last_key(&self.path::<LedgerEntry>())
+        let path = self.path::<LedgerEntry>();
+        let last = codec::last_key(&path)?;
+        if let Some(id) = &last {
+            let ok =
+                id.len() > 1 && id.starts_with('T') && id[1..].bytes().all(|b| b.is_ascii_digit());
+            if !ok && id != LedgerEntry::HEADER[0] {
+                let lines = fsutil::read(&path)?.iter().filter(|&&b| b == b'\n').count();
+                return Err(StoreError::Corrupt {
+                    path,
+                    line: lines as u64,
+                    msg: format!(
+                        "the last entry's id '{id}' is not a ledger id (T and digits); run `clubctl data check` to see every problem"
+                    ),
+                });
+            }
+        }
+        Ok(last.filter(|id| id != LedgerEntry::HEADER[0]))
     }
 
     /// Applies a transaction: all of it, or (on any error) none of it.
@@ -320,6 +351,30 @@ impl Store {
     }
 }
 
+/// Every table and journal the manifest lists is there, and every one
+/// that is there is a regular file of its own (no link, no directory): a
+/// command never starts a new, empty journal where one was lost, nor reads
+/// or writes through a link. One `lstat` a file.
+fn check_files(dir: &Path, manifest: &Manifest) -> Result<()> {
+    for f in records::FILES {
+        let path = dir.join(f.name);
+        match std::fs::symlink_metadata(&path) {
+            Ok(m) if !m.file_type().is_file() => return Err(fsutil::not_regular(&path, &m)),
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if manifest.files.contains_key(f.name) {
+                    return Err(StoreError::Missing(format!(
+                        "{} is missing, though the manifest lists it: it was deleted or moved. Restore it from a backup, then run `clubctl data check`; clubctl never starts it again empty",
+                        path.display()
+                    )));
+                }
+            }
+            Err(e) => return Err(error::io_err("reading", &path)(e)),
+        }
+    }
+    Ok(())
+}
+
 /// Reads and checks `club.toml`; a bad key names its line.
 pub fn read_rules(dir: &Path) -> Result<ClubRules> {
     read_rules_file(&dir.join(CLUB_TOML))
@@ -335,7 +390,12 @@ pub fn read_rules_file(path: &Path) -> Result<ClubRules> {
             path.display()
         )));
     }
-    let text = std::fs::read_to_string(&path).map_err(error::io_err("reading", &path))?;
+    let bytes = fsutil::read(&path)?;
+    let text = String::from_utf8(bytes).map_err(|_| StoreError::Corrupt {
+        path: path.clone(),
+        line: 1,
+        msg: "not valid UTF-8".into(),
+    })?;
     ClubRules::checked(&text).map_err(|(at, msg)| {
         let line = at
             .map(|l| l as u64)

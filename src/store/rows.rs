@@ -191,12 +191,15 @@ impl<'a> Row<'a> {
 
     pub fn int(&self, i: usize) -> Result<i64> {
         let b = self.bytes(i);
-        parse_int(b).ok_or_else(|| {
-            self.bad(&format!(
-                "{:?} is not a whole number",
-                String::from_utf8_lossy(b)
-            ))
-        })
+        let max = crate::domain::bounds::MAX_BALANCE_POINTS;
+        parse_int(b)
+            .filter(|n| n.unsigned_abs() <= max.unsigned_abs())
+            .ok_or_else(|| {
+                self.bad(&format!(
+                    "{:?} is not a whole number from -{max} to {max}",
+                    String::from_utf8_lossy(b)
+                ))
+            })
     }
 
     /// An amount of money as the files write it (`1280.00`, `-30.5`).
@@ -244,8 +247,8 @@ fn parse_cents(b: &[u8]) -> Option<i64> {
         2 => digits(frac)?,
         _ => return None,
     };
-    let n = digits(whole)? * 100 + frac;
-    Some(if neg { -n } else { n })
+    let n = digits(whole)?.checked_mul(100)? + frac;
+    (n <= crate::domain::bounds::MAX_BALANCE_CENTS).then_some(if neg { -n } else { n })
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! their sorted places, and everything else is copied byte for byte.
 
 use super::codec::{encode_rows, key_order, Problem, Record};
-use super::error::{io_err, Result};
+use super::error::Result;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -11,20 +11,30 @@ use std::path::Path;
 type Span = (Vec<u8>, usize, usize);
 
 /// Where the rows start, and each data row's key and byte range, in file
-/// order.
-fn rows(path: &Path, bytes: &[u8]) -> Result<(usize, Vec<Span>)> {
+/// order. Every row is checked as it goes by, because a writer copies the
+/// rows it does not change: a row that does not decode, a duplicated or
+/// misplaced key, is refused before anything is written (a table that
+/// `data check` would fault is never built upon).
+fn rows<T: Record>(path: &Path, bytes: &[u8]) -> Result<(usize, Vec<Span>)> {
     let mut rdr = csv::ReaderBuilder::new().from_reader(bytes);
     let mut rec = csv::ByteRecord::new();
     let mut out: Vec<Span> = Vec::new();
-    let bad = |e: csv::Error| -> super::StoreError {
+    let problem = |line: u64, msg: String| -> super::StoreError {
         Problem {
             path: path.to_path_buf(),
-            line: e.position().map_or(0, |p| p.line()),
-            msg: e.to_string(),
+            line,
+            msg: format!("{msg}; run `clubctl data check` to see every problem"),
         }
         .into()
     };
-    rdr.byte_headers().map_err(bad)?;
+    let bad = |e: csv::Error| problem(e.position().map_or(0, |p| p.line()), e.to_string());
+    let headers = rdr.byte_headers().map_err(bad)?.clone();
+    if !headers.iter().eq(T::HEADER.iter().map(|h| h.as_bytes())) {
+        return Err(problem(
+            1,
+            format!("the header is not '{}'", T::HEADER.join(",")),
+        ));
+    }
     let body = rdr.position().byte() as usize;
     loop {
         let start = rdr.position().byte() as usize;
@@ -32,20 +42,35 @@ fn rows(path: &Path, bytes: &[u8]) -> Result<(usize, Vec<Span>)> {
             break;
         }
         let end = rdr.position().byte() as usize;
-        if let Some((_, _, prev_end)) = out.last_mut() {
+        let line = rec.position().map_or(0, |p| p.line());
+        let row: T = rec
+            .deserialize(Some(&headers))
+            .map_err(|e| problem(line, e.to_string()))?;
+        let key = row.key().as_bytes();
+        if let Some((prev, _, prev_end)) = out.last_mut() {
+            if (prev.len(), prev.as_slice()) >= (key.len(), key) {
+                return Err(problem(
+                    line,
+                    format!(
+                        "the key {} is {} (rows are kept in key order, each once)",
+                        row.key(),
+                        if prev.as_slice() == key {
+                            "listed twice"
+                        } else {
+                            "out of order"
+                        }
+                    ),
+                ));
+            }
             *prev_end = start;
         }
-        out.push((rec.get(0).unwrap_or_default().to_vec(), start, end));
+        out.push((key.to_vec(), start, end));
     }
     Ok((body, out))
 }
 
 fn read(path: &Path) -> Result<Vec<u8>> {
-    match std::fs::read(path) {
-        Ok(b) => Ok(b),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-        Err(e) => Err(io_err("reading", path)(e)),
-    }
+    super::fsutil::read_or_empty(path)
 }
 
 /// The rows of a table whose keys are in `keys`, decoding only those.
@@ -108,7 +133,7 @@ pub fn splice<T: Record>(path: &Path, changed: &mut [T]) -> Result<Vec<u8>> {
     if bytes.is_empty() {
         return Ok(super::codec::encode(changed));
     }
-    let (body, rows) = rows(path, &bytes)?;
+    let (body, rows) = rows::<T>(path, &bytes)?;
     let mut out = Vec::with_capacity(bytes.len() + changed.len() * 64);
     out.extend_from_slice(&super::codec::header::<T>());
     let mut at = body;

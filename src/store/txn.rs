@@ -404,7 +404,7 @@ fn remove(dir: &Path, name: &str) -> Result<()> {
 /// the append only has to create files.
 fn ensure_parent(dir: &Path, path: &Path) -> Result<()> {
     if let Some(parent) = path.parent().filter(|p| *p != dir && !p.is_dir()) {
-        std::fs::create_dir_all(parent).map_err(super::error::io_err("creating", parent))?;
+        fsutil::create_dir_private(parent)?;
         fsutil::sync_dir(parent)?;
         fsutil::sync_dir(dir)?;
     }

@@ -8,6 +8,7 @@ mod chart;
 mod docs;
 mod events;
 mod generate;
+mod hardening;
 mod imports;
 mod lang;
 mod leads;
