@@ -3,6 +3,8 @@
 
 pub mod card;
 pub mod chart;
+pub mod confirm;
+pub mod cron;
 pub mod data;
 pub mod event;
 pub mod generate;
@@ -73,6 +75,10 @@ pub struct Cli {
         value_parser = lang::parse_arg
     )]
     pub lang: Option<lang::Lang>,
+    /// Say more: the table behind a cron job's log line, and a line for a
+    /// job that had nothing to do.
+    #[arg(long, global = true)]
+    pub verbose: bool,
     /// Seconds to wait for another writer to finish.
     #[arg(long, global = true, default_value_t = 10, value_name = "SECONDS")]
     pub wait: u64,
@@ -128,6 +134,8 @@ pub struct Env {
     pub yes: bool,
     /// Whether standard input is a terminal: prompts only then.
     pub interactive: bool,
+    /// `--verbose`: details behind a cron job's log line.
+    pub verbose: bool,
 }
 
 /// Runs the binary; returns design.md's exit code.
@@ -149,6 +157,7 @@ pub fn main() -> ExitCode {
         format: cli.format,
         yes: cli.yes,
         interactive: std::io::stdin().is_terminal(),
+        verbose: cli.verbose,
     };
     match dispatch(cli.command, &ctx, &env) {
         Ok(()) => ExitCode::SUCCESS,

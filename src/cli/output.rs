@@ -24,8 +24,17 @@ pub enum Cell {
     Int(i64),
     Money(Cents),
     Bool(bool),
+    /// A day: ISO text in tables, CSV and JSON; a real date in xlsx.
+    Date(chrono::NaiveDate),
     /// No value (a date not yet set): empty in tables and CSV, null in JSON.
     Null,
+}
+
+impl Cell {
+    /// A day, or no value.
+    pub fn from_date(d: Option<chrono::NaiveDate>) -> Cell {
+        d.map_or(Cell::Null, Cell::Date)
+    }
 }
 
 impl From<&str> for Cell {
@@ -82,6 +91,7 @@ fn text(cell: &Cell) -> String {
         Cell::Int(n) => n.to_string(),
         Cell::Money(c) => c.to_string(),
         Cell::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        Cell::Date(d) => d.to_string(),
         Cell::Null => String::new(),
     }
 }
@@ -93,6 +103,7 @@ fn json(cell: &Cell) -> Value {
         // Money stays a decimal string: no float ever holds it.
         Cell::Money(c) => Value::String(c.to_string()),
         Cell::Bool(b) => Value::Bool(*b),
+        Cell::Date(d) => Value::String(d.to_string()),
         Cell::Null => Value::Null,
     }
 }
@@ -182,6 +193,57 @@ fn io_error(e: csv::Error) -> io::Error {
         csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
     }
+}
+
+/// A listing as an xlsx workbook of one sheet: real cells, so no formula
+/// guard is needed: text (ids, phones with their leading zero) as text,
+/// counts and money as numbers (money shown with two decimals), days as
+/// dates. The header row is bold and stays in view.
+pub fn xlsx_bytes(l: &Listing, sheet: &str) -> Result<Vec<u8>, String> {
+    use chrono::Datelike;
+    use rust_xlsxwriter::{ExcelDateTime, Format as XFormat, Workbook};
+    let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    let mut book = Workbook::new();
+    let bold = XFormat::new().set_bold();
+    let money = XFormat::new().set_num_format("0.00");
+    let day = XFormat::new().set_num_format("yyyy-mm-dd");
+    let ws = book.add_worksheet();
+    ws.set_name(sheet).map_err(e)?;
+    for (c, h) in l.headers.iter().enumerate() {
+        let c = u16::try_from(c).map_err(|_| "too many columns for a sheet".to_string())?;
+        ws.write_string_with_format(0, c, *h, &bold).map_err(e)?;
+    }
+    for (r, row) in l.rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|_| "too many rows for a sheet".to_string())?;
+        for (c, cell) in row.iter().enumerate() {
+            let c = u16::try_from(c).map_err(|_| "too many columns for a sheet".to_string())?;
+            match cell {
+                Cell::Text(s) => ws.write_string(r, c, s.as_str()).map(|_| ()),
+                // Counts and points are far inside f64's exact integers.
+                Cell::Int(n) => ws.write_number(r, c, *n as f64).map(|_| ()),
+                Cell::Money(m) => ws
+                    .write_number_with_format(r, c, m.0 as f64 / 100.0, &money)
+                    .map(|_| ()),
+                Cell::Bool(b) => ws.write_boolean(r, c, *b).map(|_| ()),
+                Cell::Date(d) => {
+                    match (
+                        u16::try_from(d.year()),
+                        u8::try_from(d.month()),
+                        u8::try_from(d.day()),
+                    ) {
+                        (Ok(y), Ok(m), Ok(dd)) => ExcelDateTime::from_ymd(y, m, dd)
+                            .and_then(|x| ws.write_datetime_with_format(r, c, x, &day).map(|_| ())),
+                        _ => ws.write_string(r, c, d.to_string()).map(|_| ()),
+                    }
+                }
+                Cell::Null => Ok(()),
+            }
+            .map_err(e)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0).map_err(e)?;
+    ws.autofit();
+    book.save_to_buffer().map_err(e)
 }
 
 /// Prints a listing as CSV in the given style on standard output.

@@ -4,6 +4,7 @@
 mod club;
 
 mod chart;
+mod desk;
 mod events;
 mod generate;
 mod imports;
