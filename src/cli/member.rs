@@ -362,7 +362,8 @@ fn row(m: &Member) -> Vec<Cell> {
 }
 
 pub fn listing(members: &[Member]) -> Listing {
-    let mut l = Listing::new(LIST_HEADERS);
+    let mut l =
+        Listing::new(LIST_HEADERS).narrow(&["id", "name", "phone", "status", "tier", "expires"]);
     for m in members {
         l.push(row(m));
     }

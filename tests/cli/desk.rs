@@ -490,3 +490,102 @@ fn machine_output_says_its_units() {
     );
     assert!(csv.contains(",spend,1280.00,0,0,"), "{csv}");
 }
+
+// ---------------------------------------------------------------- tables
+
+/// Columns a line takes on a terminal: East Asian wide characters two.
+fn screen_width(line: &str) -> usize {
+    line.chars()
+        .map(|c| {
+            let wide = matches!(c as u32,
+                0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
+                | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFF00..=0xFF60
+                | 0xFFE0..=0xFFE6);
+            if wide {
+                2
+            } else {
+                1
+            }
+        })
+        .sum()
+}
+
+fn long_named_club() -> TestClub {
+    let club = TestClub::new();
+    let s = club.staff("Li", "sales");
+    let id = club.ok(&[
+        "member",
+        "add",
+        "--name",
+        "欧阳娜娜欧阳娜娜欧阳娜娜欧阳娜娜欧阳娜娜欧阳娜娜 Limited",
+        "--phone",
+        "13800000001",
+        "--sales",
+        &s,
+        "--note",
+        "a note long enough to need more than one line of any terminal at all",
+    ]);
+    club.ok(&["member", "approve", &id]);
+    club
+}
+
+#[test]
+fn tables_fit_80_columns_by_default_and_cut_long_cells_with_an_ellipsis() {
+    let club = long_named_club();
+    for lang in ["en", "zh"] {
+        let out = club.ok(&["--lang", lang, "member", "list"]);
+        for line in out.lines() {
+            assert!(screen_width(line) <= 80, "{lang}: {line}");
+        }
+        assert_eq!(out.lines().count(), 5, "one line per row:\n{out}");
+        assert!(out.contains('…'), "{out}");
+    }
+    let out = club.ok(&["member", "list"]);
+    let header = out.lines().nth(1).unwrap_or_default();
+    for h in ["id", "name", "phone", "status", "tier", "expires"] {
+        assert!(header.contains(h), "{header}");
+    }
+    assert!(
+        !header.contains("birthday"),
+        "the narrow set by default: {header}"
+    );
+
+    // COLUMNS narrows further; --wide shows everything uncut.
+    let narrow = club
+        .cmd(&["member", "list"])
+        .env("COLUMNS", "50")
+        .output()
+        .expect("clubctl");
+    let narrow = String::from_utf8_lossy(&narrow.stdout).into_owned();
+    assert!(narrow.lines().all(|l| screen_width(l) <= 50), "{narrow}");
+    let wide = club.ok(&["member", "list", "--wide"]);
+    assert!(
+        wide.contains("birthday") && wide.contains("sales"),
+        "{wide}"
+    );
+    assert!(wide.contains("欧阳娜娜欧阳娜娜欧阳娜娜欧阳娜娜欧阳娜娜欧阳娜娜 Limited"));
+    assert!(!wide.contains('…'));
+
+    // --columns chooses and orders; CSV keeps every column whatever.
+    let out = club.ok(&["member", "list", "--columns", "sales,id"]);
+    let header = out.lines().nth(1).unwrap_or_default();
+    assert!(header.find("sales") < header.find("id"), "{header}");
+    assert!(!header.contains("name"), "{header}");
+    let csv = club.ok(&["--columns", "id", "--format", "csv", "member", "list"]);
+    assert!(csv.starts_with("id,name,phone,gender,"), "{csv}");
+    club.refused(
+        &["member", "list", "--columns", "id,nope"],
+        2,
+        "no column 'nope'",
+    );
+
+    // A record's history: one line per entry, not a wrapped block (a
+    // wrapped row continues on a line whose first cell is blank).
+    let show = club.ok(&["member", "show", "M000001"]);
+    assert!(
+        !show
+            .lines()
+            .any(|l| l.trim_start_matches('│').trim_start().starts_with('┆')),
+        "{show}"
+    );
+}
