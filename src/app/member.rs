@@ -8,6 +8,7 @@ use crate::domain::staff::{require_role, Role, Staff};
 use crate::domain::{Cents, DomainError};
 use crate::error::Result;
 use crate::store::{AuditEntry, Store, Txn};
+use chrono::NaiveDate;
 
 /// What a changing command did, for the cli to report.
 #[derive(Debug)]
@@ -346,6 +347,13 @@ pub struct Filter {
     pub expiring_within: Option<u32>,
     pub birthday_within: Option<u32>,
     pub search: Option<String>,
+    /// Staff id of the salesperson who signed the members.
+    pub sales: Option<String>,
+    pub joined_from: Option<NaiveDate>,
+    pub joined_to: Option<NaiveDate>,
+    /// Order by this field (default: id), descending when the flag is set.
+    pub sort: Option<member::SortKey>,
+    pub descending: bool,
 }
 
 pub fn list(ctx: &Ctx, f: &Filter) -> Result<Vec<Member>> {
@@ -374,10 +382,22 @@ pub fn list(ctx: &Ctx, f: &Filter) -> Result<Vec<Member>> {
             (!digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit())).then_some(digits)
         })
     });
+    if let Some(s) = &f.sales {
+        check_staff(&store, s)?;
+    }
+    if let (Some(from), Some(to)) = (f.joined_from, f.joined_to) {
+        if from > to {
+            return Err(crate::error::Error::Usage(format!(
+                "--joined-from {from} is after --joined-to {to}: give the earlier date first"
+            )));
+        }
+    }
     let members: Vec<Member> = store.load()?;
-    Ok(members
+    let mut out: Vec<Member> = members
         .into_iter()
         .filter(|m| f.statuses.is_empty() || f.statuses.contains(&m.status))
+        .filter(|m| f.sales.as_ref().is_none_or(|s| &m.sales == s))
+        .filter(|m| member::joined_between(m, f.joined_from, f.joined_to))
         .filter(|m| f.tier.as_ref().is_none_or(|t| &m.tier == t))
         .filter(|m| {
             f.expiring_within
@@ -397,7 +417,12 @@ pub fn list(ctx: &Ctx, f: &Filter) -> Result<Vec<Member>> {
                         .is_some_and(|p| m.phone.contains(p.as_str()))
             })
         })
-        .collect())
+        .collect();
+    if f.sort.is_some() || f.descending {
+        let key = f.sort.unwrap_or(member::SortKey::Id);
+        member::sort(&mut out, key, f.descending, store.rules());
+    }
+    Ok(out)
 }
 
 /// One change made by the nightly sweep.

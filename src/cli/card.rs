@@ -31,10 +31,10 @@ pub struct ReissueArgs {
     pub fee: Option<Cents>,
 }
 
-pub fn run(cmd: CardCmd, ctx: &Ctx, _env: &Env) -> Result<()> {
+pub fn run(cmd: CardCmd, ctx: &Ctx, env: &Env) -> Result<()> {
     match cmd {
         CardCmd::Lost(a) => {
-            let o = app::lost(ctx, &a.id)?;
+            let o = super::confirm::run(ctx, env, |c| app::lost(c, &a.id), |o| o.message.clone())?;
             report(ctx, &o.message, &o.files);
             Ok(())
         }

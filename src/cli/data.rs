@@ -1,6 +1,7 @@
 //! `clubctl init` and `clubctl data ...`
 
 use super::lang::Msg;
+use super::output::{Cell, Listing};
 use super::{output, Env};
 use crate::app::data as app;
 use crate::app::Ctx;
@@ -61,19 +62,30 @@ pub fn run(cmd: DataCmd, ctx: &Ctx, env: &Env) -> Result<()> {
         }
         DataCmd::Close => {
             let closed = crate::app::report::close(ctx, &super::report::reading_bar())?;
-            if closed.is_empty() {
-                output::say(Msg::CloseNothing.text());
+            // Quiet like the nightly jobs (see `cron`): nothing closed,
+            // nothing printed; else one dated line on standard output.
+            let mut l = Listing::new(&["month", "close_of"]);
+            for day in &closed {
+                l.push(vec![
+                    Cell::from(crate::store::closing::name(*day)),
+                    Cell::from(day.to_string()),
+                ]);
             }
-            let m = if ctx.dry_run {
-                Msg::WouldClose
-            } else {
-                Msg::Closed
-            };
-            for day in closed {
-                let month = crate::store::closing::name(day);
-                output::say(&m.fill(&[("month", &month), ("day", &day)]));
-            }
-            Ok(())
+            let months: Vec<String> = closed
+                .iter()
+                .map(|d| crate::store::closing::name(*d).to_string())
+                .collect();
+            super::cron::finish(
+                ctx,
+                env,
+                super::cron::JobRun {
+                    job: "data close",
+                    changed: closed.len(),
+                    detail: format!("months {}", months.join(", ")),
+                    details: l,
+                    files: &[],
+                },
+            )
         }
         DataCmd::Repair => {
             let moved = app::repair(ctx)?;

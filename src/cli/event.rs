@@ -204,7 +204,12 @@ pub fn run(cmd: EventCmd, ctx: &Ctx, env: &Env) -> Result<()> {
             out(output::print(&notice_listing(&notices), env.format))
         }
         EventCmd::Cancel(a) => {
-            let (o, notices) = app::cancel(ctx, &a.event, &a.reason)?;
+            let (o, notices) = super::confirm::run(
+                ctx,
+                env,
+                |c| app::cancel(c, &a.event, &a.reason),
+                |(o, _)| o.message.clone(),
+            )?;
             report(ctx, &o.message, &o.files);
             // The list is for the SMS tool: CSV unless JSON was asked for.
             let format = match env.format {

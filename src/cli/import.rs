@@ -43,6 +43,13 @@ pub struct ExportArgs {
     /// Mask personal data: phones as 138****5678, emails as w***@example.com.
     #[arg(long)]
     pub mask: bool,
+    /// Write an Excel workbook (.xlsx) to FILE instead of CSV on standard
+    /// output: phones and ids as text, dates as dates, money as numbers.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["raw", "excel"])]
+    pub xlsx: Option<PathBuf>,
+    /// Replace FILE if it exists (without it an existing file is refused).
+    #[arg(long, requires = "xlsx")]
+    pub force: bool,
 }
 
 pub fn import(a: ImportArgs, ctx: &Ctx, env: &Env) -> Result<()> {
@@ -207,7 +214,13 @@ fn lower<T: std::fmt::Debug>(v: T) -> String {
     format!("{v:?}").to_lowercase()
 }
 
-pub fn export(a: ExportArgs, ctx: &Ctx) -> Result<()> {
+pub fn export(a: ExportArgs, ctx: &Ctx, env: &Env) -> Result<()> {
+    // CSV unless JSON is asked for (the table default means "the usual").
+    if env.format == output::Format::Json && (a.excel || a.raw || a.xlsx.is_some()) {
+        return Err(Error::Usage(
+            "--excel, --raw and --xlsx are other shapes than JSON (which always holds the text as stored): drop them, or drop --format json".into(),
+        ));
+    }
     let rows = app::export(ctx)?;
     let mut l = Listing::new(EXPORT_HEADERS);
     for (m, b) in &rows {
@@ -244,7 +257,7 @@ pub fn export(a: ExportArgs, ctx: &Ctx) -> Result<()> {
             Cell::from(phone),
             Cell::from(email),
             Cell::from(gender.map(lower)),
-            Cell::from(*birthday),
+            Cell::from_date(*birthday),
             Cell::from(lower(kind)),
             Cell::from(nominee.as_str()),
             Cell::from(referrer.as_str()),
@@ -253,15 +266,27 @@ pub fn export(a: ExportArgs, ctx: &Ctx) -> Result<()> {
             Cell::from(status.as_str()),
             Cell::from(tier.as_str()),
             Cell::from(card.as_str()),
-            Cell::from(applied.to_string()),
-            Cell::from(*joined),
-            Cell::from(*expires),
-            Cell::from(since.to_string()),
+            Cell::Date(*applied),
+            Cell::from_date(*joined),
+            Cell::from_date(*expires),
+            Cell::Date(*since),
             Cell::from(reason.as_str()),
             Cell::from(note.as_str()),
             Cell::Int(b.points),
             Cell::Money(b.wallet),
         ]);
+    }
+    if env.format == output::Format::Json {
+        return out(output::print(&l, env.format));
+    }
+    if let Some(path) = &a.xlsx {
+        let bytes = output::xlsx_bytes(&l, "members")
+            .map_err(|e| Error::Failure(format!("making the workbook: {e}")))?;
+        write_private(path, &bytes, a.force)?;
+        output::say(
+            &Msg::ExportXlsxWritten.fill(&[("n", &l.rows.len()), ("file", &path.display())]),
+        );
+        return Ok(());
     }
     out(output::print_csv(
         &l,
@@ -270,6 +295,55 @@ pub fn export(a: ExportArgs, ctx: &Ctx) -> Result<()> {
             excel: a.excel,
         },
     ))
+}
+
+/// Writes an export file readable by its owner only (it holds personal
+/// data), through a temporary file beside it, and never over an existing
+/// file unless `force`.
+fn write_private(path: &std::path::Path, bytes: &[u8], force: bool) -> Result<()> {
+    use std::io::Write;
+    let io = |e: std::io::Error| {
+        Error::Failure(format!(
+            "could not write {}: {e}; choose a path in an existing, writable directory",
+            path.display()
+        ))
+    };
+    if path.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is a directory: name a file",
+            path.display()
+        )));
+    }
+    if !force && path.exists() {
+        return Err(Error::Usage(format!(
+            "{} already exists: choose another name, or add --force to replace it",
+            path.display()
+        )));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    // tempfile creates its files 0600.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".export")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    if force {
+        tmp.persist(path).map_err(|e| io(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| {
+            Error::Usage(format!(
+                "{} already exists: choose another name, or add --force to replace it ({})",
+                path.display(),
+                e.error
+            ))
+        })?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -213,6 +213,19 @@ catalogue! {
     RulesDiffNone => "no change: the candidate gives every member, point, lead and event the same outcome today and over the next {days} days",
         "无变化：候选规则在今天及未来 {days} 天内对所有会员、积分、意向客户和活动的结果相同";
     RulesDiffCasesFail => "the candidate's own golden cases: {message}", "候选规则自带的用例：{message}";
+    CronChanged => "{date} {job}: {n} changed ({detail})", "{date} {job}：{n} 项变更（{detail}）";
+    CronWouldChange => "{date} {job}: dry run, {n} would change ({detail})",
+        "{date} {job}：演练，将有 {n} 项变更（{detail}）";
+    CronNothing => "{date} {job}: nothing to do", "{date} {job}：无需处理";
+    ConfirmPrompt => "not yet carried out: {question}. Go ahead? [y/N]",
+        "尚未执行：{question}。确认执行？[y/N]";
+    ConfirmInvalid => "answer y (yes) or n (no)", "请回答 y（是）或 n（否）";
+    ConfirmDeclined => "not done: you answered no; nothing was changed",
+        "未执行：您选择了否；未做任何修改";
+    ExportXlsxWritten => "wrote {n} members to {file}", "已将 {n} 位会员写入 {file}";
+    PromptRequired => "required: type a value", "必填：请输入内容";
+    PhoneInvalid => "not a mobile or landline number: type it again (spaces, dashes and +86 are fine)",
+        "不是有效的手机或座机号码：请重新输入（可带空格、横线和 +86）";
 }
 
 impl Msg {
@@ -411,6 +424,10 @@ const HEADINGS: &[(&str, &str)] = &[
     ("current", "现行规则"),
     ("candidate", "候选规则"),
     ("count", "数量"),
+    ("amount", "金额"),
+    ("conversion_rate_pct", "转化率%"),
+    ("close_of", "月结截至"),
+    ("month", "月份"),
 ];
 
 /// Chinese labels of the period reports' sections and measures (the CSV's

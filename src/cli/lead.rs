@@ -163,23 +163,31 @@ pub fn run(cmd: LeadCmd, ctx: &Ctx, env: &Env) -> Result<()> {
             )?;
             done(ctx, o, true)
         }
-        LeadCmd::Release(a) => done(ctx, app::release(ctx, &a.id, &a.reason)?, false),
+        LeadCmd::Release(a) => {
+            let o = super::confirm::run(
+                ctx,
+                env,
+                |c| app::release(c, &a.id, &a.reason),
+                |o| o.message.clone(),
+            )?;
+            done(ctx, o, false)
+        }
         LeadCmd::Expire => {
             let e = app::expire(ctx)?;
-            if e.expired.is_empty() {
-                output::say(&Msg::LeadExpireNothing.fill(&[
-                    ("n", &e.pool.len()),
-                    ("s", &if e.pool.len() == 1 { "" } else { "s" }),
-                ]));
-            } else {
-                let ids: Vec<&str> = e.expired.iter().map(|l| l.id.as_str()).collect();
-                report(
-                    ctx,
-                    &Msg::LeadExpired.fill(&[("n", &ids.len()), ("ids", &ids.join(", "))]),
-                    &e.files,
-                );
-            }
-            out(output::print(&pool_listing(&e.pool), env.format))
+            let ids: Vec<&str> = e.expired.iter().map(|l| l.id.as_str()).collect();
+            // The log line names the leads that went public; the table
+            // behind it (--verbose) and the CSV are the whole public pool.
+            super::cron::finish(
+                ctx,
+                env,
+                super::cron::JobRun {
+                    job: "lead expire",
+                    changed: ids.len(),
+                    detail: format!("now public: {}", ids.join(", ")),
+                    details: pool_listing(&e.pool),
+                    files: &e.files,
+                },
+            )
         }
         LeadCmd::Log(a) => {
             let (f, files) = app::log(ctx, &a.id, a.kind, &a.note, a.next)?;
@@ -374,16 +382,17 @@ fn sales_listing(period: &Period, rows: &[SalesRow]) -> Listing {
         "converted",
         "released",
         "expired",
-        "conversion_rate",
+        "conversion_rate_pct",
         "direct_deals",
         "dues",
         "commission",
     ]);
     for r in rows {
+        // A percentage with two decimals, like every rate of the reports
+        // (docs/output.md): a number in CSV, a decimal string in JSON.
         let rate = r
             .conversion_permille()
-            .map(|p| format!("{}.{}%", p / 10, p % 10))
-            .unwrap_or_default();
+            .map_or(Cell::Null, |p| Cell::Money(Cents(i64::from(p) * 10)));
         l.push(vec![
             Cell::from(period.label.as_str()),
             Cell::from(r.sales.as_str()),
@@ -394,7 +403,7 @@ fn sales_listing(period: &Period, rows: &[SalesRow]) -> Listing {
             Cell::Int(i64::from(r.converted)),
             Cell::Int(i64::from(r.released)),
             Cell::Int(i64::from(r.expired)),
-            Cell::from(rate),
+            rate,
             Cell::Int(i64::from(r.direct)),
             Cell::Money(r.dues),
             Cell::Money(r.commission),

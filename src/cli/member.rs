@@ -5,7 +5,7 @@ use super::output::{self, Cell, CsvShape, Format, Listing, RecordView};
 use super::{out, report, Env};
 use crate::app::member::{self as app, Filter, Outcome, Profile};
 use crate::app::Ctx;
-use crate::domain::member::{Application, Gender, Kind, Member, Status, Update};
+use crate::domain::member::{Application, Gender, Kind, Member, SortKey, Status, Update};
 use crate::domain::Cents;
 use crate::error::{Error, Result};
 use chrono::NaiveDate;
@@ -167,6 +167,22 @@ pub struct ListArgs {
     /// Matches name, phone, card number or id.
     #[arg(long)]
     pub search: Option<String>,
+    /// Only members signed by this salesperson (staff id).
+    #[arg(long, value_name = "STAFF")]
+    pub sales: Option<String>,
+    /// Only members who joined on or after this day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub joined_from: Option<NaiveDate>,
+    /// Only members who joined on or before this day.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub joined_to: Option<NaiveDate>,
+    /// Order by id, name, joined, expires, birthday, tier, status or sales
+    /// (default id); members without the value come last.
+    #[arg(long, value_name = "FIELD")]
+    pub sort: Option<SortKey>,
+    /// Sort in descending order.
+    #[arg(long)]
+    pub desc: bool,
 }
 
 pub fn run(cmd: MemberCmd, ctx: &Ctx, env: &Env) -> Result<()> {
@@ -181,12 +197,28 @@ pub fn run(cmd: MemberCmd, ctx: &Ctx, env: &Env) -> Result<()> {
             report(ctx, &o.message, &o.files);
             out(output::print_line(&o.member.card))
         }
-        MemberCmd::Reject(a) => done(ctx, app::reject(ctx, &a.id, &a.reason)?, false),
+        MemberCmd::Reject(a) => done(
+            ctx,
+            confirm(ctx, env, |c| app::reject(c, &a.id, &a.reason))?,
+            false,
+        ),
         MemberCmd::Renew(a) => done(ctx, app::renew(ctx, &a.id, a.months, a.paid)?, false),
-        MemberCmd::Freeze(a) => done(ctx, app::freeze(ctx, &a.id, &a.reason)?, false),
+        MemberCmd::Freeze(a) => done(
+            ctx,
+            confirm(ctx, env, |c| app::freeze(c, &a.id, &a.reason))?,
+            false,
+        ),
         MemberCmd::Unfreeze(a) => done(ctx, app::unfreeze(ctx, &a.id)?, false),
-        MemberCmd::Exit(a) => done(ctx, app::exit(ctx, &a.id, &a.reason)?, false),
-        MemberCmd::Expel(a) => done(ctx, app::expel(ctx, &a.id, &a.reason)?, false),
+        MemberCmd::Exit(a) => done(
+            ctx,
+            confirm(ctx, env, |c| app::exit(c, &a.id, &a.reason))?,
+            false,
+        ),
+        MemberCmd::Expel(a) => done(
+            ctx,
+            confirm(ctx, env, |c| app::expel(c, &a.id, &a.reason))?,
+            false,
+        ),
         MemberCmd::Restore(a) => done(ctx, app::restore(ctx, &a.id, &a.reason)?, false),
         MemberCmd::Update(a) => {
             let u = Update {
@@ -212,18 +244,19 @@ pub fn run(cmd: MemberCmd, ctx: &Ctx, env: &Env) -> Result<()> {
                 expiring_within: a.expiring_within,
                 birthday_within: a.birthday_within,
                 search: a.search,
+                sales: a.sales,
+                joined_from: a.joined_from,
+                joined_to: a.joined_to,
+                sort: a.sort,
+                descending: a.desc,
             };
             let members = app::list(ctx, &filter)?;
             out(output::print(&listing(&members), env.format))
         }
         MemberCmd::Import(a) => super::import::import(a, ctx, env),
-        MemberCmd::Export(a) => super::import::export(a, ctx),
+        MemberCmd::Export(a) => super::import::export(a, ctx, env),
         MemberCmd::Sweep => {
             let (changes, files) = app::sweep(ctx)?;
-            if changes.is_empty() {
-                output::say(Msg::SweepNothing.text());
-                return Ok(());
-            }
             let mut l = Listing::new(&["id", "name", "from", "to", "expires", "reason"]);
             for c in &changes {
                 l.push(vec![
@@ -235,14 +268,26 @@ pub fn run(cmd: MemberCmd, ctx: &Ctx, env: &Env) -> Result<()> {
                     Cell::from(c.member.reason.as_str()),
                 ]);
             }
-            report(
+            super::cron::finish(
                 ctx,
-                &Msg::SweepChanged.fill(&[("n", &changes.len())]),
-                &files,
-            );
-            out(output::print(&l, env.format))
+                env,
+                super::cron::JobRun {
+                    job: "member sweep",
+                    changed: changes.len(),
+                    detail: super::cron::breakdown(
+                        changes.iter().map(|c| c.member.status.as_str()),
+                    ),
+                    details: l,
+                    files: &files,
+                },
+            )
         }
     }
+}
+
+/// A destructive member step, confirmed at a terminal (see `confirm`).
+fn confirm(ctx: &Ctx, env: &Env, step: impl Fn(&Ctx) -> Result<Outcome>) -> Result<Outcome> {
+    super::confirm::run(ctx, env, step, |o| o.message.clone())
 }
 
 fn done(ctx: &Ctx, o: Outcome, print_id: bool) -> Result<()> {
@@ -256,11 +301,22 @@ fn done(ctx: &Ctx, o: Outcome, print_id: bool) -> Result<()> {
 /// Fills missing required fields by asking, only when a person is at a
 /// terminal; under cron or a script a missing field is a usage error.
 fn application(a: AddArgs, env: &Env) -> Result<Application> {
+    // A typo at a prompt is asked again rather than ending the command.
     let ask = |value: Option<String>, flag: &str, prompt: &str| -> Result<String> {
+        let is_phone = flag == "--phone";
         match value {
             Some(v) => Ok(v),
             None if env.interactive => dialoguer::Input::<String>::new()
                 .with_prompt(prompt)
+                .validate_with(|s: &String| -> std::result::Result<(), &str> {
+                    if s.trim().is_empty() {
+                        Err(Msg::PromptRequired.text())
+                    } else if is_phone && crate::domain::phone::normalise(s).is_none() {
+                        Err(Msg::PhoneInvalid.text())
+                    } else {
+                        Ok(())
+                    }
+                })
                 .interact_text()
                 .map_err(|e| Error::Usage(format!("{flag}: {e}"))),
             None => Err(Error::Usage(format!(
@@ -306,7 +362,8 @@ fn row(m: &Member) -> Vec<Cell> {
 }
 
 pub fn listing(members: &[Member]) -> Listing {
-    let mut l = Listing::new(LIST_HEADERS);
+    let mut l =
+        Listing::new(LIST_HEADERS).narrow(&["id", "name", "phone", "status", "tier", "expires"]);
     for m in members {
         l.push(row(m));
     }

@@ -3,6 +3,8 @@
 
 pub mod card;
 pub mod chart;
+pub mod confirm;
+pub mod cron;
 pub mod data;
 pub mod event;
 pub mod explain;
@@ -74,6 +76,16 @@ pub struct Cli {
         value_parser = lang::LangParser
     )]
     pub lang: Option<lang::Lang>,
+    /// Say more: the table behind a cron job's log line, and a line for a
+    /// job that had nothing to do.
+    #[arg(long, global = true)]
+    pub verbose: bool,
+    /// Tables: show these columns, in this order (names as in CSV).
+    #[arg(long, global = true, value_delimiter = ',', value_name = "a,b,c")]
+    pub columns: Option<Vec<String>>,
+    /// Tables: show every column and cut nothing.
+    #[arg(long, global = true)]
+    pub wide: bool,
     /// Seconds to wait for another writer to finish.
     #[arg(long, global = true, default_value_t = 10, value_name = "SECONDS")]
     pub wait: u64,
@@ -135,6 +147,8 @@ pub struct Env {
     pub yes: bool,
     /// Whether standard input is a terminal: prompts only then.
     pub interactive: bool,
+    /// `--verbose`: details behind a cron job's log line.
+    pub verbose: bool,
 }
 
 /// Runs the binary; returns design.md's exit code.
@@ -156,10 +170,21 @@ pub fn main() -> ExitCode {
             .or_else(|| crate::app::lang::club_lang(&cli.data).and_then(|l| lang::Lang::parse(&l)))
             .unwrap_or(lang::Lang::En),
     );
+    output::set_fit(output::Fit {
+        width: std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<u16>().ok())
+            .filter(|w| *w >= 20)
+            .or_else(output::terminal_width)
+            .unwrap_or(80),
+        columns: cli.columns.clone(),
+        wide: cli.wide,
+    });
     let env = Env {
         format: cli.format,
         yes: cli.yes,
         interactive: std::io::stdin().is_terminal(),
+        verbose: cli.verbose,
     };
     match dispatch(cli.command, &ctx, &env) {
         Ok(()) => ExitCode::SUCCESS,
@@ -264,6 +289,7 @@ pub(crate) fn out(r: std::io::Result<()>) -> Result<()> {
     match r {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => Err(Error::Usage(e.to_string())),
         Err(e) => Err(Error::Failure(format!("writing output: {e}"))),
     }
 }

@@ -4,9 +4,10 @@
 use super::lang;
 use crate::domain::Cents;
 use clap::ValueEnum;
-use comfy_table::{presets, ContentArrangement, Table};
+use comfy_table::{presets, ContentArrangement, Row, Table};
 use serde_json::{Map, Value};
 use std::io::{self, Write};
+use std::sync::OnceLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
@@ -24,8 +25,17 @@ pub enum Cell {
     Int(i64),
     Money(Cents),
     Bool(bool),
+    /// A day: ISO text in tables, CSV and JSON; a real date in xlsx.
+    Date(chrono::NaiveDate),
     /// No value (a date not yet set): empty in tables and CSV, null in JSON.
     Null,
+}
+
+impl Cell {
+    /// A day, or no value.
+    pub fn from_date(d: Option<chrono::NaiveDate>) -> Cell {
+        d.map_or(Cell::Null, Cell::Date)
+    }
 }
 
 impl From<&str> for Cell {
@@ -51,6 +61,10 @@ impl<T: ToString> From<Option<T>> for Cell {
 pub struct Listing {
     pub headers: Vec<&'static str>,
     pub rows: Vec<Vec<Cell>>,
+    /// The columns a table shows by default, chosen to fit 80 columns
+    /// (empty: all). `--columns` and `--wide` override; CSV and JSON
+    /// always carry every column.
+    pub narrow: &'static [&'static str],
 }
 
 impl Listing {
@@ -58,7 +72,15 @@ impl Listing {
         Listing {
             headers: headers.to_vec(),
             rows: Vec::new(),
+            narrow: &[],
         }
+    }
+
+    /// Sets the columns a table shows by default.
+    pub fn narrow(mut self, columns: &'static [&'static str]) -> Listing {
+        debug_assert!(columns.iter().all(|c| self.headers.contains(c)));
+        self.narrow = columns;
+        self
     }
 
     pub fn push(&mut self, row: Vec<Cell>) {
@@ -82,6 +104,7 @@ fn text(cell: &Cell) -> String {
         Cell::Int(n) => n.to_string(),
         Cell::Money(c) => c.to_string(),
         Cell::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        Cell::Date(d) => d.to_string(),
         Cell::Null => String::new(),
     }
 }
@@ -93,6 +116,7 @@ fn json(cell: &Cell) -> Value {
         // Money stays a decimal string: no float ever holds it.
         Cell::Money(c) => Value::String(c.to_string()),
         Cell::Bool(b) => Value::Bool(*b),
+        Cell::Date(d) => Value::String(d.to_string()),
         Cell::Null => Value::Null,
     }
 }
@@ -127,21 +151,135 @@ pub fn printable(s: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
     }
     std::borrow::Cow::Owned(out)
 }
+/// How tables meet the screen, set once per run from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Fit {
+    /// Columns of the screen: `COLUMNS`, else the terminal's, else 80.
+    pub width: u16,
+    /// `--columns a,b,c`: these columns, in this order.
+    pub columns: Option<Vec<String>>,
+    /// `--wide`: every column, nothing cut.
+    pub wide: bool,
+}
 
-/// A table for people: headings in the run's language (see `lang`).
+static FIT: OnceLock<Fit> = OnceLock::new();
+
+/// Sets how tables fit (once; later calls change nothing).
+pub fn set_fit(fit: Fit) {
+    let _ = FIT.set(fit);
+}
+
+fn fit() -> Fit {
+    FIT.get().cloned().unwrap_or(Fit {
+        width: 80,
+        columns: None,
+        wide: false,
+    })
+}
+
+/// The width of the terminal on standard output, if it is one.
+pub fn terminal_width() -> Option<u16> {
+    Table::new().width()
+}
+
+/// Which columns of `l` a table shows: `--columns`, else everything with
+/// `--wide` or `all`, else the listing's narrow set. An unknown name is a
+/// usage error naming the columns there are.
+fn chosen(l: &Listing, fit: &Fit, all: bool) -> io::Result<Vec<usize>> {
+    let index = |name: &str| l.headers.iter().position(|h| *h == name);
+    match &fit.columns {
+        Some(names) if !all => names
+            .iter()
+            .map(|n| {
+                index(n).ok_or_else(|| {
+                    io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        format!(
+                            "--columns: no column '{n}' here; the columns are {}",
+                            l.headers.join(",")
+                        ),
+                    )
+                })
+            })
+            .collect(),
+        _ if all || fit.wide || l.narrow.is_empty() => Ok((0..l.headers.len()).collect()),
+        _ => Ok(l.narrow.iter().filter_map(|n| index(n)).collect()),
+    }
+}
+
+/// A table for people: headings in the run's language (see `lang`), each
+/// row on one line, cut with `…` to the screen's width (East Asian wide
+/// characters count two); `--wide` cuts nothing.
 pub fn table_string(l: &Listing) -> String {
+    let fit = fit();
+    let cols = chosen(l, &fit, true).unwrap_or_default();
+    render(l, &cols, &fit)
+}
+
+fn render(l: &Listing, cols: &[usize], fit: &Fit) -> String {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED);
-    // Wrap long cells (audit changes, notes) to fit a terminal; output
-    // going to a file or a pipe keeps one line per row.
-    if t.width().is_some() {
+    let row = |cells: Vec<String>| {
+        let mut r = Row::from(cells);
+        if !fit.wide {
+            r.max_height(1);
+        }
+        r
+    };
+    if fit.wide {
+        t.set_content_arrangement(ContentArrangement::Disabled);
+    } else {
         t.set_content_arrangement(ContentArrangement::Dynamic);
+        t.set_width(fit.width);
+        t.set_truncation_indicator("…");
     }
-    t.set_header(l.headers.iter().map(|h| lang::heading(h)));
-    for row in &l.rows {
-        t.add_row(row.iter().map(table_text));
+    let headings: Vec<String> = cols.iter().map(|&i| lang::heading(l.headers[i])).collect();
+    let body: Vec<Vec<String>> = l
+        .rows
+        .iter()
+        .map(|r| cols.iter().map(|&i| table_text(&r[i])).collect())
+        .collect();
+    // A column is never cut below its heading, nor, in a listing without
+    // a narrow set, below its content up to SHORT columns: such a wide
+    // listing may pass the screen's edge rather than become a row of dots
+    // (`--columns` picks what matters).
+    const SHORT: usize = 24;
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    let floors: Vec<u16> = headings
+        .iter()
+        .enumerate()
+        .map(|(c, h)| {
+            let content = body.iter().map(|r| width(&r[c])).max().unwrap_or(0);
+            let mut floor = width(h);
+            if l.narrow.is_empty() || fit.columns.is_none() && cols.len() != l.narrow.len() {
+                floor = floor.max(content.min(SHORT));
+            }
+            // comfy-table's widths include a space of padding each side.
+            u16::try_from(floor + 2).unwrap_or(u16::MAX)
+        })
+        .collect();
+    t.set_header(row(headings));
+    for r in body {
+        t.add_row(row(r));
+    }
+    if !fit.wide {
+        for (c, floor) in floors.into_iter().enumerate() {
+            if let Some(col) = t.column_mut(c) {
+                col.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+                    comfy_table::Width::Fixed(floor),
+                ));
+            }
+        }
     }
     t.to_string()
+}
+
+/// A listing's table with the columns chosen by `--columns`, `--wide` or
+/// its narrow set.
+fn listing_table(l: &Listing) -> io::Result<String> {
+    let fit = fit();
+    let cols = chosen(l, &fit, false)?;
+    Ok(render(l, &cols, &fit))
 }
 
 pub fn json_value(l: &Listing) -> Value {
@@ -206,6 +344,57 @@ fn io_error(e: csv::Error) -> io::Error {
     }
 }
 
+/// A listing as an xlsx workbook of one sheet: real cells, so no formula
+/// guard is needed: text (ids, phones with their leading zero) as text,
+/// counts and money as numbers (money shown with two decimals), days as
+/// dates. The header row is bold and stays in view.
+pub fn xlsx_bytes(l: &Listing, sheet: &str) -> Result<Vec<u8>, String> {
+    use chrono::Datelike;
+    use rust_xlsxwriter::{ExcelDateTime, Format as XFormat, Workbook};
+    let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
+    let mut book = Workbook::new();
+    let bold = XFormat::new().set_bold();
+    let money = XFormat::new().set_num_format("0.00");
+    let day = XFormat::new().set_num_format("yyyy-mm-dd");
+    let ws = book.add_worksheet();
+    ws.set_name(sheet).map_err(e)?;
+    for (c, h) in l.headers.iter().enumerate() {
+        let c = u16::try_from(c).map_err(|_| "too many columns for a sheet".to_string())?;
+        ws.write_string_with_format(0, c, *h, &bold).map_err(e)?;
+    }
+    for (r, row) in l.rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).map_err(|_| "too many rows for a sheet".to_string())?;
+        for (c, cell) in row.iter().enumerate() {
+            let c = u16::try_from(c).map_err(|_| "too many columns for a sheet".to_string())?;
+            match cell {
+                Cell::Text(s) => ws.write_string(r, c, s.as_str()).map(|_| ()),
+                // Counts and points are far inside f64's exact integers.
+                Cell::Int(n) => ws.write_number(r, c, *n as f64).map(|_| ()),
+                Cell::Money(m) => ws
+                    .write_number_with_format(r, c, m.0 as f64 / 100.0, &money)
+                    .map(|_| ()),
+                Cell::Bool(b) => ws.write_boolean(r, c, *b).map(|_| ()),
+                Cell::Date(d) => {
+                    match (
+                        u16::try_from(d.year()),
+                        u8::try_from(d.month()),
+                        u8::try_from(d.day()),
+                    ) {
+                        (Ok(y), Ok(m), Ok(dd)) => ExcelDateTime::from_ymd(y, m, dd)
+                            .and_then(|x| ws.write_datetime_with_format(r, c, x, &day).map(|_| ())),
+                        _ => ws.write_string(r, c, d.to_string()).map(|_| ()),
+                    }
+                }
+                Cell::Null => Ok(()),
+            }
+            .map_err(e)?;
+        }
+    }
+    ws.set_freeze_panes(1, 0).map_err(e)?;
+    ws.autofit();
+    book.save_to_buffer().map_err(e)
+}
+
 /// Prints a listing as CSV in the given style on standard output.
 pub fn print_csv(l: &Listing, style: CsvStyle) -> io::Result<()> {
     write_csv_with(l, &mut io::stdout().lock(), style)
@@ -216,7 +405,7 @@ pub fn print(l: &Listing, format: Format) -> io::Result<()> {
     let stdout = io::stdout();
     let mut out = stdout.lock();
     match format {
-        Format::Table => writeln!(out, "{}", table_string(l)),
+        Format::Table => writeln!(out, "{}", listing_table(l)?),
         Format::Csv => write_csv(l, &mut out),
         Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&json_value(l))?),
     }
@@ -257,13 +446,13 @@ pub fn print_record(v: &RecordView, format: Format) -> io::Result<()> {
             for (k, c) in &v.fields {
                 l.push(vec![Cell::from(lang::heading(k)), c.clone()]);
             }
-            print(&l, format)?;
+            print_all(&l)?;
             for (label, key, part) in &v.parts {
                 match lang::current() {
                     lang::Lang::En => say(label),
                     _ => say(&format!("{}：", lang::heading(key))),
                 }
-                print(part, format)?;
+                print_all(part)?;
             }
             Ok(())
         }
@@ -285,6 +474,11 @@ pub fn print_record(v: &RecordView, format: Format) -> io::Result<()> {
             print_json(&Value::Object(obj))
         }
     }
+}
+
+/// A table with every column (a record's fields, its related lists).
+fn print_all(l: &Listing) -> io::Result<()> {
+    writeln!(io::stdout().lock(), "{}", table_string(l))
 }
 
 /// Prints any serialisable value as pretty JSON on standard output.

@@ -162,7 +162,6 @@ pub fn run(cmd: PointsCmd, ctx: &Ctx, env: &Env) -> Result<()> {
         }
         PointsCmd::Expire => {
             let p = app::expire(ctx)?;
-            report(ctx, &p.message, &p.files);
             let mut l = Listing::new(&["entry", "member", "points", "date"]);
             for e in &p.entries {
                 l.push(vec![
@@ -172,13 +171,26 @@ pub fn run(cmd: PointsCmd, ctx: &Ctx, env: &Env) -> Result<()> {
                     Cell::from(e.date.to_string()),
                 ]);
             }
-            if l.rows.is_empty() {
-                return Ok(());
-            }
-            out(output::print(&l, env.format))
+            let total: i64 = p.entries.iter().map(|e| e.points.abs()).sum();
+            super::cron::finish(
+                ctx,
+                env,
+                super::cron::JobRun {
+                    job: "points expire",
+                    changed: p.entries.len(),
+                    detail: format!("{total} points written off"),
+                    details: l,
+                    files: &p.files,
+                },
+            )
         }
         PointsCmd::Reverse(a) => {
-            let p = app::reverse(ctx, &a.txid, &a.reason)?;
+            let p = super::confirm::run(
+                ctx,
+                env,
+                |c| app::reverse(c, &a.txid, &a.reason),
+                |p| p.message.clone(),
+            )?;
             posted(ctx, &p, Some(0))
         }
         PointsCmd::Balance(a) => {
@@ -215,7 +227,7 @@ pub fn run(cmd: PointsCmd, ctx: &Ctx, env: &Env) -> Result<()> {
                 "entry",
                 "date",
                 "kind",
-                "cents",
+                "amount",
                 "points",
                 "balance",
                 "reference",

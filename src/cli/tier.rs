@@ -1,8 +1,7 @@
 //! `clubctl tier ...`
 
-use super::lang::Msg;
 use super::output::{self, Cell, Listing};
-use super::{out, report, Env};
+use super::{out, Env};
 use crate::app::tier as app;
 use crate::app::Ctx;
 use crate::error::Result;
@@ -21,15 +20,6 @@ pub fn run(cmd: TierCmd, ctx: &Ctx, env: &Env) -> Result<()> {
     match cmd {
         TierCmd::Recompute => {
             let r = app::recompute(ctx)?;
-            let msg = if r.changes.is_empty() {
-                Msg::TierNoChange.fill(&[("n", &r.considered)])
-            } else {
-                Msg::TierChanged.fill(&[("n", &r.considered), ("changed", &r.changes.len())])
-            };
-            report(ctx, &msg, &r.files);
-            if r.changes.is_empty() {
-                return Ok(());
-            }
             let mut l = Listing::new(&["member", "from", "to", "reason"]);
             for c in &r.changes {
                 l.push(vec![
@@ -39,7 +29,26 @@ pub fn run(cmd: TierCmd, ctx: &Ctx, env: &Env) -> Result<()> {
                     Cell::from(c.reason.as_str()),
                 ]);
             }
-            out(output::print(&l, env.format))
+            let moves: Vec<String> = r
+                .changes
+                .iter()
+                .map(|c| format!("{}→{}", c.from, c.to))
+                .collect();
+            super::cron::finish(
+                ctx,
+                env,
+                super::cron::JobRun {
+                    job: "tier recompute",
+                    changed: r.changes.len(),
+                    detail: format!(
+                        "{}; {} members considered",
+                        super::cron::breakdown(moves.iter().map(String::as_str)),
+                        r.considered
+                    ),
+                    details: l,
+                    files: &r.files,
+                },
+            )
         }
         TierCmd::List => {
             let mut l = Listing::new(&[

@@ -49,7 +49,19 @@ pub struct PayArgs {
 pub fn run(cmd: WalletCmd, ctx: &Ctx, env: &Env) -> Result<()> {
     let p = match cmd {
         WalletCmd::Recharge(a) => app::recharge(ctx, &a.id, a.amount)?,
-        WalletCmd::Pay(a) => app::pay(ctx, &a.id, a.amount, &a.receipt.unwrap_or_default())?,
+        WalletCmd::Pay(a) => {
+            let receipt = a.receipt.unwrap_or_default();
+            let pay = |c: &Ctx| app::pay(c, &a.id, a.amount, &receipt);
+            // Only a payment above [recharge] confirm_pay_above is asked
+            // about: the till's everyday payments go straight through.
+            if super::confirm::should_ask(ctx, env)
+                && a.amount > ctx.read()?.rules().recharge.confirm_pay_above
+            {
+                super::confirm::run(ctx, env, pay, |p| p.message.clone())?
+            } else {
+                pay(ctx)?
+            }
+        }
         WalletCmd::Balance(a) => {
             let (m, acc) = app::balance(ctx, &a.id)?;
             let mut l = Listing::new(&["member", "name", "status", "wallet", "recharged"]);

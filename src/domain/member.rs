@@ -561,6 +561,92 @@ pub fn expiring_within(m: &Member, today: NaiveDate, days: u32) -> bool {
             .is_some_and(|e| e <= add_days(today, i64::from(days)))
 }
 
+/// What `member list --sort` orders by. Ties keep id order; members
+/// without the value (no join date, no birthday) come last either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Id,
+    Name,
+    Joined,
+    Expires,
+    Birthday,
+    Tier,
+    Status,
+    Sales,
+}
+
+impl SortKey {
+    pub const NAMES: &'static [&'static str] = &[
+        "id", "name", "joined", "expires", "birthday", "tier", "status", "sales",
+    ];
+}
+
+impl std::str::FromStr for SortKey {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<SortKey, String> {
+        Ok(match s {
+            "id" => SortKey::Id,
+            "name" => SortKey::Name,
+            "joined" => SortKey::Joined,
+            "expires" => SortKey::Expires,
+            "birthday" => SortKey::Birthday,
+            "tier" => SortKey::Tier,
+            "status" => SortKey::Status,
+            "sales" => SortKey::Sales,
+            _ => {
+                return Err(format!(
+                    "cannot sort by '{s}': use one of {}",
+                    SortKey::NAMES.join(", ")
+                ))
+            }
+        })
+    }
+}
+
+/// Whether a member joined inside `from..=to` (either end open). A member
+/// who never joined (pending, rejected) is outside every such window.
+pub fn joined_between(m: &Member, from: Option<NaiveDate>, to: Option<NaiveDate>) -> bool {
+    if from.is_none() && to.is_none() {
+        return true;
+    }
+    m.joined
+        .is_some_and(|j| from.is_none_or(|f| j >= f) && to.is_none_or(|t| j <= t))
+}
+
+/// Orders members by `key` (tiers by their rank on the ladder, statuses in
+/// life-cycle order), ascending or descending; ties stay in id order and
+/// members without the value stay last.
+pub fn sort(members: &mut [Member], key: SortKey, descending: bool, rules: &ClubRules) {
+    use std::cmp::Ordering;
+    fn opt<T: Ord>(a: Option<T>, b: Option<T>, descending: bool) -> Ordering {
+        match (a, b) {
+            (Some(a), Some(b)) if descending => b.cmp(&a),
+            (Some(a), Some(b)) => a.cmp(&b),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }
+    }
+    let text = |s: &str| (!s.is_empty()).then(|| s.to_lowercase());
+    members.sort_by(|a, b| {
+        let primary = match key {
+            SortKey::Id => opt(Some(&a.id), Some(&b.id), descending),
+            SortKey::Name => opt(text(&a.name), text(&b.name), descending),
+            SortKey::Joined => opt(a.joined, b.joined, descending),
+            SortKey::Expires => opt(a.expires, b.expires, descending),
+            SortKey::Birthday => opt(a.birthday, b.birthday, descending),
+            SortKey::Tier => opt(
+                rules.tier_rank(&a.tier),
+                rules.tier_rank(&b.tier),
+                descending,
+            ),
+            SortKey::Status => opt(Some(a.status as u8), Some(b.status as u8), descending),
+            SortKey::Sales => opt(text(&a.sales), text(&b.sales), descending),
+        };
+        primary.then_with(|| a.id.cmp(&b.id))
+    });
+}
+
 /// What is incoherent about one member record on its own: fields its
 /// status requires, dates out of order, a tier the rules do not know.
 pub fn problems(m: &Member, rules: &ClubRules) -> Vec<String> {
@@ -641,6 +727,38 @@ mod tests {
         let mut m = applied(id, phone, joined, &[]);
         approve(&mut m, "VIP000001", d(joined), &rules()).unwrap();
         m
+    }
+
+    #[test]
+    fn joined_window_includes_both_ends_and_skips_members_never_joined() {
+        let m = active("M000001", "13800000001", "2028-02-29");
+        let (feb29, mar1, feb28) = (d("2028-02-29"), d("2028-03-01"), d("2028-02-28"));
+        assert!(joined_between(&m, Some(feb29), Some(feb29)));
+        assert!(joined_between(&m, None, Some(feb29)));
+        assert!(joined_between(&m, Some(feb29), None));
+        assert!(!joined_between(&m, Some(mar1), None));
+        assert!(!joined_between(&m, None, Some(feb28)));
+        let pending = applied("M000002", "13800000002", "2028-02-29", &[]);
+        assert!(joined_between(&pending, None, None));
+        assert!(!joined_between(&pending, None, Some(mar1)));
+    }
+
+    #[test]
+    fn sorting_keeps_missing_values_last_and_ties_in_id_order() {
+        let mut ms = vec![
+            applied("M000003", "13800000003", "2026-01-01", &[]),
+            active("M000002", "13800000002", "2026-03-31"),
+            active("M000004", "13800000004", "2026-01-31"),
+            active("M000001", "13800000001", "2026-03-31"),
+        ];
+        let ids = |ms: &[Member]| ms.iter().map(|m| m.id.clone()).collect::<Vec<_>>();
+        sort(&mut ms, SortKey::Joined, false, &rules());
+        assert_eq!(ids(&ms), ["M000004", "M000001", "M000002", "M000003"]);
+        sort(&mut ms, SortKey::Joined, true, &rules());
+        assert_eq!(ids(&ms), ["M000001", "M000002", "M000004", "M000003"]);
+        sort(&mut ms, SortKey::Status, false, &rules());
+        assert_eq!(ids(&ms), ["M000003", "M000001", "M000002", "M000004"]);
+        assert!("nope".parse::<SortKey>().unwrap_err().contains("joined"));
     }
 
     #[test]

@@ -172,11 +172,22 @@ pub struct RewardRule {
     pub min_tier: String,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RechargeRules {
     /// Bonus campaigns (`[[recharge.bonus]]`).
     pub bonus: Vec<BonusCampaign>,
+    /// A wallet payment above this amount is confirmed at the terminal.
+    pub confirm_pay_above: Cents,
+}
+
+impl Default for RechargeRules {
+    fn default() -> Self {
+        RechargeRules {
+            bonus: Vec::new(),
+            confirm_pay_above: Cents(100_000),
+        }
+    }
 }
 
 /// A recharge campaign: `percent` extra stored value on a recharge of at

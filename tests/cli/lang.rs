@@ -168,12 +168,8 @@ fn messages_on_standard_error_follow_the_language() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("演练，未执行："), "{}", run.stderr);
     assert!(run.stderr.contains("演练：将修改 "), "{}", run.stderr);
-    let run = club.run(&["--lang", "zh", "member", "sweep"]);
-    assert!(
-        run.stderr.contains("会员状态巡检：无需处理"),
-        "{}",
-        run.stderr
-    );
+    let run = club.run(&["--lang", "zh", "--verbose", "member", "sweep"]);
+    assert_eq!(run.stdout, "2026-11-25 member sweep：无需处理\n");
     let run = club.run(&["--lang", "zh", "data", "check"]);
     assert!(run.stderr.contains("数据检查通过"), "{}", run.stderr);
 }

@@ -38,7 +38,11 @@ fn day_40_is_the_owners_and_day_41_is_public_after_expire() {
     assert!(out.contains("L000001"), "{out}");
     let run = club.run(&["lead", "expire"]);
     assert_eq!(run.code, 0);
-    assert!(run.stderr.contains("nothing to do"), "{}", run.stderr);
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str()),
+        ("", ""),
+        "a job with nothing to do is quiet"
+    );
     assert!(club.read("leads.csv").contains(",live,"));
     // On its last day another salesperson is still refused.
     club.refused(
@@ -67,11 +71,13 @@ fn day_40_is_the_owners_and_day_41_is_public_after_expire() {
     let before = club.snapshot();
     let run = club.run(&["lead", "expire"]);
     assert_eq!(run.code, 0);
-    assert!(run.stderr.contains("nothing to do"), "{}", run.stderr);
-    assert!(
-        run.stdout.contains("L000001"),
-        "the public list is printed again"
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str()),
+        ("", ""),
+        "a job with nothing to do is quiet"
     );
+    let run = club.run(&["--verbose", "lead", "expire"]);
+    assert_eq!(run.stdout, "2026-12-11 lead expire: nothing to do\n");
     assert_eq!(before, club.snapshot(), "a second expire changed files");
     club.check();
 }
@@ -669,8 +675,8 @@ fn the_sales_report_counts_leads_deals_and_commission() {
     let csv = club.ok(&["report", "sales", "--month", "2026-11", "--format", "csv"]);
     assert_eq!(
         csv,
-        "period,sales,name,live,claimed,follow_ups,converted,released,expired,conversion_rate,direct_deals,dues,commission\n\
-         2026-11,S01,Li Na,0,2,2,1,1,0,50.0%,0,20000.00,1000.00\n\
+        "period,sales,name,live,claimed,follow_ups,converted,released,expired,conversion_rate_pct,direct_deals,dues,commission\n\
+         2026-11,S01,Li Na,0,2,2,1,1,0,50.00,0,20000.00,1000.00\n\
          2026-11,S02,Wang Wei,1,1,0,0,0,0,,1,10000.00,500.00"
     );
     let day = club.ok(&["report", "sales", "--day", "2026-11-01", "--format", "json"]);
@@ -679,7 +685,7 @@ fn the_sales_report_counts_leads_deals_and_commission() {
     assert_eq!(v[0]["commission"], "0.00");
     let week = club.ok(&["report", "sales", "--week", "2026-W45", "--format", "csv"]);
     assert!(
-        week.contains("2026-W45,S01,Li Na,0,2,2,1,1,0,50.0%,0,20000.00,1000.00"),
+        week.contains("2026-W45,S01,Li Na,0,2,2,1,1,0,50.00,0,20000.00,1000.00"),
         "{week}"
     );
     club.refused(&["report", "sales", "--month", "2026-13"], 2, "not a month");

@@ -6,6 +6,7 @@ mod club;
 mod chart;
 
 mod docs;
+mod desk;
 mod events;
 mod generate;
 mod hardening;

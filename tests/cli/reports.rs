@@ -681,17 +681,23 @@ fn data_close_writes_month_end_closings_that_reports_start_from() {
     let snap = c.snapshot();
     let run = c.run(&["--dry-run", "data", "close"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("would close 2026-12"), "{}", run.stderr);
+    assert_eq!(run.stderr, "");
+    assert!(
+        run.stdout.starts_with(
+            "2027-01-05 data close: dry run, 3 would change (months 2026-10, 2026-11, 2026-12)\n"
+        ),
+        "{}",
+        run.stdout
+    );
     assert_eq!(snap, c.snapshot(), "a dry run wrote files");
 
     let run = c.run(&["data", "close"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "2027-01-05 data close: 3 changed (months 2026-10, 2026-11, 2026-12)\n"
+    );
     for m in ["2026-10", "2026-11", "2026-12"] {
-        assert!(
-            run.stderr.contains(&format!("closed {m}")),
-            "{}",
-            run.stderr
-        );
         assert!(c.path(&format!("closings/{m}.csv")).is_file());
         assert!(c.path(&format!("closings/{m}.toml")).is_file());
     }
@@ -719,7 +725,11 @@ fn data_close_writes_month_end_closings_that_reports_start_from() {
     assert_eq!(all_reports(&c), before, "a closing changed a figure");
     c.check();
     let run = c.run(&["data", "close"]);
-    assert!(run.stderr.contains("nothing to do"), "{}", run.stderr);
+    assert_eq!(
+        (run.stdout.as_str(), run.stderr.as_str()),
+        ("", ""),
+        "a job with nothing to do is quiet"
+    );
 }
 
 #[test]
