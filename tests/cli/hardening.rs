@@ -398,3 +398,24 @@ fn readers_work_on_a_read_only_directory_and_writers_are_refused() {
     assert_eq!(club.snapshot(), before);
     std::fs::set_permissions(club.dir(), std::fs::Permissions::from_mode(0o700)).unwrap();
 }
+
+#[test]
+fn an_event_capacity_below_zero_in_the_file_is_bad_data() {
+    let club = TestClub::new();
+    let e = club.ok(&[
+        "event",
+        "plan",
+        "--title",
+        "Tasting",
+        "--date",
+        "2026-12-05",
+        "--capacity",
+        "8",
+    ]);
+    let events = club.read("events.csv");
+    let edited = events.replacen(",8,", ",-1,", 1);
+    assert_ne!(edited, events);
+    std::fs::write(club.path("events.csv"), edited).unwrap();
+    club.refused(&["data", "check"], 3, "events.csv:2");
+    club.refused(&["event", "show", &e], 3, "events.csv:2");
+}
