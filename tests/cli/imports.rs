@@ -508,8 +508,8 @@ fn opening_wallet_balances_become_recharges_once_without_bonus_or_referral() {
     let club = TestClub::new();
     // A campaign running today must not add to an opening balance.
     let toml = club.read("club.toml").replace(
-        "[recharge]\n",
-        "[recharge]\n[[recharge.bonus]]\nname = \"Opening week\"\nfrom = 2026-11-01\nto = 2026-11-30\npercent = 30\nmin_amount = \"1\"\n",
+        "confirm_pay_above = \"1000\"\n",
+        "confirm_pay_above = \"1000\"\n[[recharge.bonus]]\nname = \"Opening week\"\nfrom = 2026-11-01\nto = 2026-11-30\npercent = 30\nmin_amount = \"1\"\n",
     );
     // The shipped recharge case moves with the campaign.
     let toml = toml.replace(

@@ -400,11 +400,11 @@ fn explain_member_shows_the_window_figures_and_thresholds_with_their_settings() 
             .clone()
     };
     assert_eq!(line("status")[1], "active (正常) since 2026-11-25");
-    assert_eq!(line("term")[1], "joined 2026-11-25, expires 2027-11-25");
+    assert_eq!(line("term")[1], "joined 2026-11-25, expires 2027-11-24");
     assert_eq!(line("term")[2], "membership.term_months");
     assert_eq!(
         line("grace")[1],
-        "may renew in grace until 2027-12-25; expired from 2027-12-26"
+        "may renew in grace until 2027-12-24; expired from 2027-12-25"
     );
     assert_eq!(
         line("window")[1],
@@ -448,7 +448,7 @@ fn explain_member_names_the_sweep_that_moved_a_member_to_grace() {
         .expect("status rule");
     assert_eq!(
         rule[1],
-        "moved to grace on 2027-11-26 by the nightly sweep: expired 2027-11-25, grace until 2027-12-25"
+        "moved to grace on 2027-11-26 by the nightly sweep: expired 2027-11-24, grace until 2027-12-24"
     );
     assert_eq!(rule[2], "membership.grace_days");
 }
@@ -594,7 +594,7 @@ fn explain_lead_says_whether_a_claim_would_pass_and_which_rule_refuses_it() {
         claim[1].starts_with("refused: phone 13900000001 is already held by live lead"),
         "{claim:?}"
     );
-    // day 41: public, anyone may claim, and the former owner too (no cooldown)
+    // day 41: public, and anyone but the former owner may claim
     club.on("2026-12-11");
     let rows = explain(&club, "S02");
     assert_eq!(line(&rows, "status")[1], "public since 2026-12-11");
@@ -602,10 +602,16 @@ fn explain_lead_says_whether_a_claim_would_pass_and_which_rule_refuses_it() {
         line(&rows, "claim by S02")[1],
         "accepted: S02 would own it until 2027-01-19"
     );
-    // a club that added a cooldown: the former owner is refused by it
+    // the former owner is refused by the cooldown: 30 days by default,
+    // 7 in a club that shortened it
+    let rows = explain(&club, "S01");
+    assert_eq!(
+        line(&rows, "former owner")[1],
+        "S01 may claim it again from 2027-01-10"
+    );
     set_rule(
         &club,
-        "reclaim_cooldown_days = 0",
+        "reclaim_cooldown_days = 30",
         "reclaim_cooldown_days = 7",
     );
     let rows = explain(&club, "S01");
@@ -652,8 +658,8 @@ fn explain_entry_names_the_campaign_and_the_referral_behind_a_recharge() {
     // a campaign in force today, its shipped case moved with it
     set_rule(
         &club,
-        "[recharge]\n",
-        "[recharge]\n[[recharge.bonus]]\nname = \"Winter\"\nfrom = 2026-11-01\nto = 2026-11-30\npercent = 20\nmin_amount = \"500\"\n",
+        "confirm_pay_above = \"1000\"\n",
+        "confirm_pay_above = \"1000\"\n[[recharge.bonus]]\nname = \"Winter\"\nfrom = 2026-11-01\nto = 2026-11-30\npercent = 20\nmin_amount = \"500\"\n",
     );
     set_rule(
         &club,
