@@ -272,11 +272,17 @@ fn legend<'a>(chart: &mut Chart<'a, 'a>) -> Result<()> {
         .map_err(failed)
 }
 
-/// Writes `svg` to `path` (see `store::output`: never inside the data
-/// directory, never over a file without `force`, owner-only).
+/// Writes `svg` to `path` (see `write_output`).
 pub fn write(data: &Path, path: &Path, svg: &str, force: bool) -> Result<()> {
+    write_output(data, path, svg.as_bytes(), force)
+}
+
+/// Writes an output file (a chart, an export) the one way `store::output`
+/// does: never inside the data directory, never over a file without
+/// `force`, owner-only. A wrong path is a usage error.
+pub fn write_output(data: &Path, path: &Path, bytes: &[u8], force: bool) -> Result<()> {
     use crate::store::output::{self, OutputError};
-    output::write(data, path, svg.as_bytes(), force).map_err(|e| match e {
+    output::write(data, path, bytes, force).map_err(|e| match e {
         OutputError::Refused(m) => Error::Usage(m),
         OutputError::Io(m) => Error::Failure(m),
     })

@@ -282,7 +282,7 @@ pub fn export(a: ExportArgs, ctx: &Ctx, env: &Env) -> Result<()> {
     if let Some(path) = &a.xlsx {
         let bytes = output::xlsx_bytes(&l, "members")
             .map_err(|e| Error::Failure(format!("making the workbook: {e}")))?;
-        write_private(path, &bytes, a.force)?;
+        super::chart::write_output(&ctx.data, path, &bytes, a.force)?;
         output::say(
             &Msg::ExportXlsxWritten.fill(&[("n", &l.rows.len()), ("file", &path.display())]),
         );
@@ -295,55 +295,6 @@ pub fn export(a: ExportArgs, ctx: &Ctx, env: &Env) -> Result<()> {
             excel: a.excel,
         },
     ))
-}
-
-/// Writes an export file readable by its owner only (it holds personal
-/// data), through a temporary file beside it, and never over an existing
-/// file unless `force`.
-fn write_private(path: &std::path::Path, bytes: &[u8], force: bool) -> Result<()> {
-    use std::io::Write;
-    let io = |e: std::io::Error| {
-        Error::Failure(format!(
-            "could not write {}: {e}; choose a path in an existing, writable directory",
-            path.display()
-        ))
-    };
-    if path.is_dir() {
-        return Err(Error::Usage(format!(
-            "{} is a directory: name a file",
-            path.display()
-        )));
-    }
-    if !force && path.exists() {
-        return Err(Error::Usage(format!(
-            "{} already exists: choose another name, or add --force to replace it",
-            path.display()
-        )));
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    // tempfile creates its files 0600.
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".export")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    if force {
-        tmp.persist(path).map_err(|e| io(e.error))?;
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| {
-            Error::Usage(format!(
-                "{} already exists: choose another name, or add --force to replace it ({})",
-                path.display(),
-                e.error
-            ))
-        })?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

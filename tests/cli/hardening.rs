@@ -160,6 +160,27 @@ fn a_chart_is_never_written_into_the_data_directory_nor_over_a_file() {
 }
 
 #[test]
+fn a_workbook_export_is_never_written_into_the_data_directory() {
+    let club = TestClub::new();
+    club.active_member("Ann", "13800000001");
+    // Even with --force, which only allows replacing a file elsewhere.
+    for target in ["members.csv", "export.xlsx"] {
+        let path = club.path(target);
+        club.refused(
+            &[
+                "member",
+                "export",
+                "--xlsx",
+                path.to_str().unwrap(),
+                "--force",
+            ],
+            2,
+            "inside the data directory",
+        );
+    }
+}
+
+#[test]
 fn directories_the_store_creates_are_owner_only() {
     let club = TestClub::new();
     let a = club.active_member("Ann", "13800000001");

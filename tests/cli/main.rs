@@ -5,8 +5,8 @@ mod club;
 
 mod chart;
 
-mod docs;
 mod desk;
+mod docs;
 mod events;
 mod generate;
 mod hardening;

@@ -1180,9 +1180,7 @@ fn points_aging_lists_the_liability_by_the_month_it_lapses() {
     );
     // The monthly report's figure: what lapses in December, as the lots
     // stood at the close of the report's last day (today).
-    let report = club.ok(&[
-        "report", "monthly", "--month", "2026-11", "--format", "csv",
-    ]);
+    let report = club.ok(&["report", "monthly", "--month", "2026-11", "--format", "csv"]);
     assert!(
         report.contains("\n2026-11,points,due_next_month,50\n"),
         "{report}"
