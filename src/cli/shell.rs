@@ -98,12 +98,28 @@ fn extra_sections(root: &clap::Command, path: &[&str]) -> String {
         if let Some(var) = arg.get_env() {
             let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
             roff.push_str(&format!(
-                ".TP\n\\fB{}\\fR\n{} (as \\fB\\-\\-{}\\fR; the option wins)\n",
+                ".TP\n\\fB{}\\fR\n{}. Read when \\fB\\-\\-{}\\fR is not given.\n",
                 roff_escape(&var.to_string_lossy()),
-                roff_escape(&help),
+                roff_escape(help.trim_end_matches('.')),
                 roff_escape(arg.get_long().unwrap_or_default())
             ));
         }
+    }
+    for (var, meaning) in [
+        (
+            "COLUMNS",
+            "The width tables are fitted to (else the terminal's, else 80); CSV and JSON are never cut.",
+        ),
+        (
+            "USER, LOGNAME",
+            "The operator recorded in the audit trail when neither --as nor CLUBCTL_OPERATOR is given.",
+        ),
+    ] {
+        roff.push_str(&format!(
+            ".TP\n\\fB{}\\fR\n{}\n",
+            roff_escape(var),
+            roff_escape(meaning)
+        ));
     }
     roff.push_str(".SH \"EXIT STATUS\"\n");
     for (code, meaning) in crate::error::EXIT_CODES {

@@ -13,6 +13,7 @@ fn a_subcommand_has_its_own_page_with_environment_exit_status_and_examples() {
         "CLUBCTL_TODAY",
         "CLUBCTL_OPERATOR",
         "CLUBCTL_LANG",
+        "COLUMNS",
     ] {
         assert!(
             roff.contains(&format!("\\fB{}\\fR", var.replace('-', "\\-"))),
