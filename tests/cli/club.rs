@@ -89,6 +89,17 @@ impl TestClub {
         row[i].to_string()
     }
 
+    /// Runs a command that must succeed and print nothing at all: a cron
+    /// job with nothing to do.
+    pub fn quiet(&self, args: &[&str]) {
+        let run = self.run(args);
+        assert_eq!(
+            (run.code, run.stdout.as_str(), run.stderr.as_str()),
+            (0, "", ""),
+            "clubctl {args:?} should succeed quietly"
+        );
+    }
+
     /// Runs a command that must succeed; returns its trimmed stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let run = self.run(args);

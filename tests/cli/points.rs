@@ -418,12 +418,7 @@ fn points_lapse_on_their_anniversary_and_expire_is_idempotent() {
     club.ok(&["points", "grant", &a, "--points", "40", "--reason", "event"]);
     club.ok(&["points", "grant", &b, "--points", "5", "--reason", "event"]);
     club.on("2027-11-24");
-    let run = club.run(&["points", "expire"]);
-    assert_eq!(
-        (run.stdout.as_str(), run.stderr.as_str()),
-        ("", ""),
-        "a job with nothing to do is quiet"
-    );
+    club.quiet(&["points", "expire"]);
     assert_eq!(
         club.csv_field(&["points", "balance", &a], "next_expiry"),
         "2027-11-25"
@@ -448,12 +443,7 @@ fn points_lapse_on_their_anniversary_and_expire_is_idempotent() {
     assert!(!done.contains("M000002"));
     assert_eq!(points(&club, &a), 40);
     let before = club.snapshot();
-    let run = club.run(&["points", "expire"]);
-    assert_eq!(
-        (run.stdout.as_str(), run.stderr.as_str()),
-        ("", ""),
-        "a job with nothing to do is quiet"
-    );
+    club.quiet(&["points", "expire"]);
     assert_eq!(before, club.snapshot());
     club.on("2027-12-01");
     club.ok(&["points", "expire"]);
@@ -783,12 +773,7 @@ fn tier_recompute_downgrades_one_step_after_a_quiet_spell() {
     assert_eq!(club.csv_field(&["points", "balance", &m], "tier"), "gold");
     // the day before twelve quiet months: nothing
     club.on("2027-11-24");
-    let run = club.run(&["tier", "recompute"]);
-    assert_eq!(
-        (run.stdout.as_str(), run.stderr.as_str()),
-        ("", ""),
-        "a job with nothing to do is quiet"
-    );
+    club.quiet(&["tier", "recompute"]);
     club.on("2027-11-25");
     let out = club.ok(&["--format", "csv", "tier", "recompute"]);
     assert!(out.contains("M000001,gold,silver,\"below gold"), "{out}");
@@ -797,12 +782,7 @@ fn tier_recompute_downgrades_one_step_after_a_quiet_spell() {
         "{out}"
     );
     // the same day again: one step only
-    let run = club.run(&["tier", "recompute"]);
-    assert_eq!(
-        (run.stdout.as_str(), run.stderr.as_str()),
-        ("", ""),
-        "a job with nothing to do is quiet"
-    );
+    club.quiet(&["tier", "recompute"]);
     club.on("2028-11-25");
     let out = club.ok(&["--format", "csv", "tier", "recompute"]);
     assert!(out.contains("M000001,silver,basic,"), "{out}");
@@ -832,12 +812,7 @@ fn a_recharge_after_a_drop_restores_the_tier_lost() {
     let m = dropped_to_silver(&mut club);
     club.on("2027-12-01");
     club.ok(&["wallet", "recharge", &m, "--amount", "499.99"]);
-    let run = club.run(&["tier", "recompute"]);
-    assert_eq!(
-        (run.code, run.stdout.as_str(), run.stderr.as_str()),
-        (0, "", ""),
-        "no change is quiet"
-    );
+    club.quiet(&["tier", "recompute"]);
     // Exactly the threshold, over two recharges.
     club.ok(&["wallet", "recharge", &m, "--amount", "0.01"]);
     let out = club.ok(&["--format", "csv", "tier", "recompute"]);
@@ -846,12 +821,7 @@ fn a_recharge_after_a_drop_restores_the_tier_lost() {
         "{out}"
     );
     assert_eq!(club.csv_field(&["points", "balance", &m], "tier"), "gold");
-    let run = club.run(&["tier", "recompute"]);
-    assert_eq!(
-        (run.code, run.stdout.as_str(), run.stderr.as_str()),
-        (0, "", ""),
-        "no change is quiet"
-    );
+    club.quiet(&["tier", "recompute"]);
     club.check();
 }
 
@@ -867,12 +837,7 @@ fn a_recharge_after_the_restore_window_restores_nothing() {
     // The window ran 2027-11-26 to 2027-12-25.
     club.on("2027-12-26");
     club.ok(&["wallet", "recharge", &m, "--amount", "100"]);
-    let run = club.run(&["tier", "recompute"]);
-    assert_eq!(
-        (run.code, run.stdout.as_str(), run.stderr.as_str()),
-        (0, "", ""),
-        "no change is quiet"
-    );
+    club.quiet(&["tier", "recompute"]);
     // With the rule off, a recharge in the window restores nothing either.
     edit_rules(
         &club,
@@ -884,12 +849,7 @@ fn a_recharge_after_the_restore_window_restores_nothing() {
         "restore_within_months = 1",
         "restore_within_months = 12",
     );
-    let run = club.run(&["tier", "recompute"]);
-    assert_eq!(
-        (run.code, run.stdout.as_str(), run.stderr.as_str()),
-        (0, "", ""),
-        "no change is quiet"
-    );
+    club.quiet(&["tier", "recompute"]);
 }
 
 #[test]
