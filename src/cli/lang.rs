@@ -148,26 +148,11 @@ catalogue! {
     CheckPassed => "{dir}: data check passed", "{dir}：数据检查通过";
     CheckFailed => "data check found {n} problem{s} in {dir}", "数据检查在 {dir} 中发现 {n} 个问题";
     RepairNothing => "data repair: nothing to do", "数据修复：无需处理";
-    CloseNothing => "data close: nothing to do; every month ended is closed",
-        "月结：无需处理，已结束的月份都已月结";
-    Closed => "data close: closed {month} (the close of {day})",
-        "月结：已完成 {month} 月结（截至 {day} 日终）";
-    WouldClose => "data close: would close {month} (the close of {day})",
-        "月结：将完成 {month} 月结（截至 {day} 日终）";
     RepairMoved => "data repair: moved the torn line {file}:{line} into {file}.rejected",
         "数据修复：已将残缺行 {file}:{line} 移入 {file}.rejected";
     RepairWouldMove => "data repair: would move the torn line {file}:{line} into {file}.rejected",
         "数据修复：将把残缺行 {file}:{line} 移入 {file}.rejected";
 
-    SweepNothing => "member sweep: nothing to do", "会员状态巡检：无需处理";
-    SweepChanged => "member sweep: {n} changed", "会员状态巡检：{n} 位会员状态已变更";
-    TierNoChange => "tier recompute: {n} members considered, no change",
-        "等级重算：核查 {n} 位会员，无变动";
-    TierChanged => "tier recompute: {n} members considered, {changed} changed",
-        "等级重算：核查 {n} 位会员，{changed} 位等级变动";
-    LeadExpireNothing => "lead expire: nothing to do; {n} public lead{s}",
-        "线索到期：无需处理；公海中有 {n} 条线索";
-    LeadExpired => "lead expire: {n} now public ({ids})", "线索到期：{n} 条转入公海（{ids}）";
     SalesHeading => "sales {period} ({start} to {end})", "销售业绩 {period}（{start} 至 {end}）";
     EventInvite => "{event}: {n} members may be invited to {title} on {date}",
         "{event}：{n} 位会员可受邀参加 {date} 的“{title}”";
@@ -605,8 +590,11 @@ mod tests {
         assert_eq!(fill("no braces", &[]), "no braces");
         assert_eq!(fill("open { only", &[]), "open { only");
         assert_eq!(
-            fill(Msg::SweepChanged.text_in(Lang::Zh), &[("n", &2)]),
-            "会员状态巡检：2 位会员状态已变更"
+            fill(
+                Msg::CheckFailed.text_in(Lang::Zh),
+                &[("n", &2), ("dir", &"data")]
+            ),
+            "数据检查在 data 中发现 2 个问题"
         );
     }
 
