@@ -250,9 +250,9 @@ impl Book {
         txn.append_owned(LedgerEntry::FILE, self.journal);
         let mut rows: Vec<Account> = self.accounts.into_values().collect();
         if self.only.is_some() {
-            txn.put_table_bytes::<Account>(store.splice(&mut rows)?);
+            store.put_rows(txn, &mut rows)?;
         } else {
-            txn.put_table_bytes::<Account>(encode_accounts(&mut rows)?);
+            txn.put_table_with(&mut rows, encode_accounts);
         }
         for (n, bytes) in self.index.into_iter().enumerate() {
             if !bytes.is_empty() {
@@ -366,17 +366,16 @@ pub(super) fn push_cents_str(out: &mut String, c: Cents) {
     out.push(char::from(b'0' + (abs % 10) as u8));
 }
 
-/// The whole balances table, sorted by member: byte for byte what
+/// A balances file of rows in member order: byte for byte what
 /// `Txn::put_table` writes (a test checks it), without serde's per-field
 /// work, which shows in an import touching a million accounts.
-fn encode_accounts(rows: &mut [Account]) -> Result<Vec<u8>> {
+fn encode_accounts(rows: &[&Account]) -> Vec<u8> {
     use std::io::Write as _;
-    rows.sort_unstable_by(|a, b| crate::store::codec::key_order(&a.member, &b.member));
     let mut out = crate::store::codec::header::<Account>();
     out.reserve(rows.len() * 48);
-    for a in rows.iter() {
+    for a in rows {
         if needs_quotes(&a.member) {
-            let line = crate::store::codec::encode_rows(std::slice::from_ref(a), false);
+            let line = crate::store::codec::encode_rows(std::slice::from_ref(*a), false);
             out.extend_from_slice(&line);
             continue;
         }
@@ -395,8 +394,8 @@ fn encode_accounts(rows: &mut [Account]) -> Result<Vec<u8>> {
             if i > 0 {
                 out.push(b' ');
             }
-            write!(out, "{}:", l.earned)
-                .map_err(|e| Error::Failure(format!("internal: encoding balances: {e}")))?;
+            // Writing into a Vec cannot fail.
+            let _ = write!(out, "{}:", l.earned);
             if l.points < 0 {
                 out.push(b'-');
             }
@@ -404,7 +403,7 @@ fn encode_accounts(rows: &mut [Account]) -> Result<Vec<u8>> {
         }
         out.push(b'\n');
     }
-    Ok(out)
+    out
 }
 
 /// Whether the CSV writer would quote a field.
@@ -473,7 +472,6 @@ pub fn used_receipts<S: std::hash::BuildHasher>(
 /// replay of the ledger, and the replay must never overdraw.
 pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem>) -> Result<()> {
     let ledger_path = store.dir().join(LedgerEntry::FILE);
-    let cache_path = store.dir().join(Account::FILE);
     let mut replay: BTreeMap<&str, Account> = BTreeMap::new();
     let mut keys: HashMap<String, &str> = HashMap::new();
     for (line, e) in ledger {
@@ -511,7 +509,7 @@ pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem
             crate::store::codec::key_order(p, &cached.member) != std::cmp::Ordering::Less
         }) {
             out.push(Problem {
-                path: cache_path.clone(),
+                path: store.path_of::<Account>(&cached.member),
                 line: *line,
                 msg: format!(
                     "{} is out of order or repeated (after {}). Run `clubctl points rebuild`",
@@ -530,7 +528,7 @@ pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem
         let owing = cached.points < 0 && cached.lots.0.is_empty();
         if cached.points != cached.lots.total() && !owing {
             out.push(Problem {
-                path: cache_path.clone(),
+                path: store.path_of::<Account>(&cached.member),
                 line: *line,
                 msg: format!(
                     "{}: points {} but the lots hold {}",
@@ -542,7 +540,7 @@ pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem
         }
         if *cached != expected {
             out.push(Problem {
-                path: cache_path.clone(),
+                path: store.path_of::<Account>(&cached.member),
                 line: *line,
                 msg: format!(
                     "{}: the cache says points {}, wallet {}, recharged {}, lots '{}'; the ledger gives points {}, wallet {}, recharged {}, lots '{}'. Run `clubctl points rebuild` to rebuild the cache from the ledger",
@@ -555,7 +553,7 @@ pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem
     for (member, acc) in &replay {
         if !seen.contains(member) && *acc != Account::new(member) {
             out.push(Problem {
-                path: cache_path.clone(),
+                path: store.path_of::<Account>(member),
                 line: 0,
                 msg: format!(
                     "{member} has points {} and wallet {} in the ledger but no row in the cache. Run `clubctl points rebuild`",
@@ -727,7 +725,9 @@ mod tests {
         let mut txn = crate::store::Txn::new();
         txn.put_table(&mut expected);
         let want = crate::store::codec::encode(&expected);
-        let ours = encode_accounts(&mut rows).unwrap();
+        rows.sort_by(|a, b| crate::store::codec::key_order(&a.member, &b.member));
+        let refs: Vec<&Account> = rows.iter().collect();
+        let ours = encode_accounts(&refs);
         assert_eq!(
             String::from_utf8(ours).unwrap(),
             String::from_utf8(want).unwrap()

@@ -40,6 +40,7 @@ fn unique<T: Record>(store: &Store, rows: &[(u64, T)], out: &mut Vec<Problem>) {
         if let Some(first) = seen.insert(r.key(), *line) {
             out.push(problem::<T>(
                 store,
+                r.key(),
                 *line,
                 format!("{} {} is also on line {first}", T::HEADER[0], r.key()),
             ));
@@ -47,9 +48,10 @@ fn unique<T: Record>(store: &Store, rows: &[(u64, T)], out: &mut Vec<Problem>) {
     }
 }
 
-fn problem<T: Record>(store: &Store, line: u64, msg: String) -> Problem {
+/// A problem on `line` of the file holding the row with `key`.
+fn problem<T: Record>(store: &Store, key: &str, line: u64, msg: String) -> Problem {
     Problem {
-        path: store.dir().join(T::FILE),
+        path: store.path_of::<T>(key),
         line,
         msg,
     }
@@ -75,8 +77,14 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
     let card_of: HashMap<&str, &Card> = cards.iter().map(|(_, c)| (c.number.as_str(), c)).collect();
     let mut phones: HashMap<&str, &str> = HashMap::new();
     for (line, m) in &members {
-        let mut p =
-            |msg: String| out.push(problem::<Member>(&store, *line, format!("{}: {msg}", m.id)));
+        let mut p = |msg: String| {
+            out.push(problem::<Member>(
+                &store,
+                &m.id,
+                *line,
+                format!("{}: {msg}", m.id),
+            ))
+        };
         for msg in member::problems(m, rules) {
             p(msg);
         }
@@ -108,6 +116,7 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
         if !member_ids.contains(c.member.as_str()) {
             out.push(problem::<Card>(
                 &store,
+                &c.number,
                 *line,
                 format!("card {} belongs to unknown member {}", c.number, c.member),
             ));
@@ -115,6 +124,7 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
         if c.status != CardStatus::Active && c.lost_on.is_none() {
             out.push(problem::<Card>(
                 &store,
+                &c.number,
                 *line,
                 format!("card {} is {:?} but has no loss date", c.number, c.status),
             ));
@@ -122,6 +132,7 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
         if c.status == CardStatus::Replaced && !card_of.contains_key(c.replaced_by.as_str()) {
             out.push(problem::<Card>(
                 &store,
+                &c.number,
                 *line,
                 format!(
                     "card {} was replaced by unknown card '{}'",
@@ -135,6 +146,7 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
         if !member_ids.contains(e.member.as_str()) {
             out.push(problem::<LedgerEntry>(
                 &store,
+                &e.id,
                 *line,
                 format!("entry {} names unknown member {}", e.id, e.member),
             ));
@@ -142,6 +154,7 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
         if last_id.is_some_and(|prev| key_order(prev, &e.id).is_ge()) {
             out.push(problem::<LedgerEntry>(
                 &store,
+                &e.id,
                 *line,
                 format!(
                     "entry {} is out of order (after {})",
@@ -161,6 +174,14 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
     }
     out.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     Ok(out)
+}
+
+/// `data migrate`: the data directory brought to this clubctl's format,
+/// refused while any journal ends in a torn line (`data repair` first).
+pub fn migrate(ctx: &Ctx) -> Result<crate::store::migrate::Migrated> {
+    let mut store = ctx.migrate_store()?;
+    store.check_journals()?;
+    Ok(store.migrate(ctx.dry_run)?)
 }
 
 /// `data repair`: torn journal lines moved aside into `.rejected` files.

@@ -82,6 +82,16 @@ impl Ctx {
         )?)
     }
 
+    /// The store of any format this clubctl reads, for `data migrate`.
+    pub fn migrate_store(&self) -> Result<Store> {
+        Ok(Store::open(
+            &self.data,
+            Access::Migrate,
+            self.wait,
+            &self.command,
+        )?)
+    }
+
     /// Commits unless this is a dry run; says which files were (or would
     /// have been) changed.
     pub fn finish(&self, store: &mut Store, txn: Txn) -> Result<Vec<String>> {

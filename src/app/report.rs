@@ -120,14 +120,11 @@ pub fn reads(store: &Store, periods: &[Period]) -> Result<Vec<(PathBuf, Option<M
         .iter()
         .map(|f| (dir.join(f), meta.as_ref().and_then(|m| m.mark(f))))
         .collect();
-    for f in [
-        Registration::FILE,
-        Lead::FILE,
-        LeadEvent::FILE,
-        Event::FILE,
-        Member::FILE,
-    ] {
+    for f in [Registration::FILE, Lead::FILE, LeadEvent::FILE, Event::FILE] {
         out.push((dir.join(f), None));
+    }
+    for path in store.files_of::<Member>()? {
+        out.push((path, None));
     }
     if let Some(m) = meta {
         out.push((closing::table(dir, m.day), None));
@@ -311,13 +308,9 @@ fn join(
     meta: Option<&Meta>,
     mut emit: impl FnMut(&ClosingRow) -> Result<()>,
 ) -> Result<()> {
-    let mut members = Rows::open(
-        &store.dir().join(Member::FILE),
-        &[
-            "id", "gender", "birthday", "status", "tier", "applied", "joined", "since",
-        ],
-        None,
-    )?;
+    let mut members = store.rows::<Member>(&[
+        "id", "gender", "birthday", "status", "tier", "applied", "joined", "since",
+    ])?;
     let mut closed = match meta {
         Some(m) => Some(closing::rows(store.dir(), m.day)?),
         None => None,

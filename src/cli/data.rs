@@ -24,6 +24,10 @@ pub enum DataCmd {
     Check,
     /// Move torn journal lines aside into .rejected files.
     Repair,
+    /// Convert a data directory written by an earlier clubctl to this
+    /// one's format, all or nothing, keeping the old files in
+    /// backups/format-1/.
+    Migrate,
     /// Create a new data directory holding a simulated club (deterministic
     /// for a seed), for demos, tests and benchmarks.
     Generate(super::generate::GenerateArgs),
@@ -86,6 +90,33 @@ pub fn run(cmd: DataCmd, ctx: &Ctx, env: &Env) -> Result<()> {
                     files: &[],
                 },
             )
+        }
+        DataCmd::Migrate => {
+            let done = app::migrate(ctx)?;
+            if done.tables.is_empty() && done.cleaned.is_empty() {
+                output::say(&Msg::MigrateNothing.fill(&[("dir", &ctx.data.display())]));
+            }
+            let table = if ctx.dry_run {
+                Msg::MigrateWouldTable
+            } else {
+                Msg::MigrateTable
+            };
+            for (file, rows, shards) in &done.tables {
+                output::say(&table.fill(&[
+                    ("file", file),
+                    ("dir", &file.trim_end_matches(".csv")),
+                    ("rows", rows),
+                    ("shards", shards),
+                    ("s", &if *shards == 1 { "" } else { "s" }),
+                ]));
+            }
+            if let Some(backup) = &done.backup {
+                output::say(&Msg::MigrateBackup.fill(&[("backup", &backup.display())]));
+            }
+            for file in &done.cleaned {
+                output::say(&Msg::MigrateCleaned.fill(&[("file", file)]));
+            }
+            Ok(())
         }
         DataCmd::Repair => {
             let moved = app::repair(ctx)?;

@@ -148,6 +148,16 @@ catalogue! {
     CheckPassed => "{dir}: data check passed", "{dir}：数据检查通过";
     CheckFailed => "data check found {n} problem{s} in {dir}", "数据检查在 {dir} 中发现 {n} 个问题";
     RepairNothing => "data repair: nothing to do", "数据修复：无需处理";
+    MigrateNothing => "data migrate: {dir} is already in the current data format",
+        "数据迁移：{dir} 已是当前数据格式";
+    MigrateTable => "data migrate: {file} → {dir}/ ({rows} rows in {shards} shard file{s})",
+        "数据迁移：{file} → {dir}/（{rows} 行，{shards} 个分片文件）";
+    MigrateWouldTable => "data migrate: would convert {file} → {dir}/ ({rows} rows in {shards} shard file{s})",
+        "数据迁移：将转换 {file} → {dir}/（{rows} 行，{shards} 个分片文件）";
+    MigrateBackup => "data migrate: the old files are kept in {backup}",
+        "数据迁移：旧文件已备份在 {backup}";
+    MigrateCleaned => "data migrate: removed {file}, left by an interrupted migration (the backup holds it)",
+        "数据迁移：已删除中断的迁移留下的 {file}（备份中有此文件）";
     RepairMoved => "data repair: moved the torn line {file}:{line} into {file}.rejected",
         "数据修复：已将残缺行 {file}:{line} 移入 {file}.rejected";
     RepairWouldMove => "data repair: would move the torn line {file}:{line} into {file}.rejected",

@@ -17,6 +17,10 @@ pub trait Record: Serialize + DeserializeOwned {
     const HEADER: &'static [&'static str];
     /// Tables are rewritten whole, sorted by key; journals are appended to.
     const JOURNAL: bool;
+    /// A table kept in shards lives in this directory (`members`), one
+    /// file per thousand keys (see `shard.rs`); `FILE` is then the name of
+    /// the single file of the format before shards, read until migrated.
+    const SHARDS: Option<&'static str> = None;
     /// The id that orders a table's rows and names a record in messages.
     fn key(&self) -> &str;
 }
@@ -313,9 +317,22 @@ pub fn header<T: Record>() -> Vec<u8> {
 
 /// Rows as CSV lines, with a header row when `with_header`.
 pub fn encode_rows<T: Record>(rows: &[T], with_header: bool) -> Vec<u8> {
+    encode_iter(rows.len(), rows.iter(), with_header)
+}
+
+/// A whole table file of borrowed rows (one shard of a table).
+pub fn encode_refs<T: Record>(rows: &[&T]) -> Vec<u8> {
+    encode_iter(rows.len(), rows.iter().copied(), true)
+}
+
+fn encode_iter<'a, T: Record + 'a>(
+    n: usize,
+    rows: impl Iterator<Item = &'a T>,
+    with_header: bool,
+) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
-        .from_writer(Vec::with_capacity(64 + rows.len() * 96));
+        .from_writer(Vec::with_capacity(64 + n * 96));
     // Serializing plain records into memory cannot fail; a failure here
     // would be a bug in a record type, caught by the round-trip tests.
     if with_header {

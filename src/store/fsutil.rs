@@ -110,7 +110,11 @@ pub fn sync_dir(dir: &Path) -> Result<()> {
 /// Writes `bytes` to a synced temp file beside `path` and returns its path;
 /// renaming it into place is the caller's commit step.
 pub fn write_temp(path: &Path, bytes: &[u8]) -> Result<PathBuf> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    write_temp_in(path.parent().unwrap_or(Path::new(".")), bytes)
+}
+
+/// A synced temp file in `dir` holding `bytes`, to be renamed into place.
+pub fn write_temp_in(dir: &Path, bytes: &[u8]) -> Result<PathBuf> {
     let mut tmp = tempfile::Builder::new()
         .prefix(".clubctl-")
         .suffix(".tmp")

@@ -3,7 +3,7 @@
 //! both versions.
 
 use super::error::{Result, StoreError};
-use super::records::FILES;
+use super::records::{self, FileSpec, FILES};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,18 +16,8 @@ pub struct Manifest {
     pub files: BTreeMap<String, u32>,
 }
 
-/// A step that upgrades one file from `from` to `from + 1`, rewriting its
-/// bytes. None exist yet: every file is at its first version. When a format
-/// changes, its step goes here and `Store::open` applies it, keeping a copy
-/// of the old file beside it.
-#[derive(Debug)]
-pub struct Migration {
-    pub file: &'static str,
-    pub from: u32,
-    pub upgrade: fn(&[u8]) -> std::result::Result<Vec<u8>, String>,
-}
-
-pub const MIGRATIONS: &[Migration] = &[];
+/// The format version a sharded table had while it was one file.
+pub const UNSHARDED: u32 = 1;
 
 impl Manifest {
     /// The manifest a new data directory starts with.
@@ -35,7 +25,7 @@ impl Manifest {
         Manifest {
             files: FILES
                 .iter()
-                .map(|f| (f.name.to_string(), f.version))
+                .map(|f| (f.manifest_name(), f.version))
                 .collect(),
         }
     }
@@ -56,16 +46,23 @@ impl Manifest {
     }
 
     /// Checks every listed file against what this binary reads. Returns the
-    /// migrations that bring older files up to date.
-    pub fn plan(&self) -> Result<Vec<&'static Migration>> {
-        let mut steps = Vec::new();
+    /// tables still kept in one file, as before shards: `data migrate`
+    /// converts them, and until then they are read but never written.
+    pub fn plan(&self) -> Result<Vec<&'static FileSpec>> {
+        let mut old = Vec::new();
         for (file, &found) in &self.files {
-            let Some(supported) = super::records::spec_of(file).map(|f| f.version) else {
-                return Err(StoreError::Newer {
-                    file: file.clone(),
-                    found,
-                    supported: 0,
-                });
+            let (spec, supported) = match records::unsharded_spec(file) {
+                Some(spec) => (spec, UNSHARDED),
+                None => match records::spec_of(file).filter(|f| f.manifest_name() == *file) {
+                    Some(spec) => (spec, spec.version),
+                    None => {
+                        return Err(StoreError::Newer {
+                            file: file.clone(),
+                            found,
+                            supported: 0,
+                        })
+                    }
+                },
             };
             if found > supported {
                 return Err(StoreError::Newer {
@@ -74,22 +71,20 @@ impl Manifest {
                     supported,
                 });
             }
-            for from in found..supported {
-                match MIGRATIONS.iter().find(|m| m.file == file && m.from == from) {
-                    Some(m) => steps.push(m),
-                    None => {
-                        return Err(StoreError::Corrupt {
-                            path: MANIFEST.into(),
-                            line: 1,
-                            msg: format!(
-                                "{file} is at format version {found}, and no migration from version {from} is known; the manifest may have been edited by hand"
-                            ),
-                        })
-                    }
-                }
+            if found < supported {
+                return Err(StoreError::Corrupt {
+                    path: MANIFEST.into(),
+                    line: 1,
+                    msg: format!(
+                        "{file} is at format version {found}, and no migration from version {found} is known; the manifest may have been edited by hand"
+                    ),
+                });
+            }
+            if spec.shards.is_some() && spec.name == file {
+                old.push(spec);
             }
         }
-        Ok(steps)
+        Ok(old)
     }
 }
 
@@ -100,7 +95,7 @@ mod tests {
     #[test]
     fn newer_data_is_refused_naming_both_versions() {
         let mut m = Manifest::current();
-        m.files.insert("members.csv".into(), 7);
+        m.files.insert("ledger.csv".into(), 7);
         let err = m.plan().unwrap_err().to_string();
         assert!(
             err.contains("version 7") && err.contains("up to version 1"),

@@ -8,10 +8,12 @@ pub mod error;
 pub mod fsutil;
 pub mod lock;
 pub mod manifest;
+pub mod migrate;
 pub mod output;
 pub mod receipts;
 pub mod records;
 pub mod rows;
+pub mod shard;
 pub mod splice;
 pub mod txn;
 
@@ -35,6 +37,9 @@ pub enum Access {
     Read,
     /// Exclusive: one writer at a time.
     Write,
+    /// Exclusive, and open to data of the format before shards, which
+    /// `Write` refuses: for `data migrate` alone.
+    Migrate,
 }
 
 /// An open data directory, locked for as long as it lives.
@@ -44,6 +49,9 @@ pub struct Store {
     access: Access,
     rules: ClubRules,
     manifest: Manifest,
+    /// Tables still kept in one file, as before shards (read-only until
+    /// `data migrate`).
+    unsharded: Vec<&'static str>,
 }
 
 impl Store {
@@ -65,7 +73,7 @@ impl Store {
         }
         let mode = match access {
             Access::Read => Mode::Shared,
-            Access::Write => Mode::Exclusive,
+            Access::Write | Access::Migrate => Mode::Exclusive,
         };
         let mut lock = DirLock::acquire(dir, mode, wait, holder)?;
         if txn::needs_recovery(dir) && !lock.held() {
@@ -103,12 +111,13 @@ impl Store {
         };
         let manifest = Manifest::parse(&manifest_path, &text)?;
         check_files(dir, &manifest)?;
-        // Every listed file is at a version we read (migrations are applied
-        // here once a format has a second version; see manifest.rs).
-        if !manifest.plan()?.is_empty() {
-            return Err(StoreError::Missing(
-                "the data needs a migration this clubctl cannot apply".into(),
-            ));
+        let unsharded: Vec<&'static str> = manifest.plan()?.iter().map(|f| f.name).collect();
+        if access == Access::Write && !unsharded.is_empty() {
+            return Err(StoreError::Missing(format!(
+                "{} is in the data format of an earlier clubctl ({} kept in one file each); it can be read, but not changed until it is converted: run `clubctl data migrate` (it keeps a backup of every file it replaces)",
+                dir.display(),
+                unsharded.join(", ")
+            )));
         }
         let rules = read_rules(dir)?;
         Ok(Store {
@@ -117,7 +126,14 @@ impl Store {
             access,
             rules,
             manifest,
+            unsharded,
         })
+    }
+
+    /// Tables still kept in one file, as before shards: what `data
+    /// migrate` converts.
+    pub fn unsharded(&self) -> &[&'static str] {
+        &self.unsharded
     }
 
     /// Creates a new data directory holding `club_toml` and empty tables.
@@ -147,7 +163,10 @@ impl Store {
             Manifest::current().to_toml().as_bytes(),
         )?;
         for f in records::FILES {
-            fsutil::create_new(&dir.join(f.name), &(f.header)())?;
+            match f.shards {
+                Some(sub) => fsutil::create_dir_private(&dir.join(sub))?,
+                None => fsutil::create_new(&dir.join(f.name), &(f.header)())?,
+            }
         }
         fsutil::sync_dir(dir)
     }
@@ -178,44 +197,165 @@ impl Store {
         self.dir.join(T::FILE)
     }
 
-    /// Every record of a table or journal; fails on the first bad line.
-    pub fn load<T: Record>(&self) -> Result<Vec<T>> {
-        let path = self.path::<T>();
+    /// Where the rows of a table are: its shard files in key order, or its
+    /// one file (a table not sharded, or not yet migrated to shards).
+    pub fn files_of<T: Record>(&self) -> Result<Vec<PathBuf>> {
+        match self.sharded::<T>() {
+            Some(sub) => shard::list(&self.dir.join(sub)),
+            None => {
+                let path = self.path::<T>();
+                self.check_listed::<T>(&path)?;
+                Ok(vec![path])
+            }
+        }
+    }
+
+    /// The directory of a table kept in shards here.
+    fn sharded<T: Record>(&self) -> Option<&'static str> {
+        T::SHARDS.filter(|_| !self.unsharded.contains(&T::FILE))
+    }
+
+    /// The file holding the row of a table with this key: the shard it
+    /// belongs in, or the table's one file. For messages naming where a
+    /// row is, and for reading it.
+    pub fn path_of<T: Record>(&self, key: &str) -> PathBuf {
+        match self.sharded::<T>() {
+            Some(sub) => self.dir.join(shard::file(sub, key)),
+            None => self.path::<T>(),
+        }
+    }
+
+    /// A table the manifest lists is never read as empty because its file
+    /// went missing.
+    fn check_listed<T: Record>(&self, path: &Path) -> Result<()> {
         if self.manifest.files.contains_key(T::FILE) && !path.exists() {
             return Err(StoreError::Missing(format!(
                 "{} is missing, though the manifest lists it; restore it from a backup",
                 path.display()
             )));
         }
-        codec::load(&path)
+        Ok(())
+    }
+
+    /// Every record of a table or journal; fails on the first bad line.
+    pub fn load<T: Record>(&self) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        for path in self.files_of::<T>()? {
+            let rows = codec::load(&path)?;
+            if out.is_empty() {
+                out = rows;
+            } else {
+                out.extend(rows);
+            }
+        }
+        Ok(out)
     }
 
     /// The records of a table with these keys, decoding no other row.
     pub fn find_many<T: Record>(&self, keys: &std::collections::HashSet<&str>) -> Result<Vec<T>> {
-        splice::find_many(&self.path::<T>(), keys)
+        if self.sharded::<T>().is_none() {
+            return splice::find_many(&self.path::<T>(), keys);
+        }
+        let mut by_file: std::collections::BTreeMap<PathBuf, std::collections::HashSet<&str>> =
+            std::collections::BTreeMap::new();
+        for k in keys {
+            by_file.entry(self.path_of::<T>(k)).or_default().insert(k);
+        }
+        let mut out = Vec::new();
+        for (path, keys) in by_file {
+            out.extend(splice::find_many::<T>(&path, &keys)?);
+        }
+        Ok(out)
     }
 
-    /// The table with `changed` rows replaced or inserted, the rest copied
-    /// as it is: for a `Txn::put_table_bytes` that touches a few rows.
-    pub fn splice<T: Record>(&self, changed: &mut [T]) -> Result<Vec<u8>> {
-        splice::splice(&self.path::<T>(), changed)
+    /// Puts `changed` rows into the transaction: each replaces the row of
+    /// the same key, or is inserted in key order; every other row of the
+    /// table stays as it is. Only the shards (or the one table file) that
+    /// hold a changed row are read and rewritten.
+    pub fn put_rows<T: Record>(&self, txn: &mut Txn, changed: &mut [T]) -> Result<()> {
+        if changed.is_empty() {
+            return Ok(());
+        }
+        match self.sharded::<T>() {
+            Some(sub) => {
+                for (file, at) in shard::group(sub, changed) {
+                    let part: Vec<&T> = at.iter().map(|&i| &changed[i]).collect();
+                    let bytes = splice::splice(&self.dir.join(&file), part)?;
+                    txn.put_file_bytes(&file, bytes);
+                }
+            }
+            None => {
+                let bytes = splice::splice(&self.path::<T>(), changed.iter().collect())?;
+                txn.put_file_bytes(T::FILE, bytes);
+            }
+        }
+        Ok(())
     }
 
     /// The record of a table with this key, decoding no other row.
     pub fn find<T: Record>(&self, key: &str) -> Result<Option<T>> {
-        let path = self.path::<T>();
-        if self.manifest.files.contains_key(T::FILE) && !path.exists() {
-            return Err(StoreError::Missing(format!(
-                "{} is missing, though the manifest lists it; restore it from a backup",
-                path.display()
-            )));
+        let path = self.path_of::<T>(key);
+        if self.sharded::<T>().is_none() {
+            self.check_listed::<T>(&path)?;
         }
         codec::find(&path, key)
     }
 
-    /// Every record with its line, and every problem, for `data check`.
+    /// The columns `want` of every row of a table, in key order, read as
+    /// raw fields (see `rows.rs`): the reports' pass over the members.
+    pub fn rows<T: Record>(&self, want: &[&str]) -> Result<rows::Rows> {
+        rows::Rows::open_all(self.files_of::<T>()?, want)
+    }
+
+    /// The last key of a table (the highest id given so far), reading one
+    /// shard's tail.
+    pub fn last_key<T: Record>(&self) -> Result<Option<String>> {
+        let files = self.files_of::<T>()?;
+        for path in files.iter().rev() {
+            if let Some(k) = codec::last_key(path)? {
+                if k != T::HEADER[0] {
+                    return Ok(Some(k));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Every record with its line, and every problem, for `data check`. A
+    /// sharded table's rows carry the line in their shard (`path_of` names
+    /// it); a row kept in a shard that is not its own is a problem, since
+    /// no lookup would find it.
     pub fn scan<T: Record>(&self) -> Result<Scan<T>> {
-        codec::scan(&self.path::<T>())
+        let Some(sub) = self.sharded::<T>() else {
+            return codec::scan(&self.path::<T>());
+        };
+        let mut out = Scan {
+            rows: Vec::new(),
+            problems: Vec::new(),
+            torn: None,
+        };
+        for path in shard::list(&self.dir.join(sub))? {
+            let part = codec::scan::<T>(&path)?;
+            for (line, row) in part.rows {
+                let home = self.dir.join(shard::file(sub, row.key()));
+                if home != path {
+                    out.problems.push(Problem {
+                        path: path.clone(),
+                        line,
+                        msg: format!(
+                            "{} {} belongs in {}; move the row there (no lookup finds it here)",
+                            T::HEADER[0],
+                            row.key(),
+                            home.display()
+                        ),
+                    });
+                } else {
+                    out.rows.push((line, row));
+                }
+            }
+            out.problems.extend(part.problems);
+        }
+        Ok(out)
     }
 
     /// The ledger entries that already used any of these receipt keys.
@@ -292,10 +432,15 @@ impl Store {
         if txn.is_empty() {
             return Ok(());
         }
+        debug_assert!(self.unsharded.is_empty() || self.access == Access::Migrate);
+        self.fill_whole(&mut txn)?;
         let mut manifest = self.manifest.clone();
         for f in txn.files() {
             if let Some(spec) = records::spec_of(&f) {
-                manifest.files.entry(f).or_insert(spec.version);
+                manifest
+                    .files
+                    .entry(spec.manifest_name())
+                    .or_insert(spec.version);
             }
         }
         if manifest != self.manifest {
@@ -303,6 +448,38 @@ impl Store {
         }
         txn::commit(&self.dir, txn)?;
         self.manifest = manifest;
+        Ok(())
+    }
+
+    /// For each sharded table the transaction replaces whole: every shard
+    /// it no longer has rows for is emptied (left with its header), and a
+    /// shard whose bytes do not change is not rewritten, so a nightly job
+    /// that touches a few members syncs a few files.
+    fn fill_whole(&self, txn: &mut Txn) -> Result<()> {
+        for sub in std::mem::take(&mut txn.whole) {
+            let Some(spec) = records::spec_of(&format!("{sub}/")) else {
+                continue;
+            };
+            for path in shard::list(&self.dir.join(sub))? {
+                let name = format!(
+                    "{sub}/{}",
+                    path.file_name().unwrap_or_default().to_string_lossy()
+                );
+                if !txn.tables.iter().any(|(f, _)| *f == name) {
+                    txn.tables.push((name, (spec.header)()));
+                }
+            }
+            let mut kept = Vec::with_capacity(txn.tables.len());
+            for (file, bytes) in std::mem::take(&mut txn.tables) {
+                let same = file.starts_with(sub)
+                    && file.as_bytes().get(sub.len()) == Some(&b'/')
+                    && fsutil::read_or_empty(&self.dir.join(&file))? == bytes;
+                if !same {
+                    kept.push((file, bytes));
+                }
+            }
+            txn.tables = kept;
+        }
         Ok(())
     }
 
@@ -357,12 +534,27 @@ impl Store {
 /// or writes through a link. One `lstat` a file.
 fn check_files(dir: &Path, manifest: &Manifest) -> Result<()> {
     for f in records::FILES {
-        let path = dir.join(f.name);
+        // A sharded table not yet migrated is still its one file.
+        let (name, want_dir) = match f.shards {
+            Some(sub) if !manifest.files.contains_key(f.name) => (sub, true),
+            _ => (f.name, false),
+        };
+        let listed =
+            manifest.files.contains_key(f.name) || manifest.files.contains_key(&f.manifest_name());
+        let path = dir.join(name);
         match std::fs::symlink_metadata(&path) {
-            Ok(m) if !m.file_type().is_file() => return Err(fsutil::not_regular(&path, &m)),
+            Ok(m) if want_dir && !m.file_type().is_dir() => {
+                return Err(StoreError::Missing(format!(
+                    "{} is not a directory: it holds the shards of a table (one CSV file per thousand rows). Restore it from a backup, then run `clubctl data check`",
+                    path.display()
+                )))
+            }
+            Ok(m) if !want_dir && !m.file_type().is_file() => {
+                return Err(fsutil::not_regular(&path, &m))
+            }
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if manifest.files.contains_key(f.name) {
+                if listed {
                     return Err(StoreError::Missing(format!(
                         "{} is missing, though the manifest lists it: it was deleted or moved. Restore it from a backup, then run `clubctl data check`; clubctl never starts it again empty",
                         path.display()

@@ -33,7 +33,8 @@ pub struct AuditEntry {
 
 impl Record for Member {
     const FILE: &'static str = "members.csv";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
+    const SHARDS: Option<&'static str> = Some("members");
     const HEADER: &'static [&'static str] = Member::FIELDS;
     const JOURNAL: bool = false;
     fn key(&self) -> &str {
@@ -43,7 +44,8 @@ impl Record for Member {
 
 impl Record for Card {
     const FILE: &'static str = "cards.csv";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
+    const SHARDS: Option<&'static str> = Some("cards");
     const HEADER: &'static [&'static str] = &[
         "number",
         "member",
@@ -187,7 +189,8 @@ impl Record for FollowUp {
 /// always equal to a replay of the ledger (`data check` proves it).
 impl Record for Account {
     const FILE: &'static str = "balances.csv";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
+    const SHARDS: Option<&'static str> = Some("balances");
     const HEADER: &'static [&'static str] = &["member", "points", "wallet", "recharged", "lots"];
     const JOURNAL: bool = false;
     fn key(&self) -> &str {
@@ -218,12 +221,27 @@ impl Record for TierChange {
 }
 
 /// A file the store knows: its name, version, kind and empty contents.
+#[derive(Debug)]
 pub struct FileSpec {
+    /// The file's name; for a sharded table, the single file it was kept
+    /// in before shards (format version 1).
     pub name: &'static str,
     pub version: u32,
     pub journal: bool,
+    /// The directory of a sharded table.
+    pub shards: Option<&'static str>,
     /// The header row alone: the file as `init` creates it.
     pub header: fn() -> Vec<u8>,
+}
+
+impl FileSpec {
+    /// How the manifest names it: `members/` for a sharded table.
+    pub fn manifest_name(&self) -> String {
+        match self.shards {
+            Some(dir) => format!("{dir}/"),
+            None => self.name.to_string(),
+        }
+    }
 }
 
 const fn spec<T: Record>() -> FileSpec {
@@ -231,6 +249,7 @@ const fn spec<T: Record>() -> FileSpec {
         name: T::FILE,
         version: T::VERSION,
         journal: T::JOURNAL,
+        shards: T::SHARDS,
         header: super::codec::header::<T>,
     }
 }
@@ -253,9 +272,21 @@ pub const FILES: &[FileSpec] = &[
     spec::<TierChange>(),
 ];
 
-/// The spec of a known file.
+/// The spec of a file by its manifest name (`members/`, `ledger.csv`) or
+/// its path in the data directory (`members/M000.csv`).
 pub fn spec_of(name: &str) -> Option<&'static FileSpec> {
-    FILES.iter().find(|f| f.name == name)
+    FILES.iter().find(|f| match f.shards {
+        Some(dir) => name
+            .strip_prefix(dir)
+            .is_some_and(|rest| rest.starts_with('/')),
+        None => f.name == name,
+    })
+}
+
+/// The sharded table that was kept in the single file `name` before
+/// shards (`members.csv`).
+pub fn unsharded_spec(name: &str) -> Option<&'static FileSpec> {
+    FILES.iter().find(|f| f.shards.is_some() && f.name == name)
 }
 
 /// `field: old → new` for every field in which two records differ, named

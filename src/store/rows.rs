@@ -13,7 +13,13 @@ use std::path::{Path, PathBuf};
 /// Rows of one CSV file, from just after the header or from a mark.
 pub struct Rows {
     path: PathBuf,
-    rdr: csv::Reader<File>,
+    /// None for a table with no file at all (a sharded table with no
+    /// shards yet).
+    rdr: Option<csv::Reader<File>>,
+    /// Files still to read after this one (the later shards of a table),
+    /// and the columns asked for, to open them with.
+    rest: std::vec::IntoIter<PathBuf>,
+    want: Vec<String>,
     rec: csv::ByteRecord,
     cols: Vec<usize>,
     /// Absolute byte offset where the reader started.
@@ -81,7 +87,9 @@ impl Rows {
             .from_reader(file);
         Ok(Rows {
             path: path.to_path_buf(),
-            rdr,
+            rdr: Some(rdr),
+            rest: Vec::new().into_iter(),
+            want: want.iter().map(|w| w.to_string()).collect(),
             rec: csv::ByteRecord::new(),
             cols,
             start: from.offset,
@@ -90,18 +98,52 @@ impl Rows {
         })
     }
 
-    /// The next row, or `None` at the end of the file.
+    /// Reads `paths` one after another (the shards of a table), as one
+    /// run of rows; each row still names its own file and line.
+    pub fn open_all(paths: Vec<PathBuf>, want: &[&str]) -> Result<Rows> {
+        let mut paths = paths.into_iter();
+        let mut rows = match paths.next() {
+            Some(first) => Rows::open(&first, want, None)?,
+            None => Rows {
+                path: PathBuf::new(),
+                rdr: None,
+                rest: Vec::new().into_iter(),
+                want: Vec::new(),
+                rec: csv::ByteRecord::new(),
+                cols: Vec::new(),
+                start: 0,
+                line0: 0,
+                width: 0,
+            },
+        };
+        rows.rest = paths;
+        Ok(rows)
+    }
+
+    /// The next row, or `None` at the end of the last file.
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>> {
-        let ok = self.rdr.read_byte_record(&mut self.rec).map_err(|e| {
-            let line = e.position().map_or(self.line0, |p| self.line0 + p.line());
-            StoreError::Corrupt {
-                path: self.path.clone(),
-                line,
-                msg: e.to_string(),
+        loop {
+            let Some(rdr) = self.rdr.as_mut() else {
+                return Ok(None);
+            };
+            let ok = rdr.read_byte_record(&mut self.rec).map_err(|e| {
+                let line = e.position().map_or(self.line0, |p| self.line0 + p.line());
+                StoreError::Corrupt {
+                    path: self.path.clone(),
+                    line,
+                    msg: e.to_string(),
+                }
+            })?;
+            if ok {
+                break;
             }
-        })?;
-        if !ok {
-            return Ok(None);
+            let Some(next) = self.rest.next() else {
+                return Ok(None);
+            };
+            let want: Vec<&str> = self.want.iter().map(String::as_str).collect();
+            let rest = std::mem::take(&mut self.rest);
+            *self = Rows::open(&next, &want, None)?;
+            self.rest = rest;
         }
         let line = self.line0 + self.rec.position().map_or(0, |p| p.line());
         if self.rec.len() != self.width {
@@ -134,7 +176,10 @@ impl Rows {
 
     /// Where the next row begins (the end of the file after the last).
     pub fn next_mark(&self) -> Mark {
-        let p = self.rdr.position();
+        let p = self
+            .rdr
+            .as_ref()
+            .map_or_else(csv::Position::new, |r| r.position().clone());
         Mark {
             offset: self.start + p.byte(),
             line: self.line0 + p.line(),

@@ -127,11 +127,11 @@ pub fn find_many<T: Record>(path: &Path, keys: &HashSet<&str>) -> Result<Vec<T>>
 /// The table at `path` with `changed` rows replacing the rows of the same
 /// key, or inserted in key order. The table must be sorted by key, as
 /// `Txn::put_table` writes it.
-pub fn splice<T: Record>(path: &Path, changed: &mut [T]) -> Result<Vec<u8>> {
+pub fn splice<T: Record>(path: &Path, mut changed: Vec<&T>) -> Result<Vec<u8>> {
     changed.sort_by(|a, b| key_order(a.key(), b.key()));
     let bytes = read(path)?;
     if bytes.is_empty() {
-        return Ok(super::codec::encode(changed));
+        return Ok(super::codec::encode_refs(&changed));
     }
     let (body, rows) = rows::<T>(path, &bytes)?;
     let mut out = Vec::with_capacity(bytes.len() + changed.len() * 64);
@@ -146,7 +146,7 @@ pub fn splice<T: Record>(path: &Path, changed: &mut [T]) -> Result<Vec<u8>> {
             None => (bytes.len(), bytes.len()),
         };
         out.extend_from_slice(&bytes[at..start]);
-        out.extend_from_slice(&encode_rows(std::slice::from_ref(row), false));
+        out.extend_from_slice(&encode_rows(std::slice::from_ref(*row), false));
         at = replace_end;
     }
     out.extend_from_slice(&bytes[at..]);
@@ -175,8 +175,8 @@ mod tests {
         let path = tmp.path().join("balances.csv");
         let mut all: Vec<Account> = ["M2", "M4", "M6"].iter().map(|m| acc(m, 1)).collect();
         std::fs::write(&path, super::super::codec::encode(&all)).unwrap();
-        let mut changed = vec![acc("M7", 9), acc("M4", 5), acc("M1", 3), acc("M3", 2)];
-        let spliced = splice(&path, &mut changed).unwrap();
+        let changed = vec![acc("M7", 9), acc("M4", 5), acc("M1", 3), acc("M3", 2)];
+        let spliced = splice(&path, changed.iter().collect()).unwrap();
         all.retain(|a| a.member != "M4");
         all.extend(changed);
         all.sort_by(|a, b| key_order(&a.member, &b.member));

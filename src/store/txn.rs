@@ -37,7 +37,7 @@
 //! ever appended after it. A `txn.pending` written by an older version
 //! (holding the appended bytes themselves) is still finished on open.
 
-use super::codec::{encode, encode_rows, Record};
+use super::codec::{encode_rows, Record};
 use super::error::{Result, StoreError};
 use super::fsutil;
 use serde::{Deserialize, Serialize};
@@ -57,7 +57,12 @@ const APPEND_THREADS: usize = 16;
 /// `Store::commit`.
 #[derive(Debug, Default)]
 pub struct Txn {
-    pub(super) tables: Vec<(&'static str, Vec<u8>)>,
+    /// Whole files to replace, by their path in the data directory: a table
+    /// or one shard of a sharded table.
+    pub(super) tables: Vec<(String, Vec<u8>)>,
+    /// Sharded tables replaced whole: their shards not in `tables` are
+    /// emptied at commit, when the store sees which shards exist.
+    pub(super) whole: Vec<&'static str>,
     pub(super) appends: Vec<(String, Vec<u8>)>,
     pub(super) extra: Vec<(String, Vec<u8>)>,
 }
@@ -69,17 +74,44 @@ impl Txn {
 
     /// Replaces a whole table, sorted by key so a diff shows only changes.
     pub fn put_table<T: Record>(&mut self, rows: &mut [T]) {
-        rows.sort_by(|a, b| super::codec::key_order(a.key(), b.key()));
-        let bytes = encode(rows);
-        self.tables.retain(|(f, _)| *f != T::FILE);
-        self.tables.push((T::FILE, bytes));
+        self.put_table_with(rows, super::codec::encode_refs);
     }
 
-    /// Replaces a whole table with bytes made by `Store::splice` (sorted,
-    /// with its header).
-    pub fn put_table_bytes<T: Record>(&mut self, bytes: Vec<u8>) {
-        self.tables.retain(|(f, _)| *f != T::FILE);
-        self.tables.push((T::FILE, bytes));
+    /// Like `put_table`, with the bytes of each file (a header, then the
+    /// rows in key order) made by `encode`: a faster encoder for a table a
+    /// large import rewrites whole.
+    pub fn put_table_with<T: Record>(&mut self, rows: &mut [T], encode: impl Fn(&[&T]) -> Vec<u8>) {
+        self.drop_table::<T>();
+        match T::SHARDS {
+            Some(dir) => {
+                for (file, at) in super::shard::group(dir, rows) {
+                    let part: Vec<&T> = at.iter().map(|&i| &rows[i]).collect();
+                    self.tables.push((file, encode(&part)));
+                }
+                self.whole.push(dir);
+            }
+            None => {
+                rows.sort_by(|a, b| super::codec::key_order(a.key(), b.key()));
+                let part: Vec<&T> = rows.iter().collect();
+                self.tables.push((T::FILE.to_string(), encode(&part)));
+            }
+        }
+    }
+
+    /// Forgets what this transaction would write to a table.
+    fn drop_table<T: Record>(&mut self) {
+        let dir = super::shard::dir_of::<T>();
+        self.tables.retain(|(f, _)| {
+            f != T::FILE && !f.strip_prefix(dir).is_some_and(|r| r.starts_with('/'))
+        });
+        self.whole.retain(|d| *d != dir);
+    }
+
+    /// Replaces one table file or shard with bytes made by the store
+    /// (sorted, with their header).
+    pub(super) fn put_file_bytes(&mut self, file: &str, bytes: Vec<u8>) {
+        self.tables.retain(|(f, _)| f != file);
+        self.tables.push((file.to_string(), bytes));
     }
 
     /// Appends lines to a journal.
@@ -120,7 +152,7 @@ impl Txn {
     }
 
     /// Replaces a file that is not a table (the manifest).
-    pub(super) fn put_file(&mut self, name: &str, bytes: Vec<u8>) {
+    pub(crate) fn put_file(&mut self, name: &str, bytes: Vec<u8>) {
         self.extra.retain(|(f, _)| f != name);
         self.extra.push((name.to_string(), bytes));
     }
@@ -131,7 +163,7 @@ impl Txn {
 
     /// The files this transaction would change, for a dry run's report.
     pub fn files(&self) -> Vec<String> {
-        let mut v: Vec<String> = self.tables.iter().map(|(f, _)| f.to_string()).collect();
+        let mut v: Vec<String> = self.tables.iter().map(|(f, _)| f.clone()).collect();
         v.extend(self.appends.iter().map(|(f, _)| f.to_string()));
         v.extend(self.extra.iter().map(|(f, _)| f.clone()));
         v
@@ -234,19 +266,19 @@ fn stage(dir: &Path, txn: Txn) -> Result<Staged> {
         data.push((head, bytes));
     }
     let mut renames = Vec::new();
-    let staged: Vec<(String, Vec<u8>)> = txn
-        .tables
-        .into_iter()
-        .map(|(f, b)| (f.to_string(), b))
-        .chain(txn.extra)
-        .collect();
+    let staged: Vec<(String, Vec<u8>)> = txn.tables.into_iter().chain(txn.extra).collect();
     let discard = |renames: &[Rename]| {
         for r in renames {
             let _ = std::fs::remove_file(dir.join(&r.from));
         }
     };
     for (file, bytes) in staged {
-        match fsutil::write_temp(&dir.join(&file), &bytes) {
+        // Every temp file is staged in the data directory itself (a shard
+        // is renamed from there into its table's directory), so recovery
+        // finds a stray one by listing a single directory.
+        let target = dir.join(&file);
+        let made = ensure_parent(dir, &target).and_then(|()| fsutil::write_temp_in(dir, &bytes));
+        match made {
             Ok(tmp) => renames.push(Rename {
                 from: name_of(&tmp),
                 to: file,
@@ -338,11 +370,21 @@ fn roll_forward(dir: &Path, plan: &Plan) -> Result<()> {
 /// Renames each staged table still waiting into place (a rename already
 /// done left no temp file), then retires the commit record.
 fn rename_tables(dir: &Path, plan: &Plan) -> Result<()> {
+    let mut parents: Vec<PathBuf> = Vec::new();
     for r in &plan.renames {
         let from = dir.join(&r.from);
+        let to = dir.join(&r.to);
         if from.exists() {
-            fsutil::rename(&from, &dir.join(&r.to))?;
+            fsutil::rename(&from, &to)?;
         }
+        if let Some(p) = to.parent().filter(|p| *p != dir) {
+            parents.push(p.to_path_buf());
+        }
+    }
+    parents.sort();
+    parents.dedup();
+    for p in parents {
+        fsutil::sync_dir(&p)?;
     }
     fsutil::sync_dir(dir)?;
     remove(dir, PENDING)
@@ -503,6 +545,7 @@ mod tests {
     use crate::domain::ledger::{EntryKind, LedgerEntry};
     use crate::domain::staff::{Role, Staff};
     use crate::domain::Cents;
+    use crate::store::codec::encode;
     use crate::store::records::AuditEntry;
     use std::collections::BTreeMap;
 
@@ -531,13 +574,14 @@ mod tests {
         }
     }
 
-    /// A directory as a command finds it: a table with a row, an empty
-    /// table, a journal with a line, and a journal not yet created.
+    /// A directory as a command finds it: a table with a row, a sharded
+    /// table with no shard yet, a journal with a line, and a journal not
+    /// yet created.
     fn setup() -> tempfile::TempDir {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
         std::fs::write(dir.join("staff.csv"), encode(&[staff("S01", "Li")])).unwrap();
-        std::fs::write(dir.join("cards.csv"), encode::<Card>(&[])).unwrap();
+        std::fs::create_dir(dir.join("cards")).unwrap();
         std::fs::write(dir.join("audit.csv"), encode(&[audit("S01")])).unwrap();
         tmp
     }
@@ -569,17 +613,21 @@ mod tests {
         t
     }
 
+    /// Every file under `dir`, by its path there (`cards/VIP000.csv`).
     fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-        std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| {
-                let e = e.unwrap();
-                (
-                    e.file_name().to_string_lossy().into_owned(),
-                    std::fs::read(e.path()).unwrap(),
-                )
-            })
-            .collect()
+        let mut out = BTreeMap::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if e.path().is_dir() {
+                for (sub, bytes) in files(&e.path()) {
+                    out.insert(format!("{name}/{sub}"), bytes);
+                }
+            } else {
+                out.insert(name, std::fs::read(e.path()).unwrap());
+            }
+        }
+        out
     }
 
     /// The directory after a commit that ran to the end.

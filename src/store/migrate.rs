@@ -1,0 +1,132 @@
+//! `data migrate`: a data directory of an earlier format brought to this
+//! one, all or nothing, with a copy of every file it replaces.
+//!
+//! Format 2 keeps the members, cards and balances tables in shards (see
+//! `shard.rs`) instead of one file each. The migration reads each old
+//! table (refusing one that does not parse: `data check` first), copies
+//! it and the manifest into `backups/format-1/`, then writes the shards
+//! and the new manifest in one transaction; the old files are removed only
+//! after that commit. Killed before the commit, nothing changed (the next
+//! open undoes the staged files); killed after it, the directory is in the
+//! new format and running the migration again removes the old files the
+//! backup holds.
+
+use super::codec::{self, Record};
+use super::error::{io_err, Result, StoreError};
+use super::manifest::MANIFEST;
+use super::records::{self, FileSpec};
+use super::{fsutil, txn, Access, Store, Txn};
+use std::path::PathBuf;
+
+/// Where the files a migration replaces are kept, in the data directory.
+pub const BACKUP: &str = "backups/format-1";
+
+/// What a migration did.
+#[derive(Debug, Default)]
+pub struct Migrated {
+    /// Each table converted, with the number of its rows and shards.
+    pub tables: Vec<(String, usize, usize)>,
+    /// Where the old files were copied.
+    pub backup: Option<PathBuf>,
+    /// Old files left by a migration killed after its commit, removed now.
+    pub cleaned: Vec<String>,
+}
+
+/// The shards of one old table: rows decoded (so a bad row refuses the
+/// migration, naming its line) and written as `put_table` writes them.
+fn split<T: Record>(store: &Store, txn: &mut Txn) -> Result<(usize, usize)> {
+    let mut rows: Vec<T> = codec::load(&store.dir.join(T::FILE))?;
+    let n = rows.len();
+    let before = txn.tables.len();
+    txn.put_table(&mut rows);
+    txn.whole.clear();
+    Ok((n, txn.tables.len() - before))
+}
+
+fn split_spec(store: &Store, spec: &FileSpec, txn: &mut Txn) -> Result<(usize, usize)> {
+    use crate::domain::{card::Card, member::Member, points::Account};
+    match spec.name {
+        Member::FILE => split::<Member>(store, txn),
+        Card::FILE => split::<Card>(store, txn),
+        Account::FILE => split::<Account>(store, txn),
+        other => Err(StoreError::Missing(format!(
+            "internal: no conversion of {other} to shards"
+        ))),
+    }
+}
+
+impl Store {
+    /// Converts every table still kept in one file into shards; with
+    /// `dry_run`, only reads and checks them.
+    pub fn migrate(&mut self, dry_run: bool) -> Result<Migrated> {
+        debug_assert_eq!(self.access, Access::Migrate);
+        let mut done = Migrated::default();
+        if self.unsharded.is_empty() {
+            done.cleaned = self.clean_after_migration(dry_run)?;
+            return Ok(done);
+        }
+        let specs: Vec<&'static FileSpec> = self
+            .unsharded
+            .iter()
+            .filter_map(|name| records::unsharded_spec(name))
+            .collect();
+        let mut txn = Txn::new();
+        let mut manifest = self.manifest.clone();
+        for spec in &specs {
+            let (rows, shards) = split_spec(self, spec, &mut txn)?;
+            done.tables.push((spec.name.to_string(), rows, shards));
+            manifest.files.remove(spec.name);
+            manifest.files.insert(spec.manifest_name(), spec.version);
+        }
+        if dry_run {
+            return Ok(done);
+        }
+        let backup = self.dir.join(BACKUP);
+        fsutil::create_dir_private(&backup)?;
+        for name in specs.iter().map(|s| s.name).chain([MANIFEST]) {
+            let bytes = fsutil::read(&self.dir.join(name))?;
+            fsutil::write_atomic(&backup.join(name), &bytes)?;
+        }
+        fsutil::sync_dir(&backup)?;
+        for sub in specs.iter().filter_map(|s| s.shards) {
+            let path = self.dir.join(sub);
+            if !path.is_dir() {
+                fsutil::create_dir_private(&path)?;
+            }
+        }
+        fsutil::sync_dir(&self.dir)?;
+        txn.put_file(MANIFEST, manifest.to_toml().into_bytes());
+        txn::commit(&self.dir, txn)?;
+        self.manifest = manifest;
+        self.unsharded.clear();
+        done.backup = Some(backup);
+        // The old files are in the backup; removing them is part of this
+        // migration, not a leftover to report.
+        self.clean_after_migration(false)?;
+        Ok(done)
+    }
+
+    /// Removes the old single-file tables a committed migration left, each
+    /// only when the backup holds the same bytes.
+    fn clean_after_migration(&self, dry_run: bool) -> Result<Vec<String>> {
+        let backup = self.dir.join(BACKUP);
+        let mut cleaned = Vec::new();
+        for spec in records::FILES.iter().filter(|f| f.shards.is_some()) {
+            let old = self.dir.join(spec.name);
+            if !old.is_file() || self.manifest.files.contains_key(spec.name) {
+                continue;
+            }
+            let kept = backup.join(spec.name);
+            if kept.is_file() && fsutil::read(&kept)? == fsutil::read(&old)? {
+                if !dry_run {
+                    std::fs::remove_file(&old).map_err(io_err("removing", &old))?;
+                }
+                cleaned.push(spec.name.to_string());
+            }
+        }
+        if !cleaned.is_empty() && !dry_run {
+            fsutil::sync_dir(&self.dir)?;
+        }
+        Ok(cleaned)
+    }
+}
