@@ -175,6 +175,21 @@ impl TestClub {
         std::fs::read_to_string(self.path(file)).expect("reading a data file")
     }
 
+    /// The shard files of a sharded table (`members`), by their path in
+    /// the data directory (`members/M000.csv`), in the order of the keys
+    /// they hold.
+    pub fn shards(&self, table: &str) -> Vec<String> {
+        shards_of(&self.dir, table)
+    }
+
+    /// A sharded table (`members`, `cards`, `balances`) as one CSV text:
+    /// the header once, then the rows of every shard in shard order. Every
+    /// shard must start with the same header. A table with no shard yet
+    /// is the empty text.
+    pub fn table(&self, table: &str) -> String {
+        table_of(&self.dir, table)
+    }
+
     /// A member added and approved; returns the id.
     pub fn active_member(&self, name: &str, phone: &str) -> String {
         let id = self.ok(&["member", "add", "--name", name, "--phone", phone]);
@@ -192,4 +207,51 @@ impl TestClub {
         let run = self.run(&["data", "check"]);
         assert_eq!(run.code, 0, "data check failed:\n{}", run.stderr);
     }
+}
+
+/// The shard files of the table `table` in the data directory `dir`, as
+/// paths relative to `dir`, in the order of the keys they hold: the
+/// shorter name first, then by text, `_other` last. Temp files (a leading
+/// dot) and files not ending in `.csv` are not shards.
+pub fn shards_of(dir: &Path, table: &str) -> Vec<String> {
+    let sub = dir.join(table);
+    assert!(sub.is_dir(), "{} is not a directory", sub.display());
+    let mut names: Vec<String> = std::fs::read_dir(&sub)
+        .expect("reading a table directory")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter_map(|n| n.strip_suffix(".csv").map(str::to_string))
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort_by_key(|n| (n == "_other", n.len(), n.clone()));
+    names
+        .into_iter()
+        .map(|n| format!("{table}/{n}.csv"))
+        .collect()
+}
+
+/// See `TestClub::table`.
+pub fn table_of(dir: &Path, table: &str) -> String {
+    let mut out = String::new();
+    let mut header: Option<String> = None;
+    for shard in shards_of(dir, table) {
+        let text = std::fs::read_to_string(dir.join(&shard)).expect("reading a shard");
+        let (head, rows) = match text.find('\n') {
+            Some(at) => text.split_at(at + 1),
+            None => (text.as_str(), ""),
+        };
+        match &header {
+            None => {
+                out.push_str(head);
+                header = Some(head.to_string());
+            }
+            Some(h) => assert_eq!(h, head, "{shard} has another header"),
+        }
+        out.push_str(rows);
+    }
+    out
 }
