@@ -163,7 +163,7 @@ fn expel_at_a_terminal_asks_again_after_nonsense_and_a_no_changes_nothing() {
 
     let run = at_terminal(&club, &["member", "expel", &id, "--reason", "test"], "y\n");
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(club.read("members.csv").contains(",expelled,"));
+    assert!(club.table("members").contains(",expelled,"));
 }
 
 #[test]
@@ -207,7 +207,7 @@ fn card_lost_and_lead_release_and_event_cancel_ask_at_a_terminal() {
     assert!(before == club.snapshot());
     let run = at_terminal(&club, &["card", "lost", &a], "yes\n");
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(club.read("cards.csv").contains(",lost,"));
+    assert!(club.table("cards").contains(",lost,"));
 }
 
 #[test]
@@ -249,7 +249,7 @@ fn a_bad_phone_typed_at_the_add_prompt_is_asked_again() {
         run.stdout
     );
     assert!(run.stdout.contains("M000001"), "{}", run.stdout);
-    assert!(club.read("members.csv").contains("M000001,A,13800000009,"));
+    assert!(club.table("members").contains("M000001,A,13800000009,"));
 }
 
 // ---------------------------------------------------------------- member list

@@ -11,10 +11,12 @@ fn members(club: &TestClub, n: usize) -> Vec<String> {
         .collect()
 }
 
-/// Sets a member's tier by editing members.csv: no command changes a tier
-/// by hand yet (the nightly recompute does), so the fixture writes it.
+/// Sets a member's tier by editing its shard of the members table (every
+/// member of these tests is in members/M000.csv): no command changes a
+/// tier by hand yet (the nightly recompute does), so the fixture writes it.
 fn set_tier(club: &TestClub, member: &str, tier: &str) {
-    let text = club.read("members.csv");
+    assert!(member.starts_with("M000") && member.len() == 7, "{member}");
+    let text = club.read("members/M000.csv");
     let out: Vec<String> = text
         .lines()
         .map(|l| {
@@ -25,7 +27,7 @@ fn set_tier(club: &TestClub, member: &str, tier: &str) {
             }
         })
         .collect();
-    std::fs::write(club.path("members.csv"), out.join("\n") + "\n").unwrap();
+    std::fs::write(club.path("members/M000.csv"), out.join("\n") + "\n").unwrap();
 }
 
 /// Gives a member stored value through `wallet recharge`.

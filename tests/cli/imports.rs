@@ -56,12 +56,12 @@ fn a_gbk_file_with_chinese_headers_imports_every_date_form() {
         .contains("4,new,M000003,张伟,13700137000,pending,basic,,,,0"));
 
     club.ok(&["member", "import", &file, "--commit"]);
-    let members = club.read("members.csv");
+    let members = club.table("members");
     assert!(members.contains("M000001,王小明,13800138000,wang@example.com,male,1988-03-05"));
     assert!(members.contains("M000002,李红,13900139000,,female,1989-02-25"));
     assert!(members.contains("M000003,张伟,13700137000,,male,1990-07-01"));
     assert!(club
-        .read("cards.csv")
+        .table("cards")
         .contains("OLD0001,M000001,active,2025-01-10"));
     let ledger = club.read("ledger.csv");
     assert!(ledger.contains("T00000001,2026-11-25,grant,M000001,0.00,1200,,office,opening balance"));

@@ -142,7 +142,7 @@ fn the_tenth_claim_passes_the_eleventh_is_refused_and_a_conversion_frees_a_slot(
     claim(&club, "S02", "13900000012");
     assert_eq!(club.ok(&["lead", "convert", "L000003"]), "M000001");
     assert!(club
-        .read("members.csv")
+        .table("members")
         .contains("M000001,Chen Jie,13800000003"));
     assert!(club
         .read("leads.csv")
@@ -333,7 +333,7 @@ fn company_leads_match_by_company_name() {
     // Converting a company lead signs an organization with its nominee.
     assert_eq!(club.ok(&["lead", "convert", "L000001"]), "M000001");
     assert!(club
-        .read("members.csv")
+        .table("members")
         .contains("M000001,Acme Golf Ltd,13900000001,,,,organization,Sun Li,"));
     club.check();
 }
@@ -521,7 +521,7 @@ fn convert_with_approve_issues_the_card_and_records_the_dues() {
         club.ok(&["lead", "convert", "L000001", "--approve", "--paid", "20000"]),
         "M000001"
     );
-    let members = club.read("members.csv");
+    let members = club.table("members");
     assert!(
         members.contains("M000001,Chen Jie,13800000001"),
         "{members}"
@@ -530,7 +530,7 @@ fn convert_with_approve_issues_the_card_and_records_the_dues() {
         members.contains(",lead L000001,S01,active,basic,VIP000001,"),
         "{members}"
     );
-    assert!(club.read("cards.csv").contains("VIP000001,M000001,active"));
+    assert!(club.table("cards").contains("VIP000001,M000001,active"));
     assert!(club
         .read("ledger.csv")
         .contains("T00000001,2026-11-25,dues,M000001,20000.00,"));

@@ -4,25 +4,25 @@
 
 use crate::club::TestClub;
 
-/// The row of `members.csv` for `id`, split into fields (no field of these
-/// tests holds a comma).
+/// The row of the members table for `id`, split into fields (no field of
+/// these tests holds a comma).
 fn member_row(club: &TestClub, id: &str) -> Vec<String> {
-    let text = club.read("members.csv");
+    let text = club.table("members");
     let line = text
         .lines()
         .find(|l| l.starts_with(&format!("{id},")))
-        .unwrap_or_else(|| panic!("no row for {id} in members.csv:\n{text}"));
+        .unwrap_or_else(|| panic!("no row for {id} in the members table:\n{text}"));
     line.split(',').map(str::to_string).collect()
 }
 
 /// One field of a member's row, by its header name.
 fn field(club: &TestClub, id: &str, name: &str) -> String {
-    let text = club.read("members.csv");
+    let text = club.table("members");
     let header: Vec<&str> = text.lines().next().unwrap_or_default().split(',').collect();
     let i = header
         .iter()
         .position(|h| *h == name)
-        .unwrap_or_else(|| panic!("no column {name} in members.csv"));
+        .unwrap_or_else(|| panic!("no column {name} in the members table"));
     member_row(club, id)[i].clone()
 }
 
@@ -85,24 +85,36 @@ fn init_creates_a_private_directory_that_passes_check() {
     for f in [
         "club.toml",
         "manifest.toml",
-        "members.csv",
-        "cards.csv",
         "staff.csv",
         "ledger.csv",
         "audit.csv",
     ] {
         assert!(club.path(f).is_file(), "init did not create {f}");
     }
-    assert!(club.read("members.csv").starts_with("id,name,phone,"));
+    // A sharded table starts as an empty directory: its first row makes
+    // its first shard, with the header.
+    for table in ["members", "cards", "balances"] {
+        assert!(club.path(table).is_dir(), "init did not create {table}/");
+        assert_eq!(club.shards(table), Vec::<String>::new(), "{table}/");
+    }
     assert!(club.read("club.toml").contains("term_months = 12"));
     club.check();
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode(club.dir()), 0o700, "the data directory");
-        for e in std::fs::read_dir(club.dir()).unwrap() {
-            let p = e.unwrap().path();
+    assert_private(club.dir());
+}
+
+/// The data directory and every directory in it are mode 0700, every file
+/// 0600: members' names, phones and birthdays are personal data.
+#[cfg(unix)]
+fn assert_private(dir: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(dir), 0o700, "{} is not private", dir.display());
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            assert_private(&p);
+        } else {
             assert_eq!(mode(&p), 0o600, "{} is not private", p.display());
         }
     }
@@ -151,14 +163,7 @@ fn files_written_by_commands_stay_private() {
     let id = club.active_member("A", "13800000001");
     club.ok(&["member", "renew", &id, "--paid", "100"]);
     #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        for e in std::fs::read_dir(club.dir()).unwrap() {
-            let p = e.unwrap().path();
-            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, 0o600, "{} is mode {mode:o}", p.display());
-        }
-    }
+    assert_private(club.dir());
 }
 
 // ---------------------------------------------------------------- add
@@ -177,9 +182,9 @@ fn add_then_approve_issues_a_card_and_passes_check() {
     assert_eq!(id, "M000001");
     let card = club.ok(&["member", "approve", &id]);
     assert_eq!(card, "VIP000001");
-    assert!(club
-        .read("members.csv")
-        .contains("M000001,王小明,13812345678"));
+    assert!(club.read("members/M000.csv").starts_with("id,name,phone,"));
+    assert!(club.read("cards/VIP000.csv").starts_with("number,member,"));
+    assert!(club.table("members").contains("M000001,王小明,13812345678"));
     club.check();
 }
 
@@ -449,7 +454,7 @@ fn approve_issues_cards_in_sequence_and_starts_the_term() {
     // The last day the year covers: the next term would start 2027-11-25.
     assert_eq!(field(&club, &a, "expires"), "2027-11-24");
     assert!(club
-        .read("cards.csv")
+        .table("cards")
         .contains("VIP000050,M000001,active,2026-11-25,,\n"));
     // The default dues are 0: nothing in the ledger.
     assert!(lines(&club, "ledger.csv").is_empty());
@@ -1079,7 +1084,7 @@ fn list_formats() {
         .next()
         .unwrap()
         .starts_with("M000002,\"'=HYPERLINK(\"\"x\"\")\","));
-    assert!(club.read("members.csv").contains("M000002,\"=HYPERLINK("));
+    assert!(club.table("members").contains("M000002,\"=HYPERLINK("));
 
     let json = club.ok(&["member", "list", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
@@ -1312,7 +1317,7 @@ fn card_lost_blocks_the_card_and_names_the_deadline() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("until 2026-12-05"), "{}", run.stderr);
     assert!(club
-        .read("cards.csv")
+        .table("cards")
         .contains("VIP000001,M000001,lost,2026-11-25,2026-11-25,\n"));
     assert!(audit_lines(&club, "card lost")[0].contains("status: active → lost"));
     club.refused(
@@ -1331,7 +1336,7 @@ fn card_reissue_on_day_10_replaces_the_old_number() {
     club.ok(&["card", "lost", &id]);
     club.on("2026-12-05"); // day 10 of the window
     assert_eq!(club.ok(&["card", "reissue", &id]), "VIP000003");
-    let cards = club.read("cards.csv");
+    let cards = club.table("cards");
     assert!(
         cards.contains("VIP000001,M000001,replaced,2026-11-25,2026-11-25,VIP000003\n"),
         "{cards}"
@@ -1463,7 +1468,7 @@ fn dry_run_writes_nothing_on_every_changing_command() {
     let out = dry_run(
         &club,
         &["member", "add", "--name", "A", "--phone", "13800000001"],
-        "would change members.csv",
+        "would change members/M000.csv",
     );
     assert_eq!(out, "M000001\n");
     let p = club.ok(&["member", "add", "--name", "P", "--phone", "13800000001"]);

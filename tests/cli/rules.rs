@@ -456,7 +456,7 @@ fn explain_member_names_the_sweep_that_moved_a_member_to_grace() {
 #[test]
 fn explain_on_the_sample_club_agrees_with_the_member_file() {
     let club = sample();
-    let members = csv_rows(&club.read("members.csv"));
+    let members = csv_rows(&club.table("members"));
     let row = members[1..]
         .iter()
         .find(|r| r[11] == "active" && r[12] == "silver")
