@@ -288,20 +288,28 @@ fn a_file_is_read_by_its_header_with_fields_trimmed() {
 fn the_balances_cache_is_in_order_when_ids_outgrow_their_width() {
     let club = TestClub::new();
     // Ids sort shorter first (M999999 before M1000000), as tables are
-    // written; data check must not call that out of order.
-    let mut cache = club.read("balances.csv");
-    cache.push_str("M999999,0,0.00,0.00,\nM1000000,0,0.00,0.00,\n");
-    std::fs::write(club.path("balances.csv"), &cache).unwrap();
+    // written, and so do their shards (M999.csv before M1000.csv, though
+    // not in the order of their names' text); data check must not call
+    // that out of order.
+    let header = "member,points,wallet,recharged,lots\n";
+    std::fs::write(
+        club.path("balances/M999.csv"),
+        format!("{header}M999999,0,0.00,0.00,\n"),
+    )
+    .unwrap();
+    let shard = format!("{header}M1000000,0,0.00,0.00,\nM1000001,0,0.00,0.00,\n");
+    std::fs::write(club.path("balances/M1000.csv"), &shard).unwrap();
     club.check();
-    let swapped = cache.replace(
-        "M999999,0,0.00,0.00,\nM1000000",
-        "M1000000,0,0.00,0.00,\nM999999",
+    let swapped = shard.replace(
+        "M1000000,0,0.00,0.00,\nM1000001",
+        "M1000001,0,0.00,0.00,\nM1000000",
     );
-    std::fs::write(club.path("balances.csv"), swapped).unwrap();
+    std::fs::write(club.path("balances/M1000.csv"), swapped).unwrap();
     let run = club.run(&["data", "check"]);
     assert_ne!(run.code, 0);
     assert!(
-        run.stderr.contains("M999999 is out of order"),
+        run.stderr
+            .contains("balances/M1000.csv:3: M1000000 is out of order"),
         "{}",
         run.stderr
     );
@@ -738,7 +746,7 @@ fn tier_recompute_upgrades_with_reasons_and_is_idempotent() {
         done.contains("spend 2500.00 yuan, 2500 points, 1 visits in 12 months"),
         "{done}"
     );
-    assert!(club.read("members.csv").contains("M000001,A,13800000001"));
+    assert!(club.table("members").contains("M000001,A,13800000001"));
     assert!(club
         .read("tier_history.csv")
         .contains("2026-11-25,M000001,basic,silver,"));
@@ -886,12 +894,14 @@ fn data_check_finds_a_cache_that_differs_from_the_ledger_and_rebuild_mends_it() 
     let club = TestClub::new();
     let m = club.active_member("A", "13800000001");
     club.ok(&["points", "grant", &m, "--spend", "10", "--receipt", "R1"]);
-    let good = club.read("balances.csv");
-    std::fs::write(club.path("balances.csv"), good.replace(",10,", ",11,")).unwrap();
+    let good = club.read("balances/M000.csv");
+    std::fs::write(club.path("balances/M000.csv"), good.replace(",10,", ",11,")).unwrap();
     let run = club.run(&["data", "check"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(
-        run.stderr.contains("the ledger gives points 10"),
+        run.stderr
+            .contains("balances/M000.csv:2: M000001: the cache says points 11")
+            && run.stderr.contains("the ledger gives points 10"),
         "{}",
         run.stderr
     );
@@ -907,10 +917,10 @@ fn data_check_finds_a_cache_that_differs_from_the_ledger_and_rebuild_mends_it() 
     // rows out of order would put spliced rows in the wrong place
     let b = club.active_member("B", "13800000002");
     club.ok(&["points", "grant", &b, "--points", "5", "--reason", "x"]);
-    let text = club.read("balances.csv");
+    let text = club.read("balances/M000.csv");
     let mut lines: Vec<&str> = text.lines().collect();
     lines.swap(1, 2);
-    std::fs::write(club.path("balances.csv"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(club.path("balances/M000.csv"), lines.join("\n") + "\n").unwrap();
     let run = club.run(&["data", "check"]);
     assert!(
         run.stderr.contains("M000002 is out of order or repeated")
@@ -920,7 +930,7 @@ fn data_check_finds_a_cache_that_differs_from_the_ledger_and_rebuild_mends_it() 
     );
     club.ok(&["points", "rebuild"]);
     let good = good.trim_end().to_string() + "\nM000002,5,0.00,0.00,2026-11-25:5\n";
-    assert_eq!(club.read("balances.csv"), good);
+    assert_eq!(club.table("balances"), good);
     club.check();
     club.refused(
         &["points", "grant", &m, "--spend", "10", "--receipt", "R1"],
@@ -1097,7 +1107,7 @@ fn a_dry_run_grant_or_recharge_says_what_it_would_change_and_writes_nothing() {
     );
     assert!(
         run.stderr
-            .contains("would change balances.csv, ledger.csv, receipts/"),
+            .contains("would change balances/M000.csv, ledger.csv, receipts/"),
         "{}",
         run.stderr
     );
@@ -1181,7 +1191,7 @@ fn points_aging_lists_the_liability_by_the_month_it_lapses() {
 fn the_till_names_the_member_by_the_card_presented() {
     let club = TestClub::new();
     let id = club.active_member("A", "13800000001");
-    assert_eq!(club.read("members.csv").matches("VIP000001").count(), 1);
+    assert_eq!(club.table("members").matches("VIP000001").count(), 1);
     club.ok(&["points", "grant", "VIP000001", "--spend", "300"]);
     assert_eq!(points(&club, &id), 300);
     club.ok(&["wallet", "recharge", "VIP000001", "--amount", "50"]);
