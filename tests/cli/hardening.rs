@@ -115,18 +115,34 @@ fn a_lost_journal_is_refused_never_started_again_empty() {
 fn data_check_with_the_members_table_missing_or_a_directory_is_bad_data() {
     let club = TestClub::new();
     club.active_member("Ann", "13800000001");
-    std::fs::remove_file(club.path("members.csv")).unwrap();
-    club.refused(&["data", "check"], 3, "members.csv is missing");
-    std::fs::create_dir(club.path("members.csv")).unwrap();
-    club.refused(&["data", "check"], 3, "members.csv is a directory");
-    club.refused(&["member", "list"], 3, "members.csv is a directory");
+    let shards = club.path("members");
+    let shard = club.path("members/M000.csv");
+    let good = club.read("members/M000.csv");
+    std::fs::remove_dir_all(&shards).unwrap();
+    club.refused(&["data", "check"], 3, "members is missing");
+    club.refused(&["member", "list"], 3, "members is missing");
+    // A file where the directory of shards should be.
+    std::fs::write(&shards, &good).unwrap();
+    club.refused(&["data", "check"], 3, "members is not a directory");
+    club.refused(&["member", "list"], 3, "members is not a directory");
+    // A directory where a shard should be.
+    std::fs::remove_file(&shards).unwrap();
+    std::fs::create_dir(&shards).unwrap();
+    std::fs::create_dir(&shard).unwrap();
+    club.refused(&["data", "check"], 3, "members/M000.csv is a directory");
+    club.refused(&["member", "list"], 3, "members/M000.csv is a directory");
+    club.refused(
+        &["member", "show", "M000001"],
+        3,
+        "members/M000.csv is a directory",
+    );
 }
 
 #[test]
 fn a_chart_is_never_written_into_the_data_directory_nor_over_a_file() {
     let club = TestClub::new();
     club.active_member("Ann", "13800000001");
-    let members = club.path("members.csv");
+    let members = club.path("members/M000.csv");
     club.refused(
         &["report", "monthly", "--chart", members.to_str().unwrap()],
         2,
@@ -164,7 +180,7 @@ fn a_workbook_export_is_never_written_into_the_data_directory() {
     let club = TestClub::new();
     club.active_member("Ann", "13800000001");
     // Even with --force, which only allows replacing a file elsewhere.
-    for target in ["members.csv", "export.xlsx"] {
+    for target in ["members/M000.csv", "members/M001.csv", "export.xlsx"] {
         let path = club.path(target);
         club.refused(
             &[
@@ -238,10 +254,14 @@ fn writers_refuse_a_table_or_journal_with_a_bad_row() {
         "--reason",
         "x",
     ];
-    let good = club.read("members.csv");
+    let good = club.read("members/M000.csv");
     // A torn row (too few fields) after the member granted to.
-    std::fs::write(club.path("members.csv"), format!("{good}M000009,Torn\n")).unwrap();
-    club.refused(&grant, 3, "members.csv:4");
+    std::fs::write(
+        club.path("members/M000.csv"),
+        format!("{good}M000009,Torn\n"),
+    )
+    .unwrap();
+    club.refused(&grant, 3, "members/M000.csv:4");
     // A row that is not UTF-8 (the other member's name).
     let mut bytes = Vec::new();
     for line in good.lines() {
@@ -254,9 +274,9 @@ fn writers_refuse_a_table_or_journal_with_a_bad_row() {
         }
         bytes.push(b'\n');
     }
-    std::fs::write(club.path("members.csv"), &bytes).unwrap();
+    std::fs::write(club.path("members/M000.csv"), &bytes).unwrap();
     club.refused(&grant, 3, "UTF-8");
-    std::fs::write(club.path("members.csv"), &good).unwrap();
+    std::fs::write(club.path("members/M000.csv"), &good).unwrap();
     club.ok(&grant);
     // Garbage appended to the ledger by hand.
     let ledger = club.read("ledger.csv");
@@ -317,9 +337,9 @@ fn control_characters_are_refused_on_the_command_line() {
 fn control_characters_from_a_hand_edited_file_are_shown_escaped() {
     let club = TestClub::new();
     let a = club.active_member("Ann", "13800000001");
-    let members = club.read("members.csv");
+    let members = club.read("members/M000.csv");
     std::fs::write(
-        club.path("members.csv"),
+        club.path("members/M000.csv"),
         members.replacen("Ann", "Ann\u{1b}[31m", 1),
     )
     .unwrap();

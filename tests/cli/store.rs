@@ -1,7 +1,8 @@
 //! The store's guarantees: locking, torn lines, versions, `data check`
 //! and `data repair`, and all-or-nothing changes under `kill -9`.
 
-use crate::club::TestClub;
+use crate::club::{table_of, TestClub};
+use std::collections::BTreeMap;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::Path;
@@ -32,18 +33,16 @@ fn at(club: &TestClub, file: &str, line: u32) -> String {
 #[test]
 fn a_newer_manifest_is_refused_naming_both_versions() {
     let club = TestClub::new();
-    let manifest = club
-        .read("manifest.toml")
-        .replace("\"members.csv\" = 1", "\"members.csv\" = 9");
-    std::fs::write(club.path("manifest.toml"), manifest).unwrap();
-    club.refused(&["member", "list"], 3, "version 9");
-    let run = club.refused(
-        &["data", "check"],
-        3,
-        "members.csv has data format version 9",
+    edit(
+        &club,
+        "manifest.toml",
+        "\"members/\" = 2\n",
+        "\"members/\" = 9\n",
     );
+    club.refused(&["member", "list"], 3, "version 9");
+    let run = club.refused(&["data", "check"], 3, "members/ has data format version 9");
     assert!(
-        run.stderr.contains("reads up to version 1"),
+        run.stderr.contains("reads up to version 2"),
         "{}",
         run.stderr
     );
@@ -80,9 +79,10 @@ fn a_missing_or_broken_manifest_is_bad_data() {
 fn a_missing_table_listed_in_the_manifest_is_bad_data() {
     let club = TestClub::new();
     let id = club.active_member("A", "13800000001");
-    std::fs::remove_file(club.path("cards.csv")).unwrap();
-    club.refused(&["card", "lost", &id], 3, "cards.csv is missing");
-    club.refused(&["member", "show", &id], 3, "cards.csv is missing");
+    std::fs::remove_dir_all(club.path("cards")).unwrap();
+    club.refused(&["card", "lost", &id], 3, "cards is missing");
+    club.refused(&["member", "show", &id], 3, "cards is missing");
+    club.refused(&["data", "check"], 3, "cards is missing");
 }
 
 #[test]
@@ -273,7 +273,7 @@ const B_ROW: &str = "M000002,B,13800000002,,,,individual,,M000001,,S01,active,ba
 #[test]
 fn the_sound_club_rows_are_as_expected() {
     let club = sound_club();
-    let members = club.read("members.csv");
+    let members = club.read("members/M000.csv");
     assert!(
         members.contains(&format!("\n{A_ROW}\n{B_ROW}\n")),
         "{members}"
@@ -289,12 +289,12 @@ fn data_check_reports_each_broken_file_with_its_line() {
             |c| {
                 edit(
                     c,
-                    "members.csv",
+                    "members/M000.csv",
                     "2027-11-24,2026-11-25,,\n",
                     "2027-11-31,2026-11-25,,\n",
                 )
             },
-            "members.csv",
+            "members/M000.csv",
             2,
             "column 17 (expires): '2027-11-31': input is out of range",
         ),
@@ -303,32 +303,39 @@ fn data_check_reports_each_broken_file_with_its_line() {
             |c| {
                 append(
                     c,
-                    "members.csv",
+                    "members/M000.csv",
                     &format!("{}\n", B_ROW.replace("13800000002", "13800000003")),
                 )
             },
-            "members.csv",
+            "members/M000.csv",
             4,
             "id M000002 is also on line 3",
         ),
         (
             "unknown referrer",
-            |c| edit(c, "members.csv", ",M000001,,S01,", ",M000077,,S01,"),
-            "members.csv",
+            |c| edit(c, "members/M000.csv", ",M000001,,S01,", ",M000077,,S01,"),
+            "members/M000.csv",
             3,
             "M000002: referrer M000077 is not a member",
         ),
         (
             "unknown salesperson",
-            |c| edit(c, "members.csv", ",M000001,,S01,", ",M000001,,S07,"),
-            "members.csv",
+            |c| edit(c, "members/M000.csv", ",M000001,,S01,", ",M000001,,S07,"),
+            "members/M000.csv",
             3,
             "M000002: salesperson S07 is not in staff.csv",
         ),
         (
             "unknown card",
-            |c| edit(c, "members.csv", "basic,VIP000001,", "basic,VIP000077,"),
-            "members.csv",
+            |c| {
+                edit(
+                    c,
+                    "members/M000.csv",
+                    "basic,VIP000001,",
+                    "basic,VIP000077,",
+                )
+            },
+            "members/M000.csv",
             2,
             "M000001: card VIP000077 is not in cards.csv",
         ),
@@ -337,12 +344,12 @@ fn data_check_reports_each_broken_file_with_its_line() {
             |c| {
                 edit(
                     c,
-                    "cards.csv",
+                    "cards/VIP000.csv",
                     "number,member,status,",
                     "number,member,state,",
                 )
             },
-            "cards.csv",
+            "cards/VIP000.csv",
             1,
             "the header is 'number,member,state,",
         ),
@@ -351,12 +358,12 @@ fn data_check_reports_each_broken_file_with_its_line() {
             |c| {
                 edit(
                     c,
-                    "members.csv",
+                    "members/M000.csv",
                     "2026-11-25,2027-11-24,2026-11-25,,\nM000002",
                     "2026-11-25,2026-11-24,2026-11-25,,\nM000002",
                 )
             },
-            "members.csv",
+            "members/M000.csv",
             2,
             "M000001: expires 2026-11-24 is not after joined 2026-11-25",
         ),
@@ -365,12 +372,12 @@ fn data_check_reports_each_broken_file_with_its_line() {
             |c| {
                 edit(
                     c,
-                    "members.csv",
+                    "members/M000.csv",
                     ",active,basic,VIP000002,",
                     ",sleeping,basic,VIP000002,",
                 )
             },
-            "members.csv",
+            "members/M000.csv",
             3,
             "column 12 (status): 'sleeping': unknown variant",
         ),
@@ -379,12 +386,12 @@ fn data_check_reports_each_broken_file_with_its_line() {
             |c| {
                 edit(
                     c,
-                    "members.csv",
+                    "members/M000.csv",
                     "M000002,B,13800000002",
                     "M000002,B,13800000001",
                 )
             },
-            "members.csv",
+            "members/M000.csv",
             3,
             "M000002: phone 13800000001 is also held by M000001",
         ),
@@ -393,12 +400,12 @@ fn data_check_reports_each_broken_file_with_its_line() {
             |c| {
                 edit(
                     c,
-                    "members.csv",
+                    "members/M000.csv",
                     "M000002,B,13800000002",
                     "M000002,B,138-0000-0002",
                 )
             },
-            "members.csv",
+            "members/M000.csv",
             3,
             "M000002: phone '138-0000-0002' is not in normalised form",
         ),
@@ -407,19 +414,25 @@ fn data_check_reports_each_broken_file_with_its_line() {
             |c| {
                 edit(
                     c,
-                    "members.csv",
+                    "members/M000.csv",
                     ",active,basic,VIP000002,",
                     ",active,diamond,VIP000002,",
                 )
             },
-            "members.csv",
+            "members/M000.csv",
             3,
             "M000002: tier 'diamond' is not in club.toml",
         ),
         (
             "card of an unknown member",
-            |c| append(c, "cards.csv", "VIP000009,M000099,active,2026-11-25,,\n"),
-            "cards.csv",
+            |c| {
+                append(
+                    c,
+                    "cards/VIP000.csv",
+                    "VIP000009,M000099,active,2026-11-25,,\n",
+                )
+            },
+            "cards/VIP000.csv",
             4,
             "card VIP000009 belongs to unknown member M000099",
         ),
@@ -467,12 +480,22 @@ fn data_check_reports_each_broken_file_with_its_line() {
 #[test]
 fn data_check_lists_every_problem_not_just_the_first() {
     let club = sound_club();
-    edit(&club, "members.csv", ",M000001,,S01,", ",M000077,,S07,");
-    edit(&club, "members.csv", "basic,VIP000001,", "basic,VIP000077,");
+    edit(
+        &club,
+        "members/M000.csv",
+        ",M000001,,S01,",
+        ",M000077,,S07,",
+    );
+    edit(
+        &club,
+        "members/M000.csv",
+        "basic,VIP000001,",
+        "basic,VIP000077,",
+    );
     let run = club.refused(&["data", "check"], 3, "found 3 problems");
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert!(
-        lines[0].starts_with(&at(&club, "members.csv", 2)),
+        lines[0].starts_with(&at(&club, "members/M000.csv", 2)),
         "{}",
         run.stderr
     );
@@ -484,11 +507,11 @@ fn a_broken_row_stops_commands_that_read_it_with_file_and_line() {
     let club = sound_club();
     edit(
         &club,
-        "members.csv",
+        "members/M000.csv",
         "2027-11-24,2026-11-25,,\n",
         "2027-11-31,2026-11-25,,\n",
     );
-    let place = at(&club, "members.csv", 2);
+    let place = at(&club, "members/M000.csv", 2);
     club.refused(&["member", "list"], 3, &place);
     club.refused(&["member", "freeze", "M000002", "--reason", "x"], 3, &place);
     club.refused(&["member", "sweep"], 3, &place);
@@ -623,30 +646,79 @@ fn readers_share_the_lock() {
 
 const KILL_MEMBERS: usize = 20_000;
 
+const MEMBERS_HEADER: &str = "id,name,phone,email,gender,birthday,kind,nominee,referrer,source,sales,status,tier,card,applied,joined,expires,since,reason,note\n";
+const CARDS_HEADER: &str = "number,member,status,issued,lost_on,replaced_by\n";
+
 /// Writes a data directory of `KILL_MEMBERS` active members whose terms
-/// ended long before 2026-11-25, so `member sweep` expires every one.
+/// ended long before 2026-11-25, so `member sweep` expires every one: rows
+/// written by hand into their shards, a thousand ids a file.
 fn big_club() -> TestClub {
     let club = TestClub::new();
-    let mut members = club.read("members.csv");
-    let mut cards = club.read("cards.csv");
+    let mut members: BTreeMap<String, String> = BTreeMap::new();
+    let mut cards: BTreeMap<String, String> = BTreeMap::new();
     for i in 1..=KILL_MEMBERS {
-        members.push_str(&format!(
-            "M{i:06},Member {i},139{i:08},,,,individual,,,,,active,basic,VIP{i:06},2025-01-01,2025-01-02,2026-01-02,2025-01-02,,\n"
-        ));
-        cards.push_str(&format!("VIP{i:06},M{i:06},active,2025-01-02,,\n"));
+        members
+            .entry(format!("members/M{:03}.csv", i / 1000))
+            .or_insert_with(|| MEMBERS_HEADER.to_string())
+            .push_str(&format!(
+                "M{i:06},Member {i},139{i:08},,,,individual,,,,,active,basic,VIP{i:06},2025-01-01,2025-01-02,2026-01-02,2025-01-02,,\n"
+            ));
+        cards
+            .entry(format!("cards/VIP{:03}.csv", i / 1000))
+            .or_insert_with(|| CARDS_HEADER.to_string())
+            .push_str(&format!("VIP{i:06},M{i:06},active,2025-01-02,,\n"));
     }
-    std::fs::write(club.path("members.csv"), members).unwrap();
-    std::fs::write(club.path("cards.csv"), cards).unwrap();
+    assert_eq!(members.len(), KILL_MEMBERS / 1000 + 1);
+    for (file, text) in members.iter().chain(&cards) {
+        std::fs::write(club.path(file), text).unwrap();
+    }
     club.check();
     club
 }
 
+/// Copies a data directory with its subdirectories (the shards).
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
     }
+}
+
+/// Every file of a data directory but the lock, by its path there
+/// (`members/M000.csv`), with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let name = format!("{prefix}{}", e.file_name().to_string_lossy());
+            if e.file_type().unwrap().is_dir() {
+                walk(&e.path(), &format!("{name}/"), out);
+            } else if name != "clubctl.lock" {
+                out.insert(name, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, "", &mut out);
+    out
+}
+
+/// Whether the files named `name`, or under the directory `name`, are the
+/// same in `a` and `b`: the same names with the same bytes (and some).
+fn same(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>, name: &str) -> bool {
+    let pick = |m: &BTreeMap<String, Vec<u8>>| -> Vec<(String, Vec<u8>)> {
+        m.iter()
+            .filter(|(k, _)| *k == name || k.starts_with(&format!("{name}/")))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    let picked = pick(a);
+    !picked.is_empty() && picked == pick(b)
 }
 
 /// A random number below `n`, without a random-number crate.
@@ -657,9 +729,9 @@ fn random_below(n: u64) -> u64 {
     h.finish() % n.max(1)
 }
 
-/// Statuses in members.csv and sweep lines in audit.csv.
+/// Statuses in the members table and sweep lines in audit.csv.
 fn census(dir: &Path) -> (usize, usize, usize) {
-    let members = std::fs::read_to_string(dir.join("members.csv")).unwrap();
+    let members = table_of(dir, "members");
     let active = members.matches(",active,").count();
     let expired = members.matches(",expired,").count();
     let audit = std::fs::read_to_string(dir.join("audit.csv")).unwrap();
@@ -698,6 +770,8 @@ fn a_sweep_killed_at_any_moment_is_all_or_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(census(&reference), (0, KILL_MEMBERS, KILL_MEMBERS));
+    let before = files(club.dir());
+    let swept = files(&reference);
     // Kills land anywhere from before the commit point to after the end.
     let window = took.clamp(20, 2000) + 20;
 
@@ -752,10 +826,14 @@ fn a_sweep_killed_at_any_moment_is_all_or_nothing() {
             "run {i}: data check after kill -9:\n{}",
             String::from_utf8_lossy(&check.stderr)
         );
-        let leftovers: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with("txn.") || n.ends_with(".tmp"))
+        // Nothing left over, in the data directory or among the shards.
+        let after = files(&dir);
+        let leftovers: Vec<&String> = after
+            .keys()
+            .filter(|n| {
+                let base = n.rsplit('/').next().unwrap_or_default();
+                base.starts_with("txn.") || base.ends_with(".tmp")
+            })
             .collect();
         assert!(leftovers.is_empty(), "run {i}: {leftovers:?} left behind");
         match census(&dir) {
@@ -765,19 +843,18 @@ fn a_sweep_killed_at_any_moment_is_all_or_nothing() {
                     "run {i}: the sweep was past its commit point, yet nothing was done"
                 );
                 none += 1;
-                for f in ["members.csv", "cards.csv", "audit.csv", "manifest.toml"] {
+                for f in ["members", "cards", "audit.csv", "manifest.toml"] {
                     assert!(
-                        std::fs::read(dir.join(f)).unwrap() == std::fs::read(club.path(f)).unwrap(),
+                        same(&after, &before, f),
                         "run {i}: {f} changed though the sweep did not happen"
                     );
                 }
             }
             (0, KILL_MEMBERS, KILL_MEMBERS) => {
                 all += 1;
-                for f in ["members.csv", "cards.csv", "ledger.csv", "manifest.toml"] {
+                for f in ["members", "cards", "ledger.csv", "manifest.toml"] {
                     assert!(
-                        std::fs::read(dir.join(f)).unwrap()
-                            == std::fs::read(reference.join(f)).unwrap(),
+                        same(&after, &swept, f),
                         "run {i}: {f} differs from an uninterrupted sweep"
                     );
                 }
@@ -958,7 +1035,7 @@ fn writers_started_together_take_turns() {
     ids.sort();
     let want: Vec<String> = (1..=8).map(|i| format!("M{i:06}")).collect();
     assert_eq!(ids, want, "every writer saw the one before it");
-    assert_eq!(club.read("members.csv").lines().count(), 9);
+    assert_eq!(club.table("members").lines().count(), 9);
     assert_eq!(club.read("audit.csv").lines().count(), 9);
     club.check();
 }
