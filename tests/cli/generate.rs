@@ -1,7 +1,7 @@
 //! `data generate` and the sample club in `data/`, and the example rule
 //! files in `examples/`.
 
-use crate::club::TestClub;
+use crate::club::{table_of, TestClub};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -67,9 +67,7 @@ fn the_sample_club_in_data_is_exactly_what_generate_makes() {
 
 #[test]
 fn the_sample_club_has_every_status_every_tier_and_cards_lost() {
-    let members = std::fs::read_to_string(repo("data/members.csv")).unwrap();
-    let mut rdr = csv::Reader::from_reader(members.as_bytes());
-    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let rows = table_rows(&repo("data"), "members");
     assert!((50..=70).contains(&rows.len()), "{} members", rows.len());
     // Sixty members over two years always show the main steps of the life
     // cycle; the rarer states (grace, frozen, expelled) depend on the draw.
@@ -89,7 +87,7 @@ fn the_sample_club_has_every_status_every_tier_and_cards_lost() {
         .iter()
         .any(|r| &r[6] == "organization" && !r[7].is_empty()));
     assert!(rows.iter().any(|r| r[1].is_ascii()), "no Latin name");
-    let cards = std::fs::read_to_string(repo("data/cards.csv")).unwrap();
+    let cards = table_of(&repo("data"), "cards");
     // A card reported lost and replaced within its window.
     assert!(cards.contains(",replaced,"), "no replaced card");
 }
@@ -138,7 +136,16 @@ fn generated_clubs_of_several_sizes_and_seeds_pass_data_check() {
 
 /// Rows of a CSV file of a data directory.
 fn rows(dir: &Path, file: &str) -> Vec<csv::StringRecord> {
-    let text = std::fs::read_to_string(dir.join(file)).unwrap();
+    parse(&std::fs::read_to_string(dir.join(file)).unwrap())
+}
+
+/// Rows of a sharded table of a data directory (`members`), every shard's
+/// in shard order.
+fn table_rows(dir: &Path, table: &str) -> Vec<csv::StringRecord> {
+    parse(&table_of(dir, table))
+}
+
+fn parse(text: &str) -> Vec<csv::StringRecord> {
     csv::Reader::from_reader(text.as_bytes())
         .records()
         .map(|r| r.unwrap())
@@ -205,7 +212,13 @@ fn a_generated_club_has_every_kind_of_activity_in_time_order() {
         log.windows(2).all(|w| w[0][1] <= w[1][1]),
         "follow-up dates"
     );
-    let members = rows(&dir, "members.csv");
+    // More than a thousand members: their table spans two shards.
+    assert_eq!(
+        crate::club::shards_of(&dir, "members"),
+        ["members/M000.csv", "members/M001.csv"]
+    );
+    let members = table_rows(&dir, "members");
+    assert!(members.len() > 1000, "{} members", members.len());
     for r in events.iter().filter(|r| &r[2] == "convert") {
         let m = members
             .iter()
@@ -301,7 +314,7 @@ fn the_same_seed_gives_the_same_files_and_another_seed_does_not() {
         "c",
         &["--members", "120", "--months", "12", "--seed", "10"],
     ));
-    assert_ne!(a["members.csv"], c["members.csv"]);
+    assert_ne!(a["members/M000.csv"], c["members/M000.csv"]);
     assert_ne!(a["audit.csv"], c["audit.csv"]);
 }
 
@@ -382,24 +395,25 @@ fn the_sample_clubs_nightly_sweep_has_already_run_on_its_day() {
     club.check();
 }
 
-/// The id (first column) of the first row of a sample file matching `f`.
-fn first_id(file: &str, f: impl Fn(&csv::StringRecord) -> bool) -> String {
-    rows(&repo("data"), file)
+/// The id (first column) of the first row of a sharded table of the
+/// sample (`members`) matching `f`.
+fn first_id(table: &str, f: impl Fn(&csv::StringRecord) -> bool) -> String {
+    table_rows(&repo("data"), table)
         .into_iter()
         .find(|r| f(r))
         .map(|r| r[0].to_string())
-        .unwrap_or_else(|| panic!("no such row in data/{file}"))
+        .unwrap_or_else(|| panic!("no such row in data/{table}/"))
 }
 
 #[test]
 fn the_sample_club_takes_further_work() {
     let mut club = sample_copy();
     club.as_operator("S03");
-    let pending = first_id("members.csv", |r| &r[11] == "pending");
-    let active = first_id("members.csv", |r| &r[11] == "active");
+    let pending = first_id("members", |r| &r[11] == "pending");
+    let active = first_id("members", |r| &r[11] == "active");
     // A card reported lost more than the 10-day window before the
     // sample's day.
-    let lost = rows(&repo("data"), "members.csv")
+    let lost = table_rows(&repo("data"), "members")
         .into_iter()
         .filter(|r| &r[11] == "active")
         .map(|r| r[0].to_string())
