@@ -114,26 +114,7 @@ impl TestClub {
     /// Every file of the data directory and its subdirectories (but the
     /// lock) with its bytes.
     pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
-        fn walk(dir: &Path, prefix: &str, files: &mut BTreeMap<String, Vec<u8>>) {
-            for entry in std::fs::read_dir(dir).expect("data dir") {
-                let entry = entry.expect("dir entry");
-                let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
-                if name == "clubctl.lock" {
-                    continue;
-                }
-                if entry.path().is_dir() {
-                    walk(&entry.path(), &format!("{name}/"), files);
-                    continue;
-                }
-                files.insert(
-                    name,
-                    std::fs::read(entry.path()).expect("reading a data file"),
-                );
-            }
-        }
-        let mut files = BTreeMap::new();
-        walk(&self.dir, "", &mut files);
-        files
+        files_of(&self.dir)
     }
 
     /// Runs a command that must be refused with `code`, naming `needle` in
@@ -254,4 +235,29 @@ pub fn table_of(dir: &Path, table: &str) -> String {
         out.push_str(rows);
     }
     out
+}
+
+/// Every file of a data directory and its subdirectories (but the lock),
+/// by its path there (`members/M000.csv`), with its bytes.
+pub fn files_of(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, prefix: &str, files: &mut BTreeMap<String, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).expect("data dir") {
+            let entry = entry.expect("dir entry");
+            let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+            if name == "clubctl.lock" {
+                continue;
+            }
+            if entry.path().is_dir() {
+                walk(&entry.path(), &format!("{name}/"), files);
+                continue;
+            }
+            files.insert(
+                name,
+                std::fs::read(entry.path()).expect("reading a data file"),
+            );
+        }
+    }
+    let mut files = BTreeMap::new();
+    walk(dir, "", &mut files);
+    files
 }

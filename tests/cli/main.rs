@@ -15,6 +15,7 @@ mod lang;
 mod leads;
 mod manual;
 mod members;
+mod migrate;
 mod points;
 mod property;
 mod reports;

@@ -1,0 +1,478 @@
+//! `data migrate`: a data directory of the format before shards (members,
+//! cards and balances each kept in one file, the manifest naming
+//! `"members.csv" = 1`) is read as before, refused for every change, and
+//! converted all or nothing into what this clubctl writes.
+
+use crate::club::{files_of, table_of, TestClub};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The tables kept in shards since format version 2.
+const SHARDED: [&str; 3] = ["members", "cards", "balances"];
+
+/// Where `data migrate` keeps the files it replaces.
+const BACKUP: &str = "backups/format-1";
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// Rewrites the data directory `dir` in the format before shards, exactly
+/// as an earlier clubctl left it: each sharded table's shards, in key
+/// order, concatenated into `<table>.csv` under one header, its directory
+/// removed, and the manifest naming the file at version 1.
+fn to_format_1(dir: &Path) {
+    let manifest_path = dir.join("manifest.toml");
+    let mut manifest = std::fs::read_to_string(&manifest_path).unwrap();
+    for table in SHARDED {
+        let text = table_of(dir, table);
+        assert!(!text.is_empty(), "{table}/ has no shard to convert");
+        std::fs::write(dir.join(format!("{table}.csv")), text).unwrap();
+        std::fs::remove_dir_all(dir.join(table)).unwrap();
+        let new = format!("\"{table}/\" = 2\n");
+        assert!(manifest.contains(&new), "{manifest}");
+        manifest = manifest.replace(&new, &format!("\"{table}.csv\" = 1\n"));
+    }
+    std::fs::write(manifest_path, manifest).unwrap();
+}
+
+/// A club holding a copy of `from` (every file but the lock), converted to
+/// the format before shards.
+fn format_1_copy(from: &Path) -> TestClub {
+    let mut club = TestClub::new();
+    std::fs::remove_dir_all(club.dir()).unwrap();
+    for (name, bytes) in files_of(from) {
+        let path = club.path(&name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    to_format_1(club.dir());
+    club.as_operator("S03");
+    club
+}
+
+/// The sample club of `data/` in the format before shards.
+fn format_1_sample() -> TestClub {
+    format_1_copy(&repo("data"))
+}
+
+/// The files of a data directory the migration replaces, as the format
+/// before shards has them.
+fn old_files(club: &TestClub) -> BTreeMap<String, Vec<u8>> {
+    ["members.csv", "cards.csv", "balances.csv", "manifest.toml"]
+        .iter()
+        .map(|f| (f.to_string(), std::fs::read(club.path(f)).unwrap()))
+        .collect()
+}
+
+/// Asserts that the data directory of `club` holds exactly the files of
+/// `want` plus, in `backups/format-1/`, exactly the files of `backup`.
+fn assert_migrated(
+    club: &TestClub,
+    want: &BTreeMap<String, Vec<u8>>,
+    backup: &BTreeMap<String, Vec<u8>>,
+) {
+    let got = club.snapshot();
+    let (kept, rest): (BTreeMap<_, _>, BTreeMap<_, _>) = got
+        .into_iter()
+        .partition(|(name, _)| name.starts_with(&format!("{BACKUP}/")));
+    assert_eq!(
+        rest.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "the migrated directory has other files than the sharded one"
+    );
+    for (name, bytes) in want {
+        assert!(
+            rest[name] == *bytes,
+            "{name} differs from the same club written in shards:\n{}",
+            String::from_utf8_lossy(&rest[name])
+        );
+    }
+    let kept: BTreeMap<String, Vec<u8>> = kept
+        .into_iter()
+        .map(|(name, bytes)| (name[BACKUP.len() + 1..].to_string(), bytes))
+        .collect();
+    assert_eq!(
+        kept.keys().collect::<Vec<_>>(),
+        backup.keys().collect::<Vec<_>>(),
+        "{BACKUP}/ should hold the three old tables and the old manifest"
+    );
+    for (name, bytes) in backup {
+        assert!(
+            kept[name] == *bytes,
+            "{BACKUP}/{name} is not the old file byte for byte"
+        );
+    }
+}
+
+// ---------------------------------------------------------------- writing
+
+#[test]
+fn every_change_to_a_club_of_the_earlier_format_is_refused_naming_the_migration() {
+    let club = format_1_sample();
+    let outside = club.dir().with_file_name("import.csv");
+    std::fs::write(&outside, "name,phone\nNew,13900000099\n").unwrap();
+    let import = outside.to_str().unwrap();
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["member", "add", "--name", "New", "--phone", "13900000099"],
+        vec!["member", "approve", "M000058"],
+        vec!["member", "reject", "M000059", "--reason", "x"],
+        vec!["member", "update", "M000001", "--name", "Other"],
+        vec!["member", "renew", "M000001"],
+        vec!["member", "freeze", "M000001", "--reason", "x"],
+        vec!["member", "exit", "M000001", "--yes"],
+        vec!["member", "sweep"],
+        vec!["member", "import", import, "--commit"],
+        vec!["card", "lost", "M000001", "--yes"],
+        vec![
+            "points",
+            "grant",
+            "M000001",
+            "--spend",
+            "10",
+            "--receipt",
+            "X1",
+        ],
+        vec![
+            "points", "grant", "M000001", "--points", "5", "--reason", "x",
+        ],
+        vec!["points", "expire"],
+        vec!["points", "rebuild"],
+        vec!["wallet", "recharge", "M000001", "--amount", "100"],
+        vec!["tier", "recompute"],
+        vec!["staff", "add", "--name", "New", "--role", "sales"],
+        vec![
+            "lead",
+            "claim",
+            "--sales",
+            "S04",
+            "--name",
+            "N",
+            "--phone",
+            "13900000098",
+        ],
+        vec!["lead", "expire"],
+        vec!["event", "register", "E0030", "M000001"],
+        vec!["data", "close"],
+        vec!["data", "repair"],
+    ];
+    for args in &commands {
+        let run = club.refused(args, 3, "clubctl data migrate");
+        assert!(
+            run.stderr.contains("earlier clubctl")
+                && run.stderr.contains("balances.csv, cards.csv, members.csv"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+    assert!(!club.path(BACKUP).exists());
+}
+
+// ---------------------------------------------------------------- reading
+
+/// Every report and listing of the sample club, as README.md and docs/
+/// show them; each is run in every --format.
+fn reading_commands(candidate: &str) -> Vec<Vec<String>> {
+    let lines = [
+        "member list",
+        "member list --status active --sort expires --desc",
+        "member list --expiring-within 60",
+        "member list --birthday-within 30",
+        "member list --tier gold",
+        "member list --search 王",
+        "member list --sales S04",
+        "member show M000001",
+        "member show M000033",
+        "member show M000058",
+        "member export",
+        "member export --mask",
+        "points balance M000001",
+        "points balance M000033",
+        "points history M000001",
+        "points history M000038 --from 2026-01-01",
+        "points rewards",
+        "wallet balance M000003",
+        "tier list",
+        "staff list",
+        "lead list",
+        "lead list --status live",
+        "lead pool",
+        "lead show L000012",
+        "event list",
+        "event list --upcoming",
+        "event show E0001",
+        "event show E0030",
+        "event invite E0030",
+        "report monthly",
+        "report monthly --month 2026-06 --compare 2025-06",
+        "report quarterly",
+        "report yearly",
+        "report kpi",
+        "report events",
+        "report sales",
+        "report sales --month 2026-10",
+        "report points-aging",
+        "explain member M000001",
+        "explain member M000033",
+        "explain entry T00001337",
+        "explain lead L000012",
+        "explain lead L000001 --claim-by S05",
+        "rules test",
+        "--lang zh member show M000001",
+        "--lang zh report monthly",
+        "data check",
+    ];
+    let mut out: Vec<Vec<String>> = lines
+        .iter()
+        .map(|l| l.split(' ').map(str::to_string).collect())
+        .collect();
+    out.push(vec!["rules".into(), "diff".into(), candidate.into()]);
+    out
+}
+
+/// What each reading command printed, in every format: exit code, stdout
+/// and stderr.
+fn read_everything(club: &TestClub, candidate: &str) -> Vec<(String, i32, String, String)> {
+    let mut out = Vec::new();
+    for command in reading_commands(candidate) {
+        for format in ["table", "csv", "json"] {
+            let mut args = vec!["--format", format];
+            args.extend(command.iter().map(String::as_str));
+            let run = club.run(&args);
+            assert_eq!(
+                run.code, 0,
+                "clubctl {args:?} failed ({}):\n{}",
+                run.code, run.stderr
+            );
+            assert!(
+                !run.stdout.is_empty() || !run.stderr.is_empty(),
+                "clubctl {args:?} printed nothing"
+            );
+            out.push((args.join(" "), run.code, run.stdout, run.stderr));
+        }
+    }
+    out
+}
+
+#[test]
+fn reading_commands_print_the_same_before_and_after_the_migration() {
+    let club = format_1_sample();
+    // A candidate rule file for `rules diff`: a longer grace period.
+    let candidate = club.dir().with_file_name("candidate.toml");
+    let rules = club.read("club.toml");
+    assert!(rules.contains("grace_days = 30\n"));
+    std::fs::write(
+        &candidate,
+        rules.replace("grace_days = 30\n", "grace_days = 45\n"),
+    )
+    .unwrap();
+    let candidate = candidate.to_str().unwrap();
+
+    let before = club.snapshot();
+    let old = read_everything(&club, candidate);
+    assert!(
+        club.snapshot() == before,
+        "a reading command changed a club of the earlier format"
+    );
+    club.ok(&["data", "migrate"]);
+    let new = read_everything(&club, candidate);
+    assert_eq!(old.len(), new.len());
+    for ((args, code, stdout, stderr), (_, new_code, new_stdout, new_stderr)) in
+        old.iter().zip(&new)
+    {
+        assert_eq!(
+            (code, stdout, stderr),
+            (new_code, new_stdout, new_stderr),
+            "clubctl {args} prints otherwise after the migration"
+        );
+    }
+}
+
+// ---------------------------------------------------------------- migrate
+
+#[test]
+fn the_migration_gives_back_the_sample_in_shards_and_keeps_the_old_files() {
+    let club = format_1_sample();
+    let old = old_files(&club);
+    assert_eq!(
+        String::from_utf8_lossy(&old["manifest.toml"])
+            .lines()
+            .filter(|l| l.ends_with(".csv\" = 1"))
+            .count(),
+        13,
+        "every file at version 1, as an earlier clubctl wrote it"
+    );
+
+    // A dry run reads and checks every old table and writes nothing.
+    let before = club.snapshot();
+    let run = club.run(&["--dry-run", "data", "migrate"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for (file, rows) in [
+        ("balances.csv", "53 rows"),
+        ("cards.csv", "54 rows"),
+        ("members.csv", "60 rows"),
+    ] {
+        let dir = file.trim_end_matches(".csv");
+        let line = format!("would convert {file} → {dir}/ ({rows} in 1 shard file)");
+        assert!(run.stderr.contains(&line), "{line}:\n{}", run.stderr);
+    }
+    assert!(club.snapshot() == before, "a dry run changed the directory");
+    assert!(!club.path("backups").exists() && !club.path("members").exists());
+
+    let run = club.run(&["data", "migrate"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("data migrate: members.csv → members/ (60 rows in 1 shard file)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "the old files are kept in {}",
+            club.path(BACKUP).display()
+        )),
+        "{}",
+        run.stderr
+    );
+    let sample = files_of(&repo("data"));
+    assert_migrated(&club, &sample, &old);
+    club.check();
+
+    // Once current, a migration (or its dry run) has nothing to do.
+    let after = club.snapshot();
+    for args in [&["data", "migrate"][..], &["--dry-run", "data", "migrate"]] {
+        let run = club.run(args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("is already in the current data format"),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(club.snapshot() == after, "{args:?} changed the directory");
+    }
+    // And the club takes changes again.
+    club.ok(&["member", "renew", "M000001"]);
+    club.check();
+}
+
+#[test]
+fn a_club_of_more_than_a_thousand_members_migrates_into_several_shards() {
+    let club = TestClub::new();
+    let generated = club.dir().with_file_name("generated");
+    club.ok(&[
+        "data",
+        "generate",
+        generated.to_str().unwrap(),
+        "--members",
+        "1100",
+        "--months",
+        "3",
+        "--seed",
+        "4",
+    ]);
+    let sharded = files_of(&generated);
+    assert!(sharded.contains_key("members/M001.csv"), "too few members");
+    let old = format_1_copy(&generated);
+    let before = old_files(&old);
+    let listing = old.ok(&["member", "list", "--format", "csv"]);
+    let report = old.ok(&["report", "monthly", "--format", "csv"]);
+    let run = old.run(&["data", "migrate"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("members/ (1100 rows in 2 shard files)"),
+        "{}",
+        run.stderr
+    );
+    assert_migrated(&old, &sharded, &before);
+    old.check();
+    assert_eq!(old.ok(&["member", "list", "--format", "csv"]), listing);
+    assert_eq!(old.ok(&["report", "monthly", "--format", "csv"]), report);
+}
+
+#[test]
+fn a_bad_row_in_an_old_table_stops_the_migration_naming_its_file_and_line() {
+    for (file, line, from, to, says) in [
+        (
+            "members.csv",
+            5,
+            ",active,",
+            ",sleeping,",
+            "members.csv:5: column 12 (status): 'sleeping'",
+        ),
+        (
+            // The last table converted: the ones before it are not
+            // written either.
+            "balances.csv",
+            3,
+            ",",
+            ",x",
+            "balances.csv:3: column 2: invalid digit",
+        ),
+    ] {
+        let club = format_1_sample();
+        let text = club.read(file);
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        assert!(lines[line - 1].contains(from), "{}", lines[line - 1]);
+        lines[line - 1] = lines[line - 1].replacen(from, to, 1);
+        std::fs::write(club.path(file), lines.join("\n") + "\n").unwrap();
+        let place = format!("{}/{says}", club.dir().display());
+        club.refused(&["--dry-run", "data", "migrate"], 3, &place);
+        club.refused(&["data", "migrate"], 3, &place);
+        for table in SHARDED {
+            assert!(!club.path(table).exists(), "{file}: {table}/ was made");
+        }
+        assert!(!club.path("backups").exists(), "{file}: a backup was made");
+    }
+}
+
+#[test]
+fn a_migration_cut_short_after_its_commit_is_finished_by_running_it_again() {
+    let club = format_1_sample();
+    let old = old_files(&club);
+    club.ok(&["data", "migrate"]);
+    let migrated = club.snapshot();
+    // Killed after the commit, before the old files were removed: the
+    // directory is in the new format, and the old tables are still there.
+    for f in ["members.csv", "cards.csv", "balances.csv"] {
+        std::fs::write(club.path(f), &old[f]).unwrap();
+    }
+    club.check();
+    let listing = club.ok(&["member", "list", "--format", "csv"]);
+    let before = club.snapshot();
+    let run = club.run(&["--dry-run", "data", "migrate"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(club.snapshot() == before, "a dry run removed something");
+    let run = club.run(&["data", "migrate"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for f in ["members.csv", "cards.csv", "balances.csv"] {
+        assert!(
+            run.stderr.contains(&format!(
+                "data migrate: removed {f}, left by an interrupted migration"
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(club.snapshot() == migrated);
+    assert_eq!(club.ok(&["member", "list", "--format", "csv"]), listing);
+}
+
+#[test]
+fn an_old_table_edited_after_the_migration_is_not_removed() {
+    let club = format_1_sample();
+    let old = old_files(&club);
+    club.ok(&["data", "migrate"]);
+    // Not the bytes the backup holds: the migration leaves it alone.
+    let mut edited = old["cards.csv"].clone();
+    edited.extend_from_slice(b"VIP000099,M000001,active,2026-11-25,,\n");
+    std::fs::write(club.path("cards.csv"), &edited).unwrap();
+    let run = club.run(&["data", "migrate"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("already in the current data format"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(club.path("cards.csv")).unwrap(), edited);
+}
