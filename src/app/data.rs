@@ -169,6 +169,8 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
     super::lead::check(&store, &mut out)?;
     super::rules::check(&store, &mut out)?;
     super::book::check(&store, &ledger, &mut out)?;
+    let all: Vec<Member> = members.into_iter().map(|(_, m)| m).collect();
+    out.extend(store.check_indexes(&all)?);
     if store.check_journals().is_ok() {
         super::report::check_closings(&store, &mut out)?;
     }
