@@ -186,6 +186,27 @@ pub fn migrate(ctx: &Ctx) -> Result<crate::store::migrate::Migrated> {
     Ok(store.migrate(ctx.dry_run)?)
 }
 
+/// `data reindex`: every index rebuilt from its table; the files that
+/// changed (none when the indexes were sound).
+pub fn reindex(ctx: &Ctx) -> Result<Vec<String>> {
+    let mut store = ctx.write()?;
+    if ctx.dry_run {
+        let members: Vec<Member> = store.load()?;
+        return Ok(store
+            .check_indexes(&members)?
+            .into_iter()
+            .map(|p| {
+                p.path
+                    .strip_prefix(&ctx.data)
+                    .unwrap_or(&p.path)
+                    .display()
+                    .to_string()
+            })
+            .collect());
+    }
+    Ok(store.reindex()?)
+}
+
 /// `data repair`: torn journal lines moved aside into `.rejected` files.
 pub fn repair(ctx: &Ctx) -> Result<Vec<(String, u64)>> {
     let mut store = ctx.write_as_is()?;
