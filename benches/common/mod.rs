@@ -1,4 +1,4 @@
-//! What both benchmarks need: running the clubctl under test on a data
+//! What the benchmarks share: running the clubctl under test on a data
 //! directory, and medians.
 
 use std::path::Path;
@@ -8,15 +8,21 @@ use std::time::{Duration, Instant};
 pub const BIN: &str = env!("CARGO_BIN_EXE_clubctl");
 pub const TODAY: &str = "2026-11-25";
 
+/// Gives `cmd` the environment every benchmark runs clubctl in: nothing
+/// from the caller's, the data directory `dir`, business day `TODAY` and
+/// operator `bench`.
+pub fn club_env<'a>(cmd: &'a mut Command, dir: &Path) -> &'a mut Command {
+    cmd.env_clear()
+        .env("CLUBCTL_DATA", dir)
+        .env("CLUBCTL_TODAY", TODAY)
+        .env("CLUBCTL_OPERATOR", "bench")
+}
+
 /// Runs clubctl on `dir` with `args` (business day `TODAY`), which must
 /// succeed; returns the wall time it took.
 pub fn clubctl(dir: &Path, args: &[&str]) -> Duration {
     let start = Instant::now();
-    let out = Command::new(BIN)
-        .env_clear()
-        .env("CLUBCTL_DATA", dir)
-        .env("CLUBCTL_TODAY", TODAY)
-        .env("CLUBCTL_OPERATOR", "bench")
+    let out = club_env(&mut Command::new(BIN), dir)
         .args(args)
         .output()
         .expect("running clubctl");
@@ -29,7 +35,7 @@ pub fn clubctl(dir: &Path, args: &[&str]) -> Duration {
     took
 }
 
-pub fn median(mut v: Vec<Duration>) -> Duration {
+pub fn median<T: Ord + Copy>(mut v: Vec<T>) -> T {
     v.sort();
     v[v.len() / 2]
 }

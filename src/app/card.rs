@@ -31,9 +31,8 @@ fn current_card<'a>(cards: &'a mut [Card], m: &Member) -> Result<&'a mut Card> {
 /// `card lost`: blocks the member's card at once.
 pub fn lost(ctx: &Ctx, id: &str) -> Result<CardOutcome> {
     let mut store = ctx.write()?;
-    let members: Vec<Member> = store.load()?;
-    let (_, m) = find(&members, id)?;
-    let mut cards: Vec<Card> = store.load()?;
+    let m = &super::get(&store, id)?;
+    let mut cards: Vec<Card> = store.find::<Card>(&m.card)?.into_iter().collect();
     let c = current_card(&mut cards, m)?;
     let before = c.clone();
     card::report_lost(c, ctx.today)?;
@@ -41,7 +40,7 @@ pub fn lost(ctx: &Ctx, id: &str) -> Result<CardOutcome> {
     let deadline = card::reissue_deadline(ctx.today, store.rules());
     let mut txn = Txn::new();
     txn.append(&[ctx.audit("card lost", Some(&before), &after)]);
-    txn.put_table(&mut cards);
+    store.put_rows(&mut txn, &mut cards)?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(CardOutcome {
         message: format!(

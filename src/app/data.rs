@@ -169,6 +169,8 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
     super::lead::check(&store, &mut out)?;
     super::rules::check(&store, &mut out)?;
     super::book::check(&store, &ledger, &mut out)?;
+    let all: Vec<Member> = members.into_iter().map(|(_, m)| m).collect();
+    out.extend(store.check_indexes(&all)?);
     if store.check_journals().is_ok() {
         super::report::check_closings(&store, &mut out)?;
     }
@@ -182,6 +184,27 @@ pub fn migrate(ctx: &Ctx) -> Result<crate::store::migrate::Migrated> {
     let mut store = ctx.migrate_store()?;
     store.check_journals()?;
     Ok(store.migrate(ctx.dry_run)?)
+}
+
+/// `data reindex`: every index rebuilt from its table; the files that
+/// changed (none when the indexes were sound).
+pub fn reindex(ctx: &Ctx) -> Result<Vec<String>> {
+    let mut store = ctx.write()?;
+    if ctx.dry_run {
+        let members: Vec<Member> = store.load()?;
+        return Ok(store
+            .check_indexes(&members)?
+            .into_iter()
+            .map(|p| {
+                p.path
+                    .strip_prefix(&ctx.data)
+                    .unwrap_or(&p.path)
+                    .display()
+                    .to_string()
+            })
+            .collect());
+    }
+    Ok(store.reindex()?)
 }
 
 /// `data repair`: torn journal lines moved aside into `.rejected` files.

@@ -306,20 +306,13 @@ pub fn convert(ctx: &Ctx, id: &str, paid: Option<Cents>, approve: bool) -> Resul
     let before = leads[i].clone();
     owner_or_office(&staff, &ctx.operator, &before, "converting")?;
     let mut l = before.clone();
-    let mut members: Vec<Member> = store.load()?;
-    let mid = member::next_id(
-        crate::domain::member::ID_PREFIX,
-        6,
-        members.iter().map(|m| m.id.as_str()),
-    );
+    let prefix = crate::domain::member::ID_PREFIX;
+    let last = store.last_key::<Member>(prefix)?;
+    let mid = member::next_id(prefix, 6, last.iter().map(String::as_str));
     lead::convert(&mut l, &mid, ctx.today)?;
-    let applied = member::apply(
-        lead::application(&before),
-        mid,
-        ctx.today,
-        store.rules(),
-        &members,
-    )?;
+    let application = lead::application(&before);
+    let phone_holders = super::member::holders(&store, &application.phone)?;
+    let applied = member::apply(application, mid, ctx.today, store.rules(), &phone_holders)?;
     let mut m = applied.clone();
     let mut txn = Txn::new();
     txn.append(&[ctx.audit("member add", None, &m)]);
@@ -333,7 +326,6 @@ pub fn convert(ctx: &Ctx, id: &str, paid: Option<Cents>, approve: bool) -> Resul
             &mut Step {
                 ctx,
                 store: &store,
-                members: &members,
                 txn: &mut txn,
             },
             None,
@@ -347,8 +339,7 @@ pub fn convert(ctx: &Ctx, id: &str, paid: Option<Cents>, approve: bool) -> Resul
             m.id, m.id
         );
     }
-    members.push(m.clone());
-    txn.put_table(&mut members);
+    store.put_rows(&mut txn, &mut [m.clone()])?;
     events.push(event(ctx, &l, EventKind::Convert, &l.owner, &m.id, ""));
     let files = commit_lead(
         ctx,

@@ -1,6 +1,6 @@
 //! The member commands.
 
-use super::{entry, find, Ctx, LedgerIds};
+use super::{entry, find, get, Ctx, LedgerIds};
 use crate::domain::card::{self, Card};
 use crate::domain::ledger::{Balances, EntryKind, LedgerEntry};
 use crate::domain::member::{self, Application, Member, Status, Update};
@@ -35,34 +35,39 @@ fn check_staff(store: &Store, id: &str) -> Result<()> {
     }
 }
 
-fn check_referrer(members: &[Member], id: &str) -> Result<()> {
-    if id.is_empty() {
+fn check_referrer(store: &Store, id: &str) -> Result<()> {
+    if id.is_empty() || store.find::<Member>(id)?.is_some() {
         return Ok(());
     }
-    find(members, id).map(|_| ()).map_err(|_| {
-        DomainError::NotFound(format!(
-            "no member {id} to name as referrer; find the id with `clubctl member list --search TEXT`"
-        ))
-        .into()
-    })
+    Err(DomainError::NotFound(format!(
+        "no member {id} to name as referrer; find the id with `clubctl member list --search TEXT`"
+    ))
+    .into())
+}
+
+/// The members holding a phone number (as typed: normalised first), for
+/// the rules that keep a phone to one member. None for a number that does
+/// not normalise: the rule refuses it with its own message.
+pub(crate) fn holders(store: &Store, raw: &str) -> Result<Vec<Member>> {
+    match member::normalise_phone(raw) {
+        Ok(phone) => Ok(store.lookup::<Member>(&phone)?),
+        Err(_) => Ok(Vec::new()),
+    }
 }
 
 /// `member add`: a pending application.
 pub fn add(ctx: &Ctx, app: Application) -> Result<Outcome> {
     let mut store = ctx.write()?;
-    let mut members: Vec<Member> = store.load()?;
-    check_referrer(&members, &app.referrer)?;
+    check_referrer(&store, &app.referrer)?;
     check_staff(&store, &app.sales)?;
-    let id = member::next_id(
-        crate::domain::member::ID_PREFIX,
-        6,
-        members.iter().map(|m| m.id.as_str()),
-    );
-    let m = member::apply(app, id, ctx.today, store.rules(), &members)?;
+    let prefix = crate::domain::member::ID_PREFIX;
+    let last = store.last_key::<Member>(prefix)?;
+    let id = member::next_id(prefix, 6, last.iter().map(String::as_str));
+    let phone_holders = holders(&store, &app.phone)?;
+    let m = member::apply(app, id, ctx.today, store.rules(), &phone_holders)?;
     let mut txn = Txn::new();
     txn.append(&[ctx.audit("member add", None, &m)]);
-    members.push(m.clone());
-    txn.put_table(&mut members);
+    store.put_rows(&mut txn, &mut [m.clone()])?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Outcome {
         message: format!("{}: application from {} is pending review", m.id, m.name),
@@ -75,13 +80,18 @@ pub fn add(ctx: &Ctx, app: Application) -> Result<Outcome> {
 pub(crate) struct Step<'a> {
     pub(crate) ctx: &'a Ctx,
     pub(crate) store: &'a Store,
-    /// Every member as loaded (the one changing is still as it was).
-    pub(crate) members: &'a [Member],
     pub(crate) txn: &'a mut Txn,
 }
 
+impl Step<'_> {
+    /// The members holding a phone number (see `holders`).
+    pub(crate) fn holders(&self, phone: &str) -> Result<Vec<Member>> {
+        holders(self.store, phone)
+    }
+}
+
 /// Loads the member, lets `f` change it (and add to the transaction), then
-/// writes the member table and the audit line in one commit.
+/// writes the member's row and the audit line in one commit.
 fn transition(
     ctx: &Ctx,
     id: &str,
@@ -89,9 +99,7 @@ fn transition(
     f: impl FnOnce(&mut Member, &mut Step) -> Result<String>,
 ) -> Result<Outcome> {
     let mut store = ctx.write()?;
-    let mut members: Vec<Member> = store.load()?;
-    let (i, before) = find(&members, id)?;
-    let before = before.clone();
+    let before = get(&store, id)?;
     let mut m = before.clone();
     let mut txn = Txn::new();
     let message = f(
@@ -99,13 +107,11 @@ fn transition(
         &mut Step {
             ctx,
             store: &store,
-            members: &members,
             txn: &mut txn,
         },
     )?;
     txn.append(&[ctx.audit(action, Some(&before), &m)]);
-    members[i] = m.clone();
-    txn.put_table(&mut members);
+    store.put_rows(&mut txn, &mut [m.clone()])?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Outcome {
         member: m,
@@ -165,17 +171,26 @@ pub(crate) fn approve_step(
     paid: Option<Cents>,
 ) -> Result<String> {
     let rules = step.store.rules();
-    let mut cards: Vec<Card> = step.store.load()?;
-    let number = card_no.unwrap_or_else(|| card::next_number(&cards, rules));
-    let new = card::issue(number, &m.id, step.ctx.today, &cards)?;
+    let number = match card_no {
+        Some(n) => n,
+        None => {
+            let last = step.store.last_key::<Card>(&rules.card.prefix)?;
+            let last: Vec<Card> = match last {
+                Some(k) => step.store.find::<Card>(&k)?.into_iter().collect(),
+                None => Vec::new(),
+            };
+            card::next_number(&last, rules)
+        }
+    };
+    let taken: Vec<Card> = step.store.find::<Card>(&number)?.into_iter().collect();
+    let new = card::issue(number, &m.id, step.ctx.today, &taken)?;
     member::approve(m, &new.number, step.ctx.today, rules)?;
     let term = rules.membership.term_months;
     if let Some(e) = dues_entry(step, m, paid, term)? {
         step.txn.append(&[e]);
     }
     step.txn.append(&[step.ctx.audit("card issue", None, &new)]);
-    cards.push(new);
-    step.txn.put_table(&mut cards);
+    step.store.put_rows(step.txn, &mut [new])?;
     Ok(format!(
         "approved {}: card {}, member until {}",
         m.id,
@@ -194,7 +209,7 @@ pub fn reject(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
 pub fn renew(ctx: &Ctx, id: &str, months: Option<u32>, paid: Option<Cents>) -> Result<Outcome> {
     transition(ctx, id, "member renew", |m, step| {
         let months = months.unwrap_or(step.store.rules().membership.term_months);
-        let until = member::renew(m, months, step.ctx.today, step.members)?;
+        let until = member::renew(m, months, step.ctx.today, &step.holders(&m.phone)?)?;
         if let Some(e) = dues_entry(step, m, paid, months)? {
             step.txn.append(&[e]);
         }
@@ -259,7 +274,7 @@ pub fn exit(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
 
 pub fn expel(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
     transition(ctx, id, "member expel", |m, step| {
-        member::expel(m, reason, step.ctx.today, step.members)?;
+        member::expel(m, reason, step.ctx.today, &step.holders(&m.phone)?)?;
         let lost = forfeit(step, m, "member expel")?;
         Ok(format!(
             "expelled {}: {}; {lost} points forfeited; phone {} is barred",
@@ -277,7 +292,14 @@ pub fn restore(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
             &[Role::Manager, Role::Director],
             "reinstating a member",
         )?;
-        member::restore(m, reason, step.ctx.today, step.store.rules(), step.members)?;
+        let phone_holders = step.holders(&m.phone)?;
+        member::restore(
+            m,
+            reason,
+            step.ctx.today,
+            step.store.rules(),
+            &phone_holders,
+        )?;
         Ok(match m.expires {
             Some(until) => format!("restored {}: {} until {until}", m.id, m.status),
             None => format!("restored {}: the application is pending review again", m.id),
@@ -288,13 +310,17 @@ pub fn restore(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
 pub fn update(ctx: &Ctx, id: &str, u: Update) -> Result<Outcome> {
     transition(ctx, id, "member update", |m, step| {
         if let Some(r) = &u.referrer {
-            check_referrer(step.members, r)?;
+            check_referrer(step.store, r)?;
         }
         if let Some(s) = &u.sales {
             check_staff(step.store, s)?;
         }
         let before = m.clone();
-        member::update(m, u, step.ctx.today, step.members)?;
+        let phone_holders = match &u.phone {
+            Some(p) => step.holders(p)?,
+            None => Vec::new(),
+        };
+        member::update(m, u, step.ctx.today, &phone_holders)?;
         let changes = crate::store::records::changes(Some(&before), m);
         if changes.is_empty() {
             return Err(DomainError::Invalid(format!(

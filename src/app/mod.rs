@@ -180,6 +180,17 @@ pub fn member_at_till(store: &Store, who: &str, today: NaiveDate) -> Result<Stri
     .into())
 }
 
+/// One member by id, reading one shard, or the refusal naming how to find
+/// the id.
+pub fn get(store: &Store, id: &str) -> Result<Member> {
+    store.find::<Member>(id)?.ok_or_else(|| {
+        DomainError::NotFound(format!(
+            "no member {id}; find the id with `clubctl member list --search TEXT`"
+        ))
+        .into()
+    })
+}
+
 /// The member with `id`, or a not-found error that says how to look.
 pub fn find<'a>(members: &'a [Member], id: &str) -> Result<(usize, &'a Member)> {
     members

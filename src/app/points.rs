@@ -2,7 +2,7 @@
 //! redeem, expire, reverse, balance and history.
 
 use super::book::{used_receipts, Book};
-use super::{find, member_at_till, Ctx};
+use super::{member_at_till, Ctx};
 use crate::domain::ledger::{EntryKind, LedgerEntry};
 use crate::domain::member::Member;
 use crate::domain::points::{self, Account};
@@ -545,8 +545,7 @@ pub fn redeem_reward(ctx: &Ctx, id: &str, code: &str, qty: u32) -> Result<Posted
     }
     let mut store = ctx.write()?;
     let id = &member_at_till(&store, id, ctx.today)?;
-    let members: Vec<Member> = store.load()?;
-    let (_, m) = find(&members, id)?;
+    let m = &super::get(&store, id)?;
     let rules = store.rules().clone();
     let mut table: Vec<RewardRule> = store.load()?;
     let reward = catalogue(&store)?
@@ -618,8 +617,7 @@ pub fn redeem_points(ctx: &Ctx, id: &str, n: i64, reason: &str) -> Result<Posted
     }
     let mut store = ctx.write()?;
     let id = &member_at_till(&store, id, ctx.today)?;
-    let members: Vec<Member> = store.load()?;
-    let (_, m) = find(&members, id)?;
+    let m = &super::get(&store, id)?;
     let rules = store.rules().clone();
     points::require_standing(m, "redeem points")?;
     let mut book = Book::open_for(&store, &[id])?;
@@ -781,8 +779,7 @@ pub struct Balance {
 
 pub fn balance(ctx: &Ctx, id: &str) -> Result<Balance> {
     let store = ctx.read()?;
-    let members: Vec<Member> = store.load()?;
-    let (_, m) = find(&members, id)?;
+    let m = &super::get(&store, id)?;
     let rules = store.rules();
     let account = Book::open_for(&store, &[id])?.account(id);
     Ok(Balance {
@@ -803,8 +800,7 @@ pub fn history(
     to: Option<NaiveDate>,
 ) -> Result<Vec<(LedgerEntry, i64)>> {
     let store = ctx.read()?;
-    let members: Vec<Member> = store.load()?;
-    find(&members, id)?;
+    super::get(&store, id)?;
     let ledger: Vec<LedgerEntry> = store.load()?;
     let mut running = 0;
     let mut out = Vec::new();

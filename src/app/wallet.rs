@@ -3,7 +3,7 @@
 
 use super::book::{used_receipts, Book};
 use super::points::Posted;
-use super::{find, member_at_till, Ctx};
+use super::{member_at_till, Ctx};
 use crate::domain::ledger::EntryKind;
 use crate::domain::member::Member;
 use crate::domain::points::{self, Account, ReferralReward};
@@ -26,8 +26,7 @@ pub fn recharge(ctx: &Ctx, id: &str, amount: Cents) -> Result<Posted> {
     positive(amount)?;
     let mut store = ctx.write()?;
     let id = &member_at_till(&store, id, ctx.today)?;
-    let members: Vec<Member> = store.load()?;
-    let (_, m) = find(&members, id)?;
+    let m = &super::get(&store, id)?;
     points::require_standing(m, "recharge the wallet")?;
     let rules = store.rules().clone();
     let mut book = Book::open_for(&store, &[id, m.referrer.as_str()])?;
@@ -50,9 +49,9 @@ pub fn recharge(ctx: &Ctx, id: &str, amount: Cents) -> Result<Posted> {
         ));
     }
     if first && !m.referrer.is_empty() {
-        let referrer = members.iter().find(|x| x.id == m.referrer);
+        let referrer = store.find::<Member>(&m.referrer)?;
         let reward = points::referral_reward(amount, &rules);
-        match (referrer, reward) {
+        match (referrer.as_ref(), reward) {
             (Some(rf), Some(reward)) if points::require_standing(rf, "reward").is_ok() => {
                 let note = format!("referral: first recharge of {id}");
                 match reward {
@@ -88,8 +87,7 @@ pub fn pay(ctx: &Ctx, id: &str, amount: Cents, receipt: &str) -> Result<Posted> 
     positive(amount)?;
     let mut store = ctx.write()?;
     let id = &member_at_till(&store, id, ctx.today)?;
-    let members: Vec<Member> = store.load()?;
-    let (_, m) = find(&members, id)?;
+    let m = &super::get(&store, id)?;
     points::require_standing(m, "pay from the wallet")?;
     if !receipt.is_empty() {
         let key = format!("pay:{receipt}");
@@ -121,7 +119,6 @@ pub fn pay(ctx: &Ctx, id: &str, amount: Cents, receipt: &str) -> Result<Posted> 
 /// `wallet balance ID`.
 pub fn balance(ctx: &Ctx, id: &str) -> Result<(Member, Account)> {
     let store = ctx.read()?;
-    let members: Vec<Member> = store.load()?;
-    let (_, m) = find(&members, id)?;
+    let m = &super::get(&store, id)?;
     Ok((m.clone(), Book::open_for(&store, &[id])?.account(id)))
 }

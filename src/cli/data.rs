@@ -24,6 +24,9 @@ pub enum DataCmd {
     Check,
     /// Move torn journal lines aside into .rejected files.
     Repair,
+    /// Rebuild every index (index/phones/) from its table: what data check
+    /// advises when an index is missing or differs.
+    Reindex,
     /// Convert a data directory written by an earlier clubctl to this
     /// one's format, all or nothing, keeping the old files in
     /// backups/format-1/.
@@ -90,6 +93,25 @@ pub fn run(cmd: DataCmd, ctx: &Ctx, env: &Env) -> Result<()> {
                     files: &[],
                 },
             )
+        }
+        DataCmd::Reindex => {
+            let files = app::reindex(ctx)?;
+            if files.is_empty() {
+                output::say(Msg::ReindexNothing.text());
+            }
+            let m = if ctx.dry_run {
+                Msg::ReindexWould
+            } else {
+                Msg::ReindexDone
+            };
+            if let Some(first) = files.first() {
+                output::say(&m.fill(&[
+                    ("n", &files.len()),
+                    ("s", &if files.len() == 1 { "" } else { "s" }),
+                    ("first", first),
+                ]));
+            }
+            Ok(())
         }
         DataCmd::Migrate => {
             let done = app::migrate(ctx)?;

@@ -148,6 +148,12 @@ catalogue! {
     CheckPassed => "{dir}: data check passed", "{dir}：数据检查通过";
     CheckFailed => "data check found {n} problem{s} in {dir}", "数据检查在 {dir} 中发现 {n} 个问题";
     RepairNothing => "data repair: nothing to do", "数据修复：无需处理";
+    ReindexNothing => "data reindex: every index agrees with its table; nothing to do",
+        "重建索引：所有索引与数据表一致，无需处理";
+    ReindexDone => "data reindex: rebuilt {n} index file{s}, from {first} on",
+        "重建索引：已重建 {n} 个索引文件（自 {first} 起）";
+    ReindexWould => "data reindex: would rebuild {n} index file{s}, from {first} on",
+        "重建索引：将重建 {n} 个索引文件（自 {first} 起）";
     MigrateNothing => "data migrate: {dir} is already in the current data format",
         "数据迁移：{dir} 已是当前数据格式";
     MigrateTable => "data migrate: {file} → {dir}/ ({rows} rows in {shards} shard file{s})",

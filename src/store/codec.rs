@@ -21,6 +21,12 @@ pub trait Record: Serialize + DeserializeOwned {
     /// file per thousand keys (see `shard.rs`); `FILE` is then the name of
     /// the single file of the format before shards, read until migrated.
     const SHARDS: Option<&'static str> = None;
+    /// A secondary index kept with the table (see `index.rs`).
+    const INDEX: Option<super::index::Index> = None;
+    /// The value this row is indexed under, if any.
+    fn index_value(&self) -> Option<&str> {
+        None
+    }
     /// The id that orders a table's rows and names a record in messages.
     fn key(&self) -> &str;
 }

@@ -6,6 +6,7 @@ pub mod closing;
 pub mod codec;
 pub mod error;
 pub mod fsutil;
+pub mod index;
 pub mod lock;
 pub mod manifest;
 pub mod migrate;
@@ -30,6 +31,15 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub const CLUB_TOML: &str = "club.toml";
+
+/// The members' phone index.
+const MEMBER_INDEX: index::Index = match <crate::domain::member::Member as Record>::INDEX {
+    Some(i) => i,
+    None => index::Index {
+        dir: "",
+        column: "",
+    },
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -168,6 +178,13 @@ impl Store {
                 None => fsutil::create_new(&dir.join(f.name), &(f.header)())?,
             }
         }
+        for (file, bytes) in index::build::<crate::domain::member::Member>(MEMBER_INDEX, &[]) {
+            let path = dir.join(file);
+            if let Some(parent) = path.parent() {
+                fsutil::create_dir_private(parent)?;
+            }
+            fsutil::create_new(&path, &bytes)?;
+        }
         fsutil::sync_dir(dir)
     }
 
@@ -276,6 +293,9 @@ impl Store {
         if changed.is_empty() {
             return Ok(());
         }
+        if let Some(ix) = T::INDEX {
+            self.put_index(txn, ix, changed)?;
+        }
         match self.sharded::<T>() {
             Some(sub) => {
                 for (file, at) in shard::group(sub, changed) {
@@ -290,6 +310,131 @@ impl Store {
             }
         }
         Ok(())
+    }
+
+    /// The index buckets `changed` rows move between, rewritten: each
+    /// changed row's old entry removed and its new one added.
+    fn put_index<T: Record>(&self, txn: &mut Txn, ix: index::Index, changed: &[T]) -> Result<()> {
+        let keys: std::collections::HashSet<&str> = changed.iter().map(|r| r.key()).collect();
+        let before: Vec<T> = self.find_many(&keys)?;
+        let old: std::collections::HashMap<&str, &str> = before
+            .iter()
+            .filter_map(|r| r.index_value().map(|v| (r.key(), v)))
+            .collect();
+        let mut touched: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for r in changed {
+            let new = r.index_value().unwrap_or_default();
+            match old.get(r.key()) {
+                Some(v) if *v == new => {}
+                Some(v) => {
+                    touched.insert(index::file(ix, v));
+                    touched.insert(index::file(ix, new));
+                }
+                None => {
+                    touched.insert(index::file(ix, new));
+                }
+            }
+        }
+        for file in touched {
+            let mut pairs = match txn.tables.iter().find(|(f, _)| *f == file) {
+                Some(_) => continue,
+                None => index::read::<T>(&self.dir, ix, &file)?,
+            };
+            pairs.retain(|(_, k)| !keys.contains(k.as_str()));
+            for r in changed {
+                if let Some(v) = r.index_value().filter(|v| !v.is_empty()) {
+                    if index::file(ix, v) == file {
+                        pairs.push((v.to_string(), r.key().to_string()));
+                    }
+                }
+            }
+            txn.put_file_bytes(&file, index::encode::<T>(ix, &mut pairs));
+        }
+        Ok(())
+    }
+
+    /// The rows of a table indexed under `value` (the members holding a
+    /// phone number): one bucket file and their shards read. An index
+    /// naming a row that does not hold the value is refused as stale.
+    pub fn lookup<T: Record>(&self, value: &str) -> Result<Vec<T>> {
+        let Some(ix) = T::INDEX else {
+            return Ok(self
+                .load::<T>()?
+                .into_iter()
+                .filter(|r| r.index_value() == Some(value))
+                .collect());
+        };
+        if self.sharded::<T>().is_none() {
+            // A table not yet migrated has no index: read it whole.
+            return Ok(self
+                .load::<T>()?
+                .into_iter()
+                .filter(|r| r.index_value() == Some(value))
+                .collect());
+        }
+        let file = index::file(ix, value);
+        let pairs = index::read::<T>(&self.dir, ix, &file)?;
+        let mut out = Vec::new();
+        for (_, key) in pairs.iter().filter(|(v, _)| v == value) {
+            match self.find::<T>(key)? {
+                Some(r) if r.index_value() == Some(value) => out.push(r),
+                found => {
+                    return Err(StoreError::Corrupt {
+                        path: self.dir.join(&file),
+                        line: 1,
+                        msg: format!(
+                            "the index lists {key} under {} {value}, but {} {}; the index is stale: run `clubctl data reindex` to rebuild it",
+                            ix.column,
+                            self.path_of::<T>(key).display(),
+                            if found.is_some() { format!("gives {key} another {}", ix.column) } else { format!("has no row {key}") }
+                        ),
+                    })
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every index bucket rebuilt from its table, in one commit (`data
+    /// reindex`); returns the files that changed.
+    pub fn reindex(&mut self) -> Result<Vec<String>> {
+        let members: Vec<crate::domain::member::Member> = self.load()?;
+        let mut txn = Txn::new();
+        for (file, bytes) in index::build(MEMBER_INDEX, &members) {
+            txn.put_file_bytes(&file, bytes);
+        }
+        self.skip_unchanged(&mut txn)?;
+        let files = txn.files();
+        self.commit(txn)?;
+        Ok(files)
+    }
+
+    /// What `data check` finds wrong with the indexes: each bucket compared
+    /// with the one the table gives.
+    pub fn check_indexes(&self, members: &[crate::domain::member::Member]) -> Result<Vec<Problem>> {
+        let mut out = Vec::new();
+        if self.sharded::<crate::domain::member::Member>().is_none() {
+            return Ok(out);
+        }
+        for (file, want) in index::build(MEMBER_INDEX, members) {
+            let path = self.dir.join(&file);
+            let found = fsutil::read_or_empty(&path)?;
+            if !path.is_file() {
+                out.push(Problem {
+                    path,
+                    line: 0,
+                    msg: "this bucket of the phone index is missing. Run `clubctl data reindex`"
+                        .into(),
+                });
+            } else if found != want {
+                out.push(Problem {
+                    path,
+                    line: 0,
+                    msg: "this bucket of the phone index differs from the members table. Run `clubctl data reindex`".into(),
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// The record of a table with this key, decoding no other row.
@@ -307,11 +452,25 @@ impl Store {
         rows::Rows::open_all(self.files_of::<T>()?, want)
     }
 
-    /// The last key of a table (the highest id given so far), reading one
-    /// shard's tail.
-    pub fn last_key<T: Record>(&self) -> Result<Option<String>> {
+    /// The last key of a table starting with `prefix` (the highest id of
+    /// that kind given so far): one shard's tail read.
+    pub fn last_key<T: Record>(&self, prefix: &str) -> Result<Option<String>> {
         let files = self.files_of::<T>()?;
+        let sharded = self.sharded::<T>().is_some();
         for path in files.iter().rev() {
+            let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+            if sharded && (stem == shard::OTHER || !stem.starts_with(prefix)) {
+                continue;
+            }
+            if !sharded {
+                // One file holds every kind of key: read them all.
+                return Ok(codec::load::<T>(path)?
+                    .iter()
+                    .map(|r| r.key())
+                    .filter(|k| k.starts_with(prefix))
+                    .max_by(|a, b| codec::key_order(a, b))
+                    .map(str::to_string));
+            }
             if let Some(k) = codec::last_key(path)? {
                 if k != T::HEADER[0] {
                     return Ok(Some(k));
@@ -469,17 +628,24 @@ impl Store {
                     txn.tables.push((name, (spec.header)()));
                 }
             }
-            let mut kept = Vec::with_capacity(txn.tables.len());
-            for (file, bytes) in std::mem::take(&mut txn.tables) {
-                let same = file.starts_with(sub)
-                    && file.as_bytes().get(sub.len()) == Some(&b'/')
-                    && fsutil::read_or_empty(&self.dir.join(&file))? == bytes;
-                if !same {
-                    kept.push((file, bytes));
-                }
-            }
-            txn.tables = kept;
         }
+        self.skip_unchanged(txn)
+    }
+
+    /// Drops from the transaction every file it would write with the bytes
+    /// the file already has: no temp file, no sync, no rename for it.
+    fn skip_unchanged(&self, txn: &mut Txn) -> Result<()> {
+        let mut kept = Vec::with_capacity(txn.tables.len());
+        for (file, bytes) in std::mem::take(&mut txn.tables) {
+            let path = self.dir.join(&file);
+            let same = fsutil::len(&path)? == bytes.len() as u64
+                && path.is_file()
+                && fsutil::read_or_empty(&path)? == bytes;
+            if !same {
+                kept.push((file, bytes));
+            }
+        }
+        txn.tables = kept;
         Ok(())
     }
 

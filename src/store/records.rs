@@ -35,6 +35,13 @@ impl Record for Member {
     const FILE: &'static str = "members.csv";
     const VERSION: u32 = 2;
     const SHARDS: Option<&'static str> = Some("members");
+    const INDEX: Option<super::index::Index> = Some(super::index::Index {
+        dir: "index/phones",
+        column: "phone",
+    });
+    fn index_value(&self) -> Option<&str> {
+        Some(&self.phone)
+    }
     const HEADER: &'static [&'static str] = Member::FIELDS;
     const JOURNAL: bool = false;
     fn key(&self) -> &str {

@@ -82,6 +82,11 @@ impl Txn {
     /// large import rewrites whole.
     pub fn put_table_with<T: Record>(&mut self, rows: &mut [T], encode: impl Fn(&[&T]) -> Vec<u8>) {
         self.drop_table::<T>();
+        if let Some(ix) = T::INDEX {
+            for (file, bytes) in super::index::build(ix, rows) {
+                self.put_file_bytes(&file, bytes);
+            }
+        }
         match T::SHARDS {
             Some(dir) => {
                 for (file, at) in super::shard::group(dir, rows) {
