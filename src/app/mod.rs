@@ -94,7 +94,8 @@ impl Ctx {
 
     /// Commits unless this is a dry run; says which files were (or would
     /// have been) changed.
-    pub fn finish(&self, store: &mut Store, txn: Txn) -> Result<Vec<String>> {
+    pub fn finish(&self, store: &mut Store, mut txn: Txn) -> Result<Vec<String>> {
+        store.prepare(&mut txn)?;
         let files = txn.files();
         if !self.dry_run {
             store.commit(txn)?;

@@ -37,10 +37,15 @@ pub struct Migrated {
 fn split<T: Record>(store: &Store, txn: &mut Txn) -> Result<(usize, usize)> {
     let mut rows: Vec<T> = codec::load(&store.dir.join(T::FILE))?;
     let n = rows.len();
-    let before = txn.tables.len();
     txn.put_table(&mut rows);
     txn.whole.clear();
-    Ok((n, txn.tables.len() - before))
+    let dir = super::shard::dir_of::<T>();
+    let shards = txn
+        .tables
+        .iter()
+        .filter(|(f, _)| f.strip_prefix(dir).is_some_and(|r| r.starts_with('/')))
+        .count();
+    Ok((n, shards))
 }
 
 fn split_spec(store: &Store, spec: &FileSpec, txn: &mut Txn) -> Result<(usize, usize)> {

@@ -592,7 +592,7 @@ impl Store {
             return Ok(());
         }
         debug_assert!(self.unsharded.is_empty() || self.access == Access::Migrate);
-        self.fill_whole(&mut txn)?;
+        self.prepare(&mut txn)?;
         let mut manifest = self.manifest.clone();
         for f in txn.files() {
             if let Some(spec) = records::spec_of(&f) {
@@ -607,6 +607,21 @@ impl Store {
         }
         txn::commit(&self.dir, txn)?;
         self.manifest = manifest;
+        Ok(())
+    }
+
+    /// Settles what a transaction writes, before it is committed or a dry
+    /// run reports it: see `fill_whole`. Running it twice changes nothing
+    /// more.
+    pub fn prepare(&self, txn: &mut Txn) -> Result<()> {
+        if txn.whole.is_empty() && txn.tables.is_empty() {
+            return Ok(());
+        }
+        if txn.prepared {
+            return Ok(());
+        }
+        self.fill_whole(txn)?;
+        txn.prepared = true;
         Ok(())
     }
 

@@ -63,6 +63,8 @@ pub struct Txn {
     /// Sharded tables replaced whole: their shards not in `tables` are
     /// emptied at commit, when the store sees which shards exist.
     pub(super) whole: Vec<&'static str>,
+    /// Settled by `Store::prepare`: nothing left to fill in or skip.
+    pub(super) prepared: bool,
     pub(super) appends: Vec<(String, Vec<u8>)>,
     pub(super) extra: Vec<(String, Vec<u8>)>,
 }
@@ -82,6 +84,7 @@ impl Txn {
     /// large import rewrites whole.
     pub fn put_table_with<T: Record>(&mut self, rows: &mut [T], encode: impl Fn(&[&T]) -> Vec<u8>) {
         self.drop_table::<T>();
+        self.prepared = false;
         if let Some(ix) = T::INDEX {
             for (file, bytes) in super::index::build(ix, rows) {
                 self.put_file_bytes(&file, bytes);
@@ -115,6 +118,7 @@ impl Txn {
     /// Replaces one table file or shard with bytes made by the store
     /// (sorted, with their header).
     pub(super) fn put_file_bytes(&mut self, file: &str, bytes: Vec<u8>) {
+        self.prepared = false;
         self.tables.retain(|(f, _)| f != file);
         self.tables.push((file.to_string(), bytes));
     }

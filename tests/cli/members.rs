@@ -1468,7 +1468,7 @@ fn dry_run_writes_nothing_on_every_changing_command() {
     let out = dry_run(
         &club,
         &["member", "add", "--name", "A", "--phone", "13800000001"],
-        "would change members/M000.csv",
+        "members/M000.csv, audit.csv",
     );
     assert_eq!(out, "M000001\n");
     let p = club.ok(&["member", "add", "--name", "P", "--phone", "13800000001"]);
