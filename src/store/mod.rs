@@ -357,21 +357,14 @@ impl Store {
     /// phone number): one bucket file and their shards read. An index
     /// naming a row that does not hold the value is refused as stale.
     pub fn lookup<T: Record>(&self, value: &str) -> Result<Vec<T>> {
-        let Some(ix) = T::INDEX else {
+        // A table with no index, or not yet migrated to one, is read whole.
+        let Some(ix) = T::INDEX.filter(|_| self.sharded::<T>().is_some()) else {
             return Ok(self
                 .load::<T>()?
                 .into_iter()
                 .filter(|r| r.index_value() == Some(value))
                 .collect());
         };
-        if self.sharded::<T>().is_none() {
-            // A table not yet migrated has no index: read it whole.
-            return Ok(self
-                .load::<T>()?
-                .into_iter()
-                .filter(|r| r.index_value() == Some(value))
-                .collect());
-        }
         let file = index::file(ix, value);
         let pairs = index::read::<T>(&self.dir, ix, &file)?;
         let mut out = Vec::new();
