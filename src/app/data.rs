@@ -7,7 +7,7 @@ use crate::domain::member::{self, Member};
 use crate::domain::staff::Staff;
 use crate::error::Result;
 use crate::store::codec::key_order;
-use crate::store::{AuditEntry, Problem, Record, Scan, Store};
+use crate::store::{AuditEntry, Problem, Record, Scan, Store, Txn};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -65,7 +65,9 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
     // An index is compared with the table only when every row of the
     // table could be read: a bad row is reported once, where it is.
     let members_read = out.is_empty();
+    let before_cards = out.len();
     let cards: Vec<(u64, Card)> = rows(&store, &mut out)?;
+    let cards_read = out.len() == before_cards;
     let staff: Vec<(u64, Staff)> = rows(&store, &mut out)?;
     let ledger: Vec<(u64, LedgerEntry)> = rows(&store, &mut out)?;
     let _audit: Vec<(u64, AuditEntry)> = rows(&store, &mut out)?;
@@ -172,10 +174,16 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
     super::lead::check(&store, &mut out)?;
     super::rules::check(&store, &mut out)?;
     super::book::check(&store, &ledger, &mut out)?;
+    out.extend(store.check_lengths()?);
     if members_read {
         let all: Vec<Member> = members.into_iter().map(|(_, m)| m).collect();
-        out.extend(store.check_indexes(&all)?);
+        out.extend(store.check_index(&all)?);
     }
+    if cards_read {
+        let all: Vec<Card> = cards.into_iter().map(|(_, c)| c).collect();
+        out.extend(store.check_index(&all)?);
+    }
+    out.extend(store.check_history()?);
     if store.check_journals().is_ok() {
         super::report::check_closings(&store, &mut out)?;
     }
@@ -191,25 +199,26 @@ pub fn migrate(ctx: &Ctx) -> Result<crate::store::migrate::Migrated> {
     Ok(store.migrate(ctx.dry_run)?)
 }
 
-/// `data reindex`: every index rebuilt from its table; the files that
-/// changed (none when the indexes were sound).
-pub fn reindex(ctx: &Ctx) -> Result<Vec<String>> {
+/// `data reindex`: every derived file rebuilt from its sources in one
+/// commit: the balances and the receipt index replayed from the ledger, the
+/// phone index from the members, and the record of their lengths. Returns
+/// how many members have a balance, and the files that changed (none when
+/// all were sound).
+pub fn reindex(ctx: &Ctx) -> Result<(usize, Vec<String>)> {
     let mut store = ctx.write()?;
-    if ctx.dry_run {
-        let members: Vec<Member> = store.load()?;
-        return Ok(store
-            .check_indexes(&members)?
-            .into_iter()
-            .map(|p| {
-                p.path
-                    .strip_prefix(&ctx.data)
-                    .unwrap_or(&p.path)
-                    .display()
-                    .to_string()
-            })
-            .collect());
-    }
-    Ok(store.reindex()?)
+    let ledger: Vec<LedgerEntry> = store.load()?;
+    let (mut accounts, receipts) = super::book::rebuild(&ledger).map_err(|msg| {
+        crate::error::Error::Data(format!(
+            "the ledger cannot be replayed: {msg}; fix the ledger first"
+        ))
+    })?;
+    let mut txn = Txn::new();
+    txn.put_table(&mut accounts);
+    store.put_receipt_index(&mut txn, receipts)?;
+    store.put_indexes(&mut txn)?;
+    store.put_history_index(&mut txn)?;
+    txn.rebuild();
+    Ok((accounts.len(), ctx.finish(&mut store, txn)?))
 }
 
 /// `data repair`: torn journal lines moved aside into `.rejected` files.

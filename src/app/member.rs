@@ -1,6 +1,6 @@
 //! The member commands.
 
-use super::{entry, find, get, Ctx, LedgerIds};
+use super::{entry, get, Ctx, LedgerIds};
 use crate::domain::card::{self, Card};
 use crate::domain::ledger::{Balances, EntryKind, LedgerEntry};
 use crate::domain::member::{self, Application, Member, Status, Update};
@@ -344,23 +344,15 @@ pub struct Profile {
 
 pub fn show(ctx: &Ctx, id: &str) -> Result<Profile> {
     let store = ctx.read()?;
-    let members: Vec<Member> = store.load()?;
-    let (_, m) = find(&members, id)?;
-    let cards: Vec<Card> = store.load()?;
-    let audit: Vec<AuditEntry> = store.load()?;
-    let card_numbers: Vec<&str> = cards
-        .iter()
-        .filter(|c| c.member == id)
-        .map(|c| c.number.as_str())
-        .collect();
-    let history = audit
-        .into_iter()
-        .filter(|a| a.record == id || card_numbers.contains(&a.record.as_str()))
-        .collect();
+    let m = super::get(&store, id)?;
+    let cards: Vec<Card> = store.lookup(id)?;
+    let mut keys = vec![id];
+    keys.extend(cards.iter().map(|c| c.number.as_str()));
+    let history = store.history::<AuditEntry>(&keys)?;
     Ok(Profile {
-        member: m.clone(),
-        cards: cards.into_iter().filter(|c| c.member == id).collect(),
         balances: balances(&store, id)?,
+        member: m,
+        cards,
         history,
     })
 }

@@ -8,7 +8,7 @@ use crate::domain::member::Member;
 use crate::domain::points::{self, Account};
 use crate::domain::rules::{ClubRules, RewardRule};
 use crate::domain::{Cents, DomainError};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::Txn;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
@@ -388,9 +388,7 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
     let buckets: Vec<u16> = (0..buckets.len() as u16)
         .filter(|&n| buckets[usize::from(n)])
         .collect();
-    let used = crate::store::receipts::lookup_where(store.dir(), "spend:", &buckets, |r| {
-        in_file.contains_key(r)
-    })?;
+    let used = store.receipts_where("spend:", &buckets, |r| in_file.contains_key(r))?;
     if !used.is_empty() {
         let used: FxHashMap<&str, &str> =
             used.iter().map(|(r, e)| (r.as_str(), e.as_str())).collect();
@@ -685,8 +683,7 @@ pub fn reverse(ctx: &Ctx, txid: &str, reason: &str) -> Result<Posted> {
         .into());
     }
     let mut store = ctx.write()?;
-    let ledger: Vec<LedgerEntry> = store.load()?;
-    let spend = ledger.iter().find(|e| e.id == txid).ok_or_else(|| {
+    let spend = store.ledger_entry(txid)?.ok_or_else(|| {
         DomainError::NotFound(format!(
             "no ledger entry {txid}; see `clubctl points history MEMBER`"
         ))
@@ -703,6 +700,9 @@ pub fn reverse(ctx: &Ctx, txid: &str, reason: &str) -> Result<Posted> {
         ))
         .into());
     }
+    // What refers to a purchase is the member's own: their entries are
+    // enough.
+    let ledger: Vec<LedgerEntry> = store.history(&[&spend.member])?;
     if let Some(r) = ledger
         .iter()
         .find(|e| e.kind == EntryKind::Reverse && e.reference == txid)
@@ -801,10 +801,9 @@ pub fn history(
 ) -> Result<Vec<(LedgerEntry, i64)>> {
     let store = ctx.read()?;
     super::get(&store, id)?;
-    let ledger: Vec<LedgerEntry> = store.load()?;
     let mut running = 0;
     let mut out = Vec::new();
-    for e in ledger.into_iter().filter(|e| e.member == id) {
+    for e in store.history::<LedgerEntry>(&[id])? {
         running += e.points;
         if from.is_some_and(|f| e.date < f) || to.is_some_and(|t| e.date > t) {
             continue;
@@ -814,22 +813,8 @@ pub fn history(
     Ok(out)
 }
 
-/// `points rebuild`: the cache and receipt index made again from the ledger.
+/// `points rebuild`: the balances and the receipt index replayed from the
+/// ledger, with every other derived file (`data reindex`).
 pub fn rebuild(ctx: &Ctx) -> Result<(usize, Vec<String>)> {
-    let mut store = ctx.write()?;
-    let ledger: Vec<LedgerEntry> = store.load()?;
-    let (mut accounts, index) = super::book::rebuild(&ledger).map_err(|msg| {
-        Error::Data(format!(
-            "the ledger cannot be replayed: {msg}; fix the ledger first"
-        ))
-    })?;
-    let n = accounts.len();
-    let mut txn = Txn::new();
-    txn.put_table(&mut accounts);
-    let mut files = ctx.finish(&mut store, txn)?;
-    if !ctx.dry_run {
-        store.replace_receipt_index(&index)?;
-    }
-    files.push(crate::store::receipts::DIR.to_string() + "/");
-    Ok((n, files))
+    super::data::reindex(ctx)
 }

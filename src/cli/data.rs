@@ -95,7 +95,7 @@ pub fn run(cmd: DataCmd, ctx: &Ctx, env: &Env) -> Result<()> {
             )
         }
         DataCmd::Reindex => {
-            let files = app::reindex(ctx)?;
+            let (_, files) = app::reindex(ctx)?;
             if files.is_empty() {
                 output::say(Msg::ReindexNothing.text());
             }

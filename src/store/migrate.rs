@@ -101,6 +101,11 @@ impl Store {
         }
         fsutil::sync_dir(&self.dir)?;
         txn.put_file(MANIFEST, manifest.to_toml().into_bytes());
+        // The derived files the old format had (the receipt index) are
+        // taken as they are: their lengths are recorded from here on.
+        self.put_history_index(&mut txn)?;
+        txn.rebuild();
+        self.record_lengths(&mut txn)?;
         txn::commit(&self.dir, txn)?;
         self.manifest = manifest;
         self.unsharded.clear();

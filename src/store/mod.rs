@@ -6,7 +6,9 @@ pub mod closing;
 pub mod codec;
 pub mod error;
 pub mod fsutil;
+pub mod history;
 pub mod index;
+pub mod lengths;
 pub mod lock;
 pub mod manifest;
 pub mod migrate;
@@ -23,7 +25,9 @@ pub use error::{Result, StoreError};
 pub use records::AuditEntry;
 pub use txn::Txn;
 
+use crate::domain::card::Card;
 use crate::domain::ledger::LedgerEntry;
+use crate::domain::member::Member;
 use crate::domain::rules::ClubRules;
 use lock::{DirLock, Mode};
 use manifest::{Manifest, MANIFEST};
@@ -32,14 +36,10 @@ use std::time::Duration;
 
 pub const CLUB_TOML: &str = "club.toml";
 
-/// The members' phone index.
-const MEMBER_INDEX: index::Index = match <crate::domain::member::Member as Record>::INDEX {
-    Some(i) => i,
-    None => index::Index {
-        dir: "",
-        column: "",
-    },
-};
+/// The bucket files of a table's index (none for a table without one).
+fn index_files<T: Record>(rows: &[T]) -> Vec<(String, Vec<u8>)> {
+    T::INDEX.map_or_else(Vec::new, |ix| index::build(ix, rows))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -62,6 +62,8 @@ pub struct Store {
     /// Tables still kept in one file, as before shards (read-only until
     /// `data migrate`).
     unsharded: Vec<&'static str>,
+    /// The recorded lengths of the derived files, read when first needed.
+    lengths: std::cell::OnceCell<lengths::Lengths>,
 }
 
 impl Store {
@@ -137,6 +139,7 @@ impl Store {
             rules,
             manifest,
             unsharded,
+            lengths: std::cell::OnceCell::new(),
         })
     }
 
@@ -178,13 +181,17 @@ impl Store {
                 None => fsutil::create_new(&dir.join(f.name), &(f.header)())?,
             }
         }
-        for (file, bytes) in index::build::<crate::domain::member::Member>(MEMBER_INDEX, &[]) {
-            let path = dir.join(file);
+        for (file, bytes) in index_files::<Member>(&[])
+            .into_iter()
+            .chain(index_files::<Card>(&[]))
+        {
+            let path = dir.join(&file);
             if let Some(parent) = path.parent() {
                 fsutil::create_dir_private(parent)?;
             }
             fsutil::create_new(&path, &bytes)?;
         }
+        fsutil::create_new(&dir.join(lengths::FILE), &lengths::scan(dir)?.encode())?;
         fsutil::sync_dir(dir)
     }
 
@@ -257,6 +264,9 @@ impl Store {
     /// Every record of a table or journal; fails on the first bad line.
     pub fn load<T: Record>(&self) -> Result<Vec<T>> {
         let mut out = Vec::new();
+        if let Some(sub) = self.sharded::<T>() {
+            self.verify_dir(&format!("{sub}/"))?;
+        }
         for path in self.files_of::<T>()? {
             let rows = codec::load(&path)?;
             if out.is_empty() {
@@ -280,6 +290,7 @@ impl Store {
         }
         let mut out = Vec::new();
         for (path, keys) in by_file {
+            self.verify_path(&path)?;
             out.extend(splice::find_many::<T>(&path, &keys)?);
         }
         Ok(out)
@@ -299,6 +310,7 @@ impl Store {
         match self.sharded::<T>() {
             Some(sub) => {
                 for (file, at) in shard::group(sub, changed) {
+                    self.verify(&file)?;
                     let part: Vec<&T> = at.iter().map(|&i| &changed[i]).collect();
                     let bytes = splice::splice(&self.dir.join(&file), part)?;
                     txn.put_file_bytes(&file, bytes);
@@ -338,7 +350,7 @@ impl Store {
         for file in touched {
             let mut pairs = match txn.tables.iter().find(|(f, _)| *f == file) {
                 Some(_) => continue,
-                None => index::read::<T>(&self.dir, ix, &file)?,
+                None => self.read_index::<T>(ix, &file)?,
             };
             pairs.retain(|(_, k)| !keys.contains(k.as_str()));
             for r in changed {
@@ -366,7 +378,7 @@ impl Store {
                 .collect());
         };
         let file = index::file(ix, value);
-        let pairs = index::read::<T>(&self.dir, ix, &file)?;
+        let pairs = self.read_index::<T>(ix, &file)?;
         let mut out = Vec::new();
         for (_, key) in pairs.iter().filter(|(v, _)| v == value) {
             match self.find::<T>(key)? {
@@ -388,44 +400,46 @@ impl Store {
         Ok(out)
     }
 
-    /// Every index bucket rebuilt from its table, in one commit (`data
-    /// reindex`); returns the files that changed.
-    pub fn reindex(&mut self) -> Result<Vec<String>> {
-        let members: Vec<crate::domain::member::Member> = self.load()?;
-        let mut txn = Txn::new();
-        for (file, bytes) in index::build(MEMBER_INDEX, &members) {
+    /// Every index bucket rebuilt from its table, put into a rebuild's
+    /// transaction (`data reindex`).
+    pub fn put_indexes(&self, txn: &mut Txn) -> Result<()> {
+        let members: Vec<Member> = self.load()?;
+        let cards: Vec<Card> = self.load()?;
+        for (file, bytes) in index_files(&members).into_iter().chain(index_files(&cards)) {
             txn.put_file_bytes(&file, bytes);
         }
-        self.skip_unchanged(&mut txn)?;
-        let files = txn.files();
-        self.commit(txn)?;
-        Ok(files)
+        Ok(())
     }
 
-    /// What `data check` finds wrong with the indexes: each bucket compared
-    /// with the one the table gives.
-    pub fn check_indexes(&self, members: &[crate::domain::member::Member]) -> Result<Vec<Problem>> {
+    /// What `data check` finds wrong with a table's index: each bucket
+    /// compared with the one the table's rows give.
+    pub fn check_index<T: Record>(&self, rows: &[T]) -> Result<Vec<Problem>> {
         let mut out = Vec::new();
-        if self.sharded::<crate::domain::member::Member>().is_none() {
+        let Some(ix) = T::INDEX.filter(|_| self.sharded::<T>().is_some()) else {
             return Ok(out);
-        }
-        for (file, want) in index::build(MEMBER_INDEX, members) {
+        };
+        let table = shard::dir_of::<T>();
+        for (file, want) in index::build(ix, rows) {
             let path = self.dir.join(&file);
             let found = fsutil::read_or_empty(&path)?;
-            if !path.is_file() {
-                out.push(Problem {
-                    path,
-                    line: 0,
-                    msg: "this bucket of the phone index is missing. Run `clubctl data reindex`"
-                        .into(),
-                });
+            let msg = if !path.is_file() {
+                format!(
+                    "this bucket of the {} index of {table} is missing",
+                    ix.column
+                )
             } else if found != want {
-                out.push(Problem {
-                    path,
-                    line: 0,
-                    msg: "this bucket of the phone index differs from the members table. Run `clubctl data reindex`".into(),
-                });
-            }
+                format!(
+                    "this bucket of the {} index differs from the {table} table",
+                    ix.column
+                )
+            } else {
+                continue;
+            };
+            out.push(Problem {
+                path,
+                line: 0,
+                msg: msg + ". Run `clubctl data reindex`",
+            });
         }
         Ok(out)
     }
@@ -433,8 +447,9 @@ impl Store {
     /// The record of a table with this key, decoding no other row.
     pub fn find<T: Record>(&self, key: &str) -> Result<Option<T>> {
         let path = self.path_of::<T>(key);
-        if self.sharded::<T>().is_none() {
-            self.check_listed::<T>(&path)?;
+        match self.sharded::<T>() {
+            Some(sub) => self.verify(&shard::file(sub, key))?,
+            None => self.check_listed::<T>(&path)?,
         }
         codec::find(&path, key)
     }
@@ -515,34 +530,123 @@ impl Store {
         &self,
         keys: &std::collections::HashSet<String, S>,
     ) -> Result<std::collections::HashMap<String, String>> {
+        for n in receipts::buckets_of(keys) {
+            self.verify(&receipts::bucket_file(n))?;
+        }
         receipts::lookup(&self.dir, keys)
     }
 
-    /// Replaces the whole receipt index (`points rebuild`): each bucket file
-    /// atomically, and buckets no longer needed removed. The index is a
-    /// cache of the ledger, so a crash halfway is mended by running the
-    /// rebuild again (`data check` says when).
-    pub fn replace_receipt_index(
-        &mut self,
-        index: &std::collections::BTreeMap<String, Vec<u8>>,
-    ) -> Result<()> {
-        let sub = self.dir.join(receipts::DIR);
-        fsutil::create_dir_private(&sub)?;
-        for (file, bytes) in index {
-            fsutil::write_atomic(&self.dir.join(file), bytes)?;
+    /// The entries that used a receipt key `prefix` + R for which
+    /// `wanted(R)` holds, reading only `buckets` (see
+    /// `receipts::lookup_where`).
+    pub fn receipts_where(
+        &self,
+        prefix: &str,
+        buckets: &[u16],
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Vec<(String, String)>> {
+        for &n in buckets {
+            self.verify(&receipts::bucket_file(n))?;
         }
-        for entry in std::fs::read_dir(&sub)
-            .map_err(error::io_err("reading", &sub))?
-            .flatten()
-        {
-            let name = format!("{}/{}", receipts::DIR, entry.file_name().to_string_lossy());
-            if !index.contains_key(&name) {
-                std::fs::remove_file(entry.path())
-                    .map_err(error::io_err("removing", &entry.path()))?;
+        receipts::lookup_where(&self.dir, prefix, buckets, wanted)
+    }
+
+    /// The recorded lengths of the derived files.
+    fn lengths(&self) -> Result<&lengths::Lengths> {
+        if let Some(l) = self.lengths.get() {
+            return Ok(l);
+        }
+        let l = lengths::Lengths::read(&self.dir)?;
+        Ok(self.lengths.get_or_init(|| l))
+    }
+
+    /// Refuses a derived file (`receipts/00a.idx`, `balances/M000.csv`)
+    /// that is not as long as the last commit left it; any other file
+    /// passes.
+    fn verify(&self, file: &str) -> Result<()> {
+        if !lengths::tracked(file) {
+            return Ok(());
+        }
+        self.lengths()?.verify(&self.dir, file)
+    }
+
+    fn verify_path(&self, path: &Path) -> Result<()> {
+        match path.strip_prefix(&self.dir) {
+            Ok(rel) => self.verify(&rel.to_string_lossy()),
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// Refuses a derived directory (`balances/`) any of whose files is
+    /// missing, or not as long as recorded.
+    fn verify_dir(&self, sub: &str) -> Result<()> {
+        if !lengths::tracked(sub) {
+            return Ok(());
+        }
+        for (file, _) in self.lengths()?.under(sub) {
+            self.verify(file)?;
+        }
+        for file in lengths::list(&self.dir, sub)? {
+            self.verify(&file)?;
+        }
+        Ok(())
+    }
+
+    /// The derived files whose length is not the one recorded, for `data
+    /// check`: each with what is wrong.
+    pub fn check_lengths(&self) -> Result<Vec<Problem>> {
+        // Data not yet migrated has no record; `data migrate` writes it.
+        if !self.unsharded.is_empty() {
+            return Ok(Vec::new());
+        }
+        let recorded = match self.lengths() {
+            Ok(l) => l,
+            Err(StoreError::Corrupt { path, line, msg }) => {
+                return Ok(vec![Problem { path, line, msg }])
+            }
+            Err(e) => return Err(e),
+        };
+        let mut files: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        for sub in lengths::DERIVED {
+            files.extend(recorded.under(sub).map(|(f, _)| f.to_string()));
+            files.extend(lengths::list(&self.dir, sub)?);
+        }
+        let mut out = Vec::new();
+        for file in files {
+            if let Some(msg) = recorded.problem(&self.dir, &file)? {
+                out.push(Problem {
+                    path: self.dir.join(&file),
+                    line: 0,
+                    msg,
+                });
             }
         }
-        fsutil::sync_dir(&sub)?;
-        fsutil::sync_dir(&self.dir)
+        Ok(out)
+    }
+
+    /// One bucket of an index, checked against its recorded length.
+    fn read_index<T: Record>(&self, ix: index::Index, file: &str) -> Result<Vec<(String, String)>> {
+        self.verify(file)?;
+        index::read::<T>(&self.dir, ix, file)
+    }
+
+    /// Puts the whole receipt index into a rebuild's transaction
+    /// (`data reindex`, `points rebuild`): each bucket file given, and every
+    /// other bucket emptied.
+    pub fn put_receipt_index(
+        &self,
+        txn: &mut Txn,
+        index: std::collections::BTreeMap<String, Vec<u8>>,
+    ) -> Result<()> {
+        for file in lengths::list(&self.dir, receipts::DIR)? {
+            if !index.contains_key(&file) {
+                txn.put_file_bytes(&file, Vec::new());
+            }
+        }
+        for (file, bytes) in index {
+            txn.put_file_bytes(&file, bytes);
+        }
+        Ok(())
     }
 
     /// The date of a journal's last line, read from its tail: the day of
@@ -600,6 +704,7 @@ impl Store {
         }
         txn::commit(&self.dir, txn)?;
         self.manifest = manifest;
+        self.lengths = std::cell::OnceCell::new();
         Ok(())
     }
 
@@ -607,14 +712,172 @@ impl Store {
     /// run reports it: see `fill_whole`. Running it twice changes nothing
     /// more.
     pub fn prepare(&self, txn: &mut Txn) -> Result<()> {
-        if txn.whole.is_empty() && txn.tables.is_empty() {
-            return Ok(());
-        }
         if txn.prepared {
             return Ok(());
         }
-        self.fill_whole(txn)?;
+        if !txn.whole.is_empty() || !txn.tables.is_empty() {
+            self.fill_whole(txn)?;
+        }
+        self.index_history(txn)?;
+        self.record_lengths(txn)?;
         txn.prepared = true;
+        Ok(())
+    }
+
+    /// Puts into the transaction the history index lines of the journal
+    /// lines it appends (see `history.rs`), made anew each time it is
+    /// prepared.
+    fn index_history(&self, txn: &mut Txn) -> Result<()> {
+        txn.appends.retain(|(f, _)| !history::is_index_file(f));
+        let mut add = Vec::new();
+        for (file, bytes) in &txn.appends {
+            let Some(journal) = history::JOURNALS.iter().find(|j| j.file == file) else {
+                continue;
+            };
+            let before = fsutil::len(&self.dir.join(file))?;
+            let lines = if before == 0 {
+                // A new journal starts with its header row.
+                let mut all = records::spec_of(file).map_or_else(Vec::new, |s| (s.header)());
+                all.extend_from_slice(bytes);
+                history::lines(*journal, &all, 0, true)?
+            } else {
+                history::lines(*journal, bytes, before, false)?
+            };
+            add.extend(lines);
+        }
+        for (file, bytes) in add {
+            txn.append_owned(&file, bytes);
+        }
+        Ok(())
+    }
+
+    /// The lines of a journal about any of `keys` (a member's ledger
+    /// entries; the audit lines of a member and its cards), in journal
+    /// order, read through the history index. Data not yet migrated has
+    /// no index: its journal is read through instead.
+    pub fn history<T: Record>(&self, keys: &[&str]) -> Result<Vec<T>> {
+        let Some(journal) = history::journal_of::<T>() else {
+            return Err(StoreError::Missing(format!(
+                "{} has no history index",
+                T::FILE
+            )));
+        };
+        let mut offsets = Vec::new();
+        if self.unsharded.is_empty() {
+            self.verify(journal.file)?;
+            for key in keys {
+                let file = shard::file(journal.dir, key);
+                self.verify(&file)?;
+                let bytes = fsutil::read_or_empty(&self.dir.join(&file))?;
+                offsets.extend(history::offsets(&self.dir.join(&file), &bytes, key)?);
+            }
+        } else {
+            for (file, bytes) in history::build(&self.dir, journal)? {
+                for key in keys.iter().filter(|k| shard::file(journal.dir, k) == file) {
+                    offsets.extend(history::offsets(&self.dir.join(&file), &bytes, key)?);
+                }
+            }
+        }
+        offsets.sort_unstable();
+        history::read_at(&self.dir, journal, keys, &offsets)
+    }
+
+    /// The ledger entry with this id, found by bisecting the journal
+    /// (its ids only grow): a few dozen small reads, whatever its length.
+    pub fn ledger_entry(&self, id: &str) -> Result<Option<LedgerEntry>> {
+        history::find_by_id(&self.path::<LedgerEntry>(), id)
+    }
+
+    /// What `data check` finds wrong with the history index: each file
+    /// compared with the one the journals give.
+    pub fn check_history(&self) -> Result<Vec<Problem>> {
+        let mut out = Vec::new();
+        if !self.unsharded.is_empty() {
+            return Ok(out);
+        }
+        for journal in history::JOURNALS {
+            let mut built = match history::build(&self.dir, journal) {
+                Ok(b) => b,
+                // A journal that does not read is reported where it is.
+                Err(StoreError::Corrupt { .. }) => continue,
+                Err(e) => return Err(e),
+            };
+            for file in lengths::list(&self.dir, journal.dir)? {
+                built.entry(file).or_default();
+            }
+            for (file, want) in built {
+                let path = self.dir.join(&file);
+                if fsutil::read_or_empty(&path)? != want {
+                    out.push(Problem {
+                        path,
+                        line: 0,
+                        msg: format!(
+                            "this file of the history index differs from {}. Run `clubctl data reindex`",
+                            journal.file
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The whole history index rebuilt from the journals, put into a
+    /// rebuild's transaction (`data reindex`).
+    pub fn put_history_index(&self, txn: &mut Txn) -> Result<()> {
+        for journal in history::JOURNALS {
+            let built = history::build(&self.dir, journal)?;
+            for file in lengths::list(&self.dir, journal.dir)? {
+                if !built.contains_key(&file) {
+                    txn.put_file_bytes(&file, Vec::new());
+                }
+            }
+            for (file, bytes) in built {
+                txn.put_file_bytes(&file, bytes);
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts into the transaction the new record of derived files' lengths
+    /// (`lengths.rs`): the length each derived file it writes will have.
+    /// A derived file appended to must be as recorded first, or the append
+    /// would make a cut file look whole.
+    pub(super) fn record_lengths(&self, txn: &mut Txn) -> Result<()> {
+        let writes = |f: &String| lengths::tracked(f);
+        if !txn.relength
+            && !txn.tables.iter().map(|(f, _)| f).any(writes)
+            && !txn.appends.iter().map(|(f, _)| f).any(writes)
+        {
+            return Ok(());
+        }
+        let mut record = if txn.relength {
+            lengths::scan(&self.dir)?
+        } else {
+            self.lengths()?.clone()
+        };
+        for (file, bytes) in txn.tables.iter().filter(|(f, _)| writes(f)) {
+            record.set(file, bytes.len() as u64);
+        }
+        for (file, bytes) in txn.appends.iter().filter(|(f, _)| writes(f)) {
+            // A journal ending in a torn line is refused by the commit
+            // itself, with the command that repairs it.
+            let torn = || -> Result<bool> {
+                Ok(!matches!(
+                    fsutil::last_byte(&self.dir.join(file))?,
+                    None | Some(b'\n')
+                ))
+            };
+            let skip = txn.relength || (lengths::covered(file) && torn()?);
+            if !skip {
+                self.verify(file)?;
+            }
+            record.set(file, txn::len_after(&self.dir, file, bytes)?);
+        }
+        let bytes = record.encode();
+        if fsutil::read_or_empty(&self.dir.join(lengths::FILE))? != bytes {
+            txn.put_file(lengths::FILE, bytes);
+        }
         Ok(())
     }
 

@@ -223,17 +223,22 @@ fn read_bucket(path: &Path) -> Result<BucketRows> {
     Ok((rows, problems))
 }
 
+/// The buckets `keys` fall in, each once, in order.
+pub fn buckets_of<S: std::hash::BuildHasher>(keys: &HashSet<String, S>) -> Vec<u16> {
+    let mut buckets: Vec<u16> = keys.iter().map(|k| bucket_no(k)).collect();
+    buckets.sort_unstable();
+    buckets.dedup();
+    buckets
+}
+
 /// The entries that already used any of `keys`, reading each bucket the
 /// keys fall in once.
 pub fn lookup<S: std::hash::BuildHasher>(
     dir: &Path,
     keys: &HashSet<String, S>,
 ) -> Result<HashMap<String, String>> {
-    let mut buckets: Vec<u16> = keys.iter().map(|k| bucket_no(k)).collect();
-    buckets.sort_unstable();
-    buckets.dedup();
     let mut found = HashMap::new();
-    for n in buckets {
+    for n in buckets_of(keys) {
         let (rows, problems) = read_bucket(&dir.join(bucket_file(n)))?;
         if let Some(p) = problems.into_iter().next() {
             return Err(p.into());

@@ -53,6 +53,13 @@ impl Record for Card {
     const FILE: &'static str = "cards.csv";
     const VERSION: u32 = 2;
     const SHARDS: Option<&'static str> = Some("cards");
+    const INDEX: Option<super::index::Index> = Some(super::index::Index {
+        dir: "index/card-holders",
+        column: "member",
+    });
+    fn index_value(&self) -> Option<&str> {
+        Some(&self.member)
+    }
     const HEADER: &'static [&'static str] = &[
         "number",
         "member",
@@ -239,6 +246,8 @@ pub struct FileSpec {
     pub shards: Option<&'static str>,
     /// The header row alone: the file as `init` creates it.
     pub header: fn() -> Vec<u8>,
+    /// The names of its columns.
+    pub columns: &'static [&'static str],
 }
 
 impl FileSpec {
@@ -258,6 +267,7 @@ const fn spec<T: Record>() -> FileSpec {
         journal: T::JOURNAL,
         shards: T::SHARDS,
         header: super::codec::header::<T>,
+        columns: T::HEADER,
     }
 }
 

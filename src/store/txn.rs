@@ -65,6 +65,8 @@ pub struct Txn {
     pub(super) whole: Vec<&'static str>,
     /// Settled by `Store::prepare`: nothing left to fill in or skip.
     pub(super) prepared: bool,
+    /// A rebuild: the lengths of all derived files are recorded anew.
+    pub(super) relength: bool,
     pub(super) appends: Vec<(String, Vec<u8>)>,
     pub(super) extra: Vec<(String, Vec<u8>)>,
 }
@@ -158,6 +160,13 @@ impl Txn {
             Some((_, b)) => b.extend_from_slice(&bytes),
             None => self.appends.push((file.to_string(), bytes)),
         }
+    }
+
+    /// Marks a rebuild of the derived files: at commit their lengths are
+    /// recorded anew from what is there, not checked against the record.
+    pub fn rebuild(&mut self) {
+        self.relength = true;
+        self.prepared = false;
     }
 
     /// Replaces a file that is not a table (the manifest).
@@ -267,9 +276,9 @@ fn stage(dir: &Path, txn: Txn) -> Result<Staged> {
             Vec::new()
         };
         journals.push(Journal {
+            len_after: len_after(dir, &file, &bytes)?,
             file,
             len_before,
-            len_after: len_before + (head.len() + bytes.len()) as u64,
             created,
         });
         data.push((head, bytes));
@@ -473,6 +482,18 @@ fn count_lines(path: &Path) -> Result<u64> {
     Ok(bytes.iter().filter(|&&b| b == b'\n').count() as u64 + 1)
 }
 
+/// The length a journal will have once `bytes` are appended to it (with
+/// its header, when it is empty or new).
+pub(super) fn len_after(dir: &Path, file: &str, bytes: &[u8]) -> Result<u64> {
+    let before = fsutil::len(&dir.join(file))?;
+    let head = if before == 0 {
+        header_for(file).len()
+    } else {
+        0
+    };
+    Ok(before + (head + bytes.len()) as u64)
+}
+
 fn header_for(file: &str) -> Vec<u8> {
     super::records::spec_of(file).map_or_else(Vec::new, |f| (f.header)())
 }
@@ -599,14 +620,16 @@ mod tests {
     fn txn() -> Txn {
         let mut t = Txn::new();
         t.put_table(&mut [staff("S02", "Wang"), staff("S01", "Li")]);
-        t.put_table(&mut [Card {
+        // One shard of cards (a whole-table write would add its index).
+        let card = Card {
             number: "VIP000001".into(),
             member: "M000001".into(),
             status: CardStatus::Active,
             issued: d("2026-11-25"),
             lost_on: None,
             replaced_by: String::new(),
-        }]);
+        };
+        t.put_file_bytes("cards/VIP000.csv", encode(&[card]));
         t.append(&[audit("S02"), audit("VIP000001")]);
         t.append(&[LedgerEntry {
             id: "T00000001".into(),

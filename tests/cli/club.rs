@@ -152,6 +152,22 @@ impl TestClub {
         run
     }
 
+    /// Writes a derived file (`balances/M000.csv`) by hand and records its
+    /// length in `index/lengths.csv`, as a commit would: for tests of what
+    /// clubctl does with such a file's contents.
+    pub fn write_derived(&self, file: &str, bytes: &str) {
+        std::fs::write(self.path(file), bytes).unwrap();
+        let record = self.read("index/lengths.csv");
+        let mut lines: Vec<String> = record
+            .lines()
+            .filter(|l| l.rsplit_once(',').is_none_or(|(f, _)| f != file))
+            .map(str::to_string)
+            .collect();
+        lines.push(format!("{file},{}", bytes.len()));
+        lines[1..].sort();
+        std::fs::write(self.path("index/lengths.csv"), lines.join("\n") + "\n").unwrap();
+    }
+
     pub fn read(&self, file: &str) -> String {
         std::fs::read_to_string(self.path(file)).expect("reading a data file")
     }

@@ -5,6 +5,7 @@ mod club;
 
 mod chart;
 
+mod derived;
 mod desk;
 mod docs;
 mod events;

@@ -20,7 +20,7 @@ fn repo(path: &str) -> PathBuf {
 /// Rewrites the data directory `dir` in the format before shards, exactly
 /// as an earlier clubctl left it: each sharded table's shards, in key
 /// order, concatenated into `<table>.csv` under one header, its directory
-/// removed, and the manifest naming the file at version 1.
+/// removed, the manifest naming the file at version 1, and no `index/`.
 fn to_format_1(dir: &Path) {
     let manifest_path = dir.join("manifest.toml");
     let mut manifest = std::fs::read_to_string(&manifest_path).unwrap();
@@ -34,6 +34,8 @@ fn to_format_1(dir: &Path) {
         manifest = manifest.replace(&new, &format!("\"{table}.csv\" = 1\n"));
     }
     std::fs::write(manifest_path, manifest).unwrap();
+    // The format before shards had no index but the receipts'.
+    std::fs::remove_dir_all(dir.join("index")).unwrap();
 }
 
 /// A club holding a copy of `from` (every file but the lock), converted to

@@ -292,13 +292,12 @@ fn the_balances_cache_is_in_order_when_ids_outgrow_their_width() {
     // not in the order of their names' text); data check must not call
     // that out of order.
     let header = "member,points,wallet,recharged,lots\n";
-    std::fs::write(
-        club.path("balances/M999.csv"),
-        format!("{header}M999999,0,0.00,0.00,\n"),
-    )
-    .unwrap();
+    club.write_derived(
+        "balances/M999.csv",
+        &format!("{header}M999999,0,0.00,0.00,\n"),
+    );
     let shard = format!("{header}M1000000,0,0.00,0.00,\nM1000001,0,0.00,0.00,\n");
-    std::fs::write(club.path("balances/M1000.csv"), &shard).unwrap();
+    club.write_derived("balances/M1000.csv", &shard);
     club.check();
     let swapped = shard.replace(
         "M1000000,0,0.00,0.00,\nM1000001",
