@@ -9,7 +9,7 @@ use crate::domain::points::{self, Account};
 use crate::domain::rules::{ClubRules, RewardRule};
 use crate::domain::{Cents, DomainError};
 use crate::error::{Error, Result};
-use crate::store::Txn;
+use crate::store::{files, Txn};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::collections::HashSet;
@@ -260,7 +260,7 @@ pub struct Imported {
 /// `points grant --from-csv FILE`: every row checked first; any bad row
 /// refuses the whole file, naming each bad row by its line.
 pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
-    let bytes = std::fs::read(file)
+    let bytes = files::read_input(file)
         .map_err(|e| DomainError::Invalid(format!("cannot read {}: {e}", file.display())))?;
     // Fields are trimmed here rather than by the reader, which would
     // rebuild every record.

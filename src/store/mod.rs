@@ -5,6 +5,7 @@
 pub mod closing;
 pub mod codec;
 pub mod error;
+pub mod files;
 pub mod fsutil;
 pub mod index;
 pub mod lock;
