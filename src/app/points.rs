@@ -362,7 +362,6 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
     let mut who: Vec<u32> = Vec::with_capacity(rows.rows.len());
     let mut in_file: FxHashMap<&str, u64> = FxHashMap::default();
     in_file.reserve(rows.rows.len());
-    let mut buckets = vec![false; crate::store::receipts::BUCKETS as usize];
     for r in &rows.rows {
         let id = rows.get(r.member);
         match by_id.get(id) {
@@ -382,13 +381,9 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
                     r.line
                 ));
             }
-            buckets[usize::from(crate::store::receipts::bucket_no_of("spend:", receipt))] = true;
         }
     }
-    let buckets: Vec<u16> = (0..buckets.len() as u16)
-        .filter(|&n| buckets[usize::from(n)])
-        .collect();
-    let used = crate::store::receipts::lookup_where(store.dir(), "spend:", &buckets, |r| {
+    let used = store.receipts_where("spend:", in_file.keys().copied(), |r| {
         in_file.contains_key(r)
     })?;
     if !used.is_empty() {

@@ -189,10 +189,6 @@ impl Store {
         fsutil::sync_dir(dir)
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     pub fn rules(&self) -> &ClubRules {
         &self.rules
     }
@@ -446,6 +442,26 @@ impl Store {
         rows::Rows::open_all(self.files_of::<T>()?, want)
     }
 
+    /// The columns `want` of a journal's rows from the mark `from` (where
+    /// a closing left off), else from its first line.
+    pub fn journal_rows<T: Record>(
+        &self,
+        want: &[&str],
+        from: Option<rows::Mark>,
+    ) -> Result<rows::Rows> {
+        rows::Rows::open(&self.path::<T>(), want, from)
+    }
+
+    /// A problem for `data check` at `line` of `file` (named as in the
+    /// data directory: `ledger.csv`, `receipts/0a1.idx`).
+    pub fn problem(&self, file: &str, line: u64, msg: String) -> Problem {
+        Problem {
+            path: self.dir.join(file),
+            line,
+            msg,
+        }
+    }
+
     /// The last key of a table starting with `prefix` (the highest id of
     /// that kind given so far): one shard's tail read.
     pub fn last_key<T: Record>(&self, prefix: &str) -> Result<Option<String>> {
@@ -517,6 +533,32 @@ impl Store {
         keys: &std::collections::HashSet<String, S>,
     ) -> Result<std::collections::HashMap<String, String>> {
         receipts::lookup(&self.dir, keys)
+    }
+
+    /// The entries that already used a receipt key `prefix` + R, as (R,
+    /// entry), for the R among `among` that `wanted` holds: for an import
+    /// checking a million receipts without making a million keys. Only the
+    /// index buckets those receipts fall in are read.
+    pub fn receipts_where<'a>(
+        &self,
+        prefix: &str,
+        among: impl IntoIterator<Item = &'a str>,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Vec<(String, String)>> {
+        let mut hit = vec![false; receipts::BUCKETS as usize];
+        for r in among {
+            hit[usize::from(receipts::bucket_no_of(prefix, r))] = true;
+        }
+        let buckets: Vec<u16> = (0..receipts::BUCKETS as u16)
+            .filter(|&n| hit[usize::from(n)])
+            .collect();
+        receipts::lookup_where(&self.dir, prefix, &buckets, wanted)
+    }
+
+    /// Every line of the receipt index as (file, line, key, entry), and
+    /// the problems found: for `data check`.
+    pub fn receipt_index(&self) -> Result<receipts::IndexRows> {
+        receipts::scan_all(&self.dir)
     }
 
     /// Replaces the whole receipt index (`points rebuild`): each bucket file
