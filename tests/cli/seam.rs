@@ -43,3 +43,8 @@ fn only_the_store_opts_out_of_the_file_system_ban() {
         "only src/store/mod.rs may allow clippy::disallowed_methods or disallowed_types"
     );
 }
+
+#[test]
+fn domain_types_know_nothing_of_the_command_line() {
+    assert_eq!(files_with("src/domain", "clap"), Vec::<String>::new());
+}
