@@ -203,12 +203,15 @@ fn feed(
         if !report::audit_matters(r.bytes(2), r.bytes(3)) {
             return Ok(engine.audit_date(date));
         }
-        Ok(engine.audit(&AuditLine {
-            date,
-            record: r.str(1)?,
-            action: r.str(2)?,
-            changes: r.str(3)?,
-        }))
+        Ok(engine.audit(
+            &AuditLine {
+                date,
+                record: r.str(1)?,
+                action: r.str(2)?,
+                changes: r.str(3)?,
+            },
+            Member::HEADER,
+        ))
     })?;
     let end = match fed {
         Ok(end) => end,

@@ -160,16 +160,6 @@ pub struct Member {
 /// Every member id is this prefix and a zero-padded sequence (`M000123`).
 pub const ID_PREFIX: &str = "M";
 
-impl Member {
-    /// The fields in file order: the columns of `members.csv`, and the
-    /// names an audit line's changes use.
-    pub const FIELDS: &'static [&'static str] = &[
-        "id", "name", "phone", "email", "gender", "birthday", "kind", "nominee", "referrer",
-        "source", "sales", "status", "tier", "card", "applied", "joined", "expires", "since",
-        "reason", "note",
-    ];
-}
-
 /// What `member add` is given.
 #[derive(Debug, Clone, Default)]
 pub struct Application {
