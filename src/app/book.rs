@@ -471,7 +471,6 @@ pub fn used_receipts<S: std::hash::BuildHasher>(
 /// `data check`'s part: balances.csv and the receipt index must equal a
 /// replay of the ledger, and the replay must never overdraw.
 pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem>) -> Result<()> {
-    let ledger_path = store.dir().join(LedgerEntry::FILE);
     let mut replay: BTreeMap<&str, Account> = BTreeMap::new();
     let mut keys: HashMap<String, &str> = HashMap::new();
     for (line, e) in ledger {
@@ -479,22 +478,18 @@ pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem
             .entry(e.member.as_str())
             .or_insert_with(|| Account::new(&e.member));
         if let Err(msg) = acc.apply(e) {
-            out.push(Problem {
-                path: ledger_path.clone(),
-                line: *line,
-                msg,
-            });
+            out.push(store.problem(LedgerEntry::FILE, *line, msg));
         }
         if let Some(k) = receipt_key(e) {
             if let Some(first) = keys.insert(k.clone(), &e.id) {
-                out.push(Problem {
-                    path: ledger_path.clone(),
-                    line: *line,
-                    msg: format!(
+                out.push(store.problem(
+                    LedgerEntry::FILE,
+                    *line,
+                    format!(
                         "entry {} uses receipt '{}' already used by {first}",
                         e.id, e.reference
                     ),
-                });
+                ));
             }
         }
     }
@@ -562,7 +557,7 @@ pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem
             });
         }
     }
-    let (rows, problems) = receipts::scan_all(store.dir())?;
+    let (rows, problems) = store.receipt_index()?;
     out.extend(problems);
     let mut indexed = HashSet::new();
     for (path, line, key, entry) in rows {
@@ -584,11 +579,11 @@ pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem
     }
     for (key, id) in &keys {
         if !indexed.contains(key) {
-            out.push(Problem {
-                path: store.dir().join(receipts::bucket(key)),
-                line: 0,
-                msg: format!("receipt '{key}' of entry {id} is missing from the index. Run `clubctl points rebuild`"),
-            });
+            out.push(store.problem(
+                &receipts::bucket(key),
+                0,
+                format!("receipt '{key}' of entry {id} is missing from the index. Run `clubctl points rebuild`"),
+            ));
         }
     }
     Ok(())

@@ -524,11 +524,7 @@ pub fn check(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
     let members = store.scan::<Member>()?;
     out.extend(events.problems);
     out.extend(regs.problems);
-    let problem = |file: &str, line: u64, msg: String| Problem {
-        path: store.dir().join(file),
-        line,
-        msg,
-    };
+    let problem = |file: &str, line: u64, msg: String| store.problem(file, line, msg);
     let member_ids: HashSet<&str> = members.rows.iter().map(|(_, m)| m.id.as_str()).collect();
     let mut by_event: HashMap<&str, Vec<&Registration>> = HashMap::new();
     let mut seen: HashMap<&str, u64> = HashMap::new();

@@ -10,7 +10,7 @@ use crate::domain::ledger::{Balances, EntryKind, LedgerEntry};
 use crate::domain::member::Member;
 use crate::domain::Cents;
 use crate::error::{Error, Result};
-use crate::store::Txn;
+use crate::store::{files, Txn};
 use encoding_rs::{Encoding, GB18030, GBK, UTF_8};
 use std::collections::HashMap;
 use std::path::Path;
@@ -75,7 +75,7 @@ pub struct Imported {
 
 /// Reads a mapping file (TOML: `[columns]` and `[tiers]`).
 pub fn read_mapping(path: &Path) -> Result<Mapping> {
-    let text = std::fs::read_to_string(path)
+    let text = files::read_input_text(path)
         .map_err(|e| Error::Usage(format!("reading the mapping file {}: {e}", path.display())))?;
     toml::from_str(&text).map_err(|e| {
         Error::Usage(format!(
@@ -135,7 +135,8 @@ pub fn import(
     progress: impl FnMut(usize),
 ) -> Result<Imported> {
     let name = file.display().to_string();
-    let bytes = std::fs::read(file).map_err(|e| Error::Usage(format!("reading {name}: {e}")))?;
+    let bytes =
+        files::read_input(file).map_err(|e| Error::Usage(format!("reading {name}: {e}")))?;
     let (text, encoding) =
         decode(&bytes, charset).map_err(|e| Error::Usage(format!("{name}: {e}")))?;
     let (headers, rows) = read_rows(&text, &name)?;

@@ -532,11 +532,7 @@ pub fn check(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
         .collect();
     let staff_ids: HashSet<&str> = staff.iter().map(|s| s.id.as_str()).collect();
     let member_ids: HashSet<&str> = members.iter().map(|m| m.id.as_str()).collect();
-    let problem = |file: &str, line: u64, msg: String| Problem {
-        path: store.dir().join(file),
-        line,
-        msg,
-    };
+    let problem = |file: &str, line: u64, msg: String| store.problem(file, line, msg);
     let mut seen: HashMap<&str, u64> = HashMap::new();
     for (line, l) in &leads.rows {
         let mut p = |msg: String| out.push(problem(Lead::FILE, *line, format!("{}: {msg}", l.id)));

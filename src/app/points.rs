@@ -9,7 +9,7 @@ use crate::domain::points::{self, Account};
 use crate::domain::rules::{ClubRules, RewardRule};
 use crate::domain::{Cents, DomainError};
 use crate::error::Result;
-use crate::store::Txn;
+use crate::store::{files, Txn};
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::collections::HashSet;
@@ -260,7 +260,7 @@ pub struct Imported {
 /// `points grant --from-csv FILE`: every row checked first; any bad row
 /// refuses the whole file, naming each bad row by its line.
 pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
-    let bytes = std::fs::read(file)
+    let bytes = files::read_input(file)
         .map_err(|e| DomainError::Invalid(format!("cannot read {}: {e}", file.display())))?;
     // Fields are trimmed here rather than by the reader, which would
     // rebuild every record.
@@ -362,7 +362,6 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
     let mut who: Vec<u32> = Vec::with_capacity(rows.rows.len());
     let mut in_file: FxHashMap<&str, u64> = FxHashMap::default();
     in_file.reserve(rows.rows.len());
-    let mut buckets = vec![false; crate::store::receipts::BUCKETS as usize];
     for r in &rows.rows {
         let id = rows.get(r.member);
         match by_id.get(id) {
@@ -382,13 +381,11 @@ pub fn grant_csv(ctx: &Ctx, file: &Path) -> Result<Imported> {
                     r.line
                 ));
             }
-            buckets[usize::from(crate::store::receipts::bucket_no_of("spend:", receipt))] = true;
         }
     }
-    let buckets: Vec<u16> = (0..buckets.len() as u16)
-        .filter(|&n| buckets[usize::from(n)])
-        .collect();
-    let used = store.receipts_where("spend:", &buckets, |r| in_file.contains_key(r))?;
+    let used = store.receipts_where("spend:", in_file.keys().copied(), |r| {
+        in_file.contains_key(r)
+    })?;
     if !used.is_empty() {
         let used: FxHashMap<&str, &str> =
             used.iter().map(|(r, e)| (r.as_str(), e.as_str())).collect();

@@ -13,7 +13,7 @@
 use super::Ctx;
 use crate::domain::event::{Event, RegStatus, Registration};
 use crate::domain::lead::{self, Lead, LeadEvent};
-use crate::domain::ledger::EntryKind;
+use crate::domain::ledger::{EntryKind, LedgerEntry};
 use crate::domain::member::{Gender, Member, Status};
 use crate::domain::period::Period;
 use crate::domain::points::{self, Account, AgingRow};
@@ -53,7 +53,7 @@ pub fn period(
 /// their tails: where a report given no period falls back to.
 pub fn last_activity(ctx: &Ctx) -> Result<Option<NaiveDate>> {
     let store = ctx.read()?;
-    let ledger = store.last_date::<crate::domain::ledger::LedgerEntry>()?;
+    let ledger = store.last_date::<LedgerEntry>()?;
     Ok(ledger.max(store.last_date::<AuditEntry>()?))
 }
 
@@ -103,8 +103,8 @@ fn closing_before(store: &Store, first: Option<NaiveDate>) -> Result<Option<Meta
     let Some(first) = first else {
         return Ok(None);
     };
-    for meta in closing::list(store.dir())?.into_iter().rev() {
-        if meta.day < first && closing::holds(store.dir(), &meta)? {
+    for meta in store.closings()?.into_iter().rev() {
+        if meta.day < first && store.closing_holds(&meta)? {
             return Ok(Some(meta));
         }
     }
@@ -115,19 +115,25 @@ fn closing_before(store: &Store, first: Option<NaiveDate>) -> Result<Option<Meta
 /// must read to compare with it (`benches/report.rs`).
 pub fn reads(store: &Store, periods: &[Period]) -> Result<Vec<(PathBuf, Option<Mark>)>> {
     let meta = closing_before(store, Engine::first_day(periods))?;
-    let dir = store.dir();
-    let mut out: Vec<(PathBuf, Option<Mark>)> = closing::JOURNALS
-        .iter()
-        .map(|f| (dir.join(f), meta.as_ref().and_then(|m| m.mark(f))))
-        .collect();
-    for f in [Registration::FILE, Lead::FILE, LeadEvent::FILE, Event::FILE] {
-        out.push((dir.join(f), None));
+    let mark = |f: &str| meta.as_ref().and_then(|m| m.mark(f));
+    let mut out: Vec<(PathBuf, Option<Mark>)> = Vec::new();
+    for path in store.files_of::<AuditEntry>()? {
+        out.push((path, mark(AuditEntry::FILE)));
     }
-    for path in store.files_of::<Member>()? {
-        out.push((path, None));
+    for path in store.files_of::<LedgerEntry>()? {
+        out.push((path, mark(LedgerEntry::FILE)));
+    }
+    for paths in [
+        store.files_of::<Registration>()?,
+        store.files_of::<Lead>()?,
+        store.files_of::<LeadEvent>()?,
+        store.files_of::<Event>()?,
+        store.files_of::<Member>()?,
+    ] {
+        out.extend(paths.into_iter().map(|p| (p, None)));
     }
     if let Some(m) = meta {
-        out.push((closing::table(dir, m.day), None));
+        out.push((store.closing_table(m.day), None));
     }
     Ok(out)
 }
@@ -185,18 +191,10 @@ fn feed(
     stop_after: Option<NaiveDate>,
     progress: Progress,
 ) -> Result<std::result::Result<Vec<(&'static str, Mark)>, Stale>> {
-    let dir = store.dir();
     let mark = |f: &str| meta.and_then(|m| m.mark(f));
-    let total: u64 = closing::JOURNALS
-        .iter()
-        .map(|f| {
-            let len = std::fs::metadata(dir.join(f)).map_or(0, |m| m.len());
-            len.saturating_sub(mark(f).map_or(0, |m| m.offset))
-        })
-        .sum();
+    let total = store.journal_bytes_after(meta);
     let mut marks = Vec::new();
-    let mut rows = Rows::open(
-        &dir.join(AuditEntry::FILE),
+    let mut rows = store.journal_rows::<AuditEntry>(
         &["date", "record", "action", "changes"],
         mark(AuditEntry::FILE),
     )?;
@@ -205,12 +203,15 @@ fn feed(
         if !report::audit_matters(r.bytes(2), r.bytes(3)) {
             return Ok(engine.audit_date(date));
         }
-        Ok(engine.audit(&AuditLine {
-            date,
-            record: r.str(1)?,
-            action: r.str(2)?,
-            changes: r.str(3)?,
-        }))
+        Ok(engine.audit(
+            &AuditLine {
+                date,
+                record: r.str(1)?,
+                action: r.str(2)?,
+                changes: r.str(3)?,
+            },
+            Member::HEADER,
+        ))
     })?;
     let end = match fed {
         Ok(end) => end,
@@ -218,9 +219,8 @@ fn feed(
     };
     marks.push((AuditEntry::FILE, end));
 
-    let ledger = crate::domain::ledger::LedgerEntry::FILE;
-    let mut rows = Rows::open(
-        &dir.join(ledger),
+    let ledger = LedgerEntry::FILE;
+    let mut rows = store.journal_rows::<LedgerEntry>(
         &["date", "kind", "member", "cents", "points"],
         mark(ledger),
     )?;
@@ -312,7 +312,7 @@ fn join(
         "id", "gender", "birthday", "status", "tier", "applied", "joined", "since",
     ])?;
     let mut closed = match meta {
-        Some(m) => Some(closing::rows(store.dir(), m.day)?),
+        Some(m) => Some(store.closing_rows(m.day)?),
         None => None,
     };
     // One closing row, read into again and again; whether it holds one.
@@ -412,10 +412,9 @@ fn read_closing_row(r: &Row, into: &mut ClosingRow) -> Result<()> {
 /// month end before today. Returns the days closed.
 pub fn close(ctx: &Ctx, progress: Progress) -> Result<Vec<NaiveDate>> {
     let store = ctx.write()?;
-    let dir = store.dir().to_path_buf();
     let mut base = None;
-    for meta in closing::list(&dir)?.into_iter().rev() {
-        if closing::holds(&dir, &meta)? {
+    for meta in store.closings()?.into_iter().rev() {
+        if store.closing_holds(&meta)? {
             base = Some(meta);
             break;
         }
@@ -453,7 +452,7 @@ pub fn close(ctx: &Ctx, progress: Progress) -> Result<Vec<NaiveDate>> {
                 )))
             }
         };
-        let mut w = closing::Writer::create(&dir, day)?;
+        let mut w = store.closing_writer(day)?;
         join(&store, &mut engine, base.as_ref(), |row| Ok(w.row(row)?))?;
         base = Some(w.finish(&marks)?);
         closed.push(day);
@@ -468,15 +467,18 @@ fn month_end_after(day: NaiveDate) -> NaiveDate {
 
 /// The day of the oldest journal line, if any.
 fn first_day(store: &Store) -> Result<Option<NaiveDate>> {
-    let mut first: Option<NaiveDate> = None;
-    for f in closing::JOURNALS {
-        let mut rows = Rows::open(&store.dir().join(f), &["date"], None)?;
-        if let Some(r) = rows.next_row()? {
-            let d = r.date(0)?;
-            first = Some(first.map_or(d, |f| f.min(d)));
-        }
+    let audit = first_date::<AuditEntry>(store)?;
+    let ledger = first_date::<LedgerEntry>(store)?;
+    Ok(audit.into_iter().chain(ledger).min())
+}
+
+/// The date of a journal's first line, if it has one.
+fn first_date<T: Record>(store: &Store) -> Result<Option<NaiveDate>> {
+    let mut rows = store.journal_rows::<T>(&["date"], None)?;
+    match rows.next_row()? {
+        Some(r) => Ok(Some(r.date(0)?)),
+        None => Ok(None),
     }
-    Ok(first)
 }
 
 /// `report points-aging`: outstanding points by the month they lapse, read
@@ -491,27 +493,15 @@ pub fn points_aging(ctx: &Ctx) -> Result<Vec<AgingRow>> {
 /// marks, and the newest one, made again from the journals alone, reads
 /// the same row for row.
 pub fn check_closings(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
-    let dir = store.dir();
-    let problem = |path: PathBuf, line: u64, msg: String| Problem { path, line, msg };
-    if let Ok(entries) = std::fs::read_dir(dir.join(closing::DIR)) {
-        for p in entries.flatten().map(|e| e.path()) {
-            if p.extension().is_some_and(|x| x == "toml") {
-                if let Err(e) = closing::read_meta(&p) {
-                    out.push(problem(p, 1, e.to_string()));
-                }
-            }
-        }
-    }
-    let metas = closing::list(dir)?;
+    out.extend(store.unreadable_closings());
+    let metas = store.closings()?;
     let mut newest = None;
     for m in &metas {
-        let toml = closing::table(dir, m.day).with_extension("toml");
-        if closing::holds(dir, m)? {
+        if store.closing_holds(m)? {
             newest = Some(m);
         } else {
-            out.push(problem(
-                toml,
-                1,
+            out.push(store.closing_problem(
+                m.day,
                 format!(
                     "the closing of {} no longer matches the journals at its marks (a journal was restored or edited); run `clubctl data close` to make it again",
                     m.day
@@ -522,16 +512,14 @@ pub fn check_closings(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
     let Some(meta) = newest else {
         return Ok(());
     };
-    let table = closing::table(dir, meta.day);
     let mut engine = Engine::new(&[], None, Some(meta.day), store.rules(), meta.day);
     let Ok(marks) = feed(store, &mut engine, None, Some(meta.day), &|_, _| {})? else {
         return Err(internal());
     };
     for (file, m) in &marks {
         if meta.mark(file) != Some(*m) {
-            out.push(problem(
-                table.with_extension("toml"),
-                1,
+            out.push(store.closing_problem(
+                meta.day,
                 format!(
                     "the closing of {} marks {file} at byte {}, but its lines after that day begin at byte {}; run `clubctl data close` to make it again",
                     meta.day,
@@ -541,7 +529,7 @@ pub fn check_closings(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
             ));
         }
     }
-    let mut rows = closing::rows(dir, meta.day)?;
+    let mut rows = store.closing_rows(meta.day)?;
     let mut first: Option<(u64, String)> = None;
     join(store, &mut engine, None, |made| {
         if first.is_some() {
@@ -567,8 +555,8 @@ pub fn check_closings(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
         }
     }
     if let Some((line, what)) = first {
-        out.push(problem(
-            table,
+        out.push(store.closing_row_problem(
+            meta.day,
             line,
             format!(
                 "the closing of {}: {what}; run `clubctl data close` to make it again",

@@ -20,6 +20,7 @@ pub mod rules;
 pub mod shell;
 pub mod staff;
 pub mod tier;
+mod values;
 pub mod wallet;
 
 use crate::app::Ctx;

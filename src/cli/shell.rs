@@ -3,6 +3,7 @@
 
 use super::{out, Cli};
 use crate::error::{Error, Result};
+use crate::store::files;
 use clap::{Args, CommandFactory};
 use std::io::Write;
 use std::path::PathBuf;
@@ -207,11 +208,11 @@ pub fn completions(a: CompletionsArgs) -> Result<()> {
 
 pub fn man(a: ManArgs) -> Result<()> {
     if let Some(dir) = a.dir {
-        std::fs::create_dir_all(&dir)
+        files::create_output_dir(&dir)
             .map_err(|e| Error::Failure(format!("creating {}: {e}", dir.display())))?;
         for (name, page) in all_pages()? {
             let path = dir.join(name);
-            std::fs::write(&path, page)
+            files::write_output(&path, &page)
                 .map_err(|e| Error::Failure(format!("writing {}: {e}", path.display())))?;
         }
         return Ok(());
@@ -219,7 +220,7 @@ pub fn man(a: ManArgs) -> Result<()> {
     let words: Vec<&str> = a.command.iter().map(String::as_str).collect();
     let page = man_page(&words)?;
     match a.out {
-        Some(path) => std::fs::write(&path, page)
+        Some(path) => files::write_output(&path, &page)
             .map_err(|e| Error::Failure(format!("writing {}: {e}", path.display()))),
         None => out(std::io::stdout().lock().write_all(&page)),
     }

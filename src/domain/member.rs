@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Pending,
@@ -90,7 +90,7 @@ impl fmt::Display for Status {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Gender {
     Male,
@@ -98,12 +98,31 @@ pub enum Gender {
     Other,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+impl Gender {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Gender::Male => "male",
+            Gender::Female => "female",
+            Gender::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     #[default]
     Individual,
     Organization,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Individual => "individual",
+            Kind::Organization => "organization",
+        }
+    }
 }
 
 /// One member record, a row of `members.csv`.
@@ -140,16 +159,6 @@ pub struct Member {
 
 /// Every member id is this prefix and a zero-padded sequence (`M000123`).
 pub const ID_PREFIX: &str = "M";
-
-impl Member {
-    /// The fields in file order: the columns of `members.csv`, and the
-    /// names an audit line's changes use.
-    pub const FIELDS: &'static [&'static str] = &[
-        "id", "name", "phone", "email", "gender", "birthday", "kind", "nominee", "referrer",
-        "source", "sales", "status", "tier", "card", "applied", "joined", "expires", "since",
-        "reason", "note",
-    ];
-}
 
 /// What `member add` is given.
 #[derive(Debug, Clone, Default)]

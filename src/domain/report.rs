@@ -749,8 +749,9 @@ impl<'r> Engine<'r> {
 
     /// Feeds one audit line; lines must come in file order. A line for
     /// which `audit_matters` is false may be left out (its date is then not
-    /// checked against the closing).
-    pub fn audit(&mut self, a: &AuditLine) -> Result<(), Stale> {
+    /// checked against the closing). `fields` are the member's field names
+    /// in the order its `changes` lists them (see `parse_changes`).
+    pub fn audit(&mut self, a: &AuditLine, fields: &[&str]) -> Result<(), Stale> {
         if !self.fresh(a.date)? {
             return Ok(());
         }
@@ -768,7 +769,7 @@ impl<'r> Engine<'r> {
         if renewal {
             h.renewals.push(a.date);
         }
-        for c in parse_changes(a.changes, Member::FIELDS) {
+        for c in parse_changes(a.changes, fields) {
             match c.field {
                 "status" => {
                     if let Some(new) = parse_status(c.new) {
@@ -1387,7 +1388,7 @@ mod tests {
             let rules = ClubRules::default();
             let mut e = Engine::new(&[], None, None, &rules, d("2026-11-25"));
             for a in audit {
-                e.audit(a).unwrap();
+                e.audit(a, Member::HEADER).unwrap();
             }
             let i = e.id(&m.id);
             let mut h = e
@@ -1449,7 +1450,7 @@ mod tests {
     ) -> Vec<PeriodReport> {
         let mut engine = Engine::new(periods, None, None, rules, today);
         for a in audit {
-            let _ = engine.audit(a); // no closing: never stale
+            let _ = engine.audit(a, Member::HEADER); // no closing: never stale
         }
         for e in ledger {
             let _ = engine.ledger(e);
@@ -1568,7 +1569,9 @@ mod tests {
             );
         };
         let mut close = Engine::new(&[], None, Some(base), rules, today);
-        audit.iter().for_each(|a| close.audit(a).unwrap());
+        audit
+            .iter()
+            .for_each(|a| close.audit(a, Member::HEADER).unwrap());
         ledger.iter().for_each(|e| close.ledger(e).unwrap());
         let closing: Vec<ClosingRow> = members
             .iter()
@@ -1578,7 +1581,7 @@ mod tests {
         audit
             .iter()
             .filter(|a| a.date > base)
-            .for_each(|a| e.audit(a).unwrap());
+            .for_each(|a| e.audit(a, Member::HEADER).unwrap());
         ledger
             .iter()
             .filter(|l| l.date > base)

@@ -16,6 +16,7 @@
 use super::error::{io_err, Result, StoreError};
 use super::fsutil;
 use super::rows::{Mark, Rows};
+use super::Problem;
 use crate::domain::report::ClosingRow;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -243,6 +244,89 @@ fn write_err(dir: &Path, e: csv::Error) -> StoreError {
         what: "writing a closing in",
         path: dir.to_path_buf(),
         source: std::io::Error::other(e.to_string()),
+    }
+}
+
+/// The closings as the layers above the store see them: by day, never by
+/// file.
+impl super::Store {
+    /// Every finished closing of the current version, oldest first (see
+    /// `list`).
+    pub fn closings(&self) -> Result<Vec<Meta>> {
+        list(&self.dir)
+    }
+
+    /// Whether the closing still matches the journals at its marks (see
+    /// `holds`).
+    pub fn closing_holds(&self, meta: &Meta) -> Result<bool> {
+        holds(&self.dir, meta)
+    }
+
+    /// The rows of the closing of `day`, in member order.
+    pub fn closing_rows(&self, day: NaiveDate) -> Result<Rows> {
+        rows(&self.dir, day)
+    }
+
+    /// Starts writing the closing of `day` (see `Writer`).
+    pub fn closing_writer(&self, day: NaiveDate) -> Result<Writer> {
+        Writer::create(&self.dir, day)
+    }
+
+    /// The table of the closing of `day`: for a benchmark's bare scan of
+    /// what a report reads.
+    pub fn closing_table(&self, day: NaiveDate) -> PathBuf {
+        table(&self.dir, day)
+    }
+
+    /// The bytes of the journals after the closing's marks (all of them,
+    /// with no closing): what a report from it reads, for its progress.
+    pub fn journal_bytes_after(&self, meta: Option<&Meta>) -> u64 {
+        JOURNALS
+            .iter()
+            .map(|f| {
+                let len = std::fs::metadata(self.dir.join(f)).map_or(0, |m| m.len());
+                len.saturating_sub(meta.and_then(|m| m.mark(f)).map_or(0, |m| m.offset))
+            })
+            .sum()
+    }
+
+    /// For `data check`: a problem with the closing of `day` as a whole
+    /// (its day, its marks), shown at its `.toml`.
+    pub fn closing_problem(&self, day: NaiveDate, msg: String) -> Problem {
+        Problem {
+            path: path(&self.dir, day, "toml"),
+            line: 1,
+            msg,
+        }
+    }
+
+    /// For `data check`: a problem at `line` of the closing table of `day`.
+    pub fn closing_row_problem(&self, day: NaiveDate, line: u64, msg: String) -> Problem {
+        Problem {
+            path: table(&self.dir, day),
+            line,
+            msg,
+        }
+    }
+
+    /// For `data check`: every closing `.toml` that cannot be read, which
+    /// `closings` passes over.
+    pub fn unreadable_closings(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(self.dir.join(DIR)) {
+            for p in entries.flatten().map(|e| e.path()) {
+                if p.extension().is_some_and(|x| x == "toml") {
+                    if let Err(e) = read_meta(&p) {
+                        out.push(Problem {
+                            path: p,
+                            line: 1,
+                            msg: e.to_string(),
+                        });
+                    }
+                }
+            }
+        }
+        out
     }
 }
 

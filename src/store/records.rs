@@ -42,7 +42,12 @@ impl Record for Member {
     fn index_value(&self) -> Option<&str> {
         Some(&self.phone)
     }
-    const HEADER: &'static [&'static str] = Member::FIELDS;
+    /// Also the names an audit line's changes use for a member's fields.
+    const HEADER: &'static [&'static str] = &[
+        "id", "name", "phone", "email", "gender", "birthday", "kind", "nominee", "referrer",
+        "source", "sales", "status", "tier", "card", "applied", "joined", "expires", "since",
+        "reason", "note",
+    ];
     const JOURNAL: bool = false;
     fn key(&self) -> &str {
         &self.id
