@@ -375,6 +375,18 @@ pub struct Filter {
 }
 
 pub fn list(ctx: &Ctx, f: &Filter) -> Result<Vec<Member>> {
+    let mut out = Vec::new();
+    list_each(ctx, f, &mut |m| {
+        out.push(m.clone());
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// The members `f` selects, handed to `each` in order as the shards are
+/// read: a listing of a million members never holds them all, unless it
+/// is sorted by something other than id.
+pub fn list_each(ctx: &Ctx, f: &Filter, each: &mut dyn FnMut(&Member) -> Result<()>) -> Result<()> {
     let store = ctx.read()?;
     if let Some(t) = &f.tier {
         if store.rules().tier(t).is_none() {
@@ -410,23 +422,16 @@ pub fn list(ctx: &Ctx, f: &Filter) -> Result<Vec<Member>> {
             )));
         }
     }
-    let members: Vec<Member> = store.load()?;
-    let mut out: Vec<Member> = members
-        .into_iter()
-        .filter(|m| f.statuses.is_empty() || f.statuses.contains(&m.status))
-        .filter(|m| f.sales.as_ref().is_none_or(|s| &m.sales == s))
-        .filter(|m| member::joined_between(m, f.joined_from, f.joined_to))
-        .filter(|m| f.tier.as_ref().is_none_or(|t| &m.tier == t))
-        .filter(|m| {
-            f.expiring_within
+    let wanted = |m: &Member| {
+        (f.statuses.is_empty() || f.statuses.contains(&m.status))
+            && f.sales.as_ref().is_none_or(|s| &m.sales == s)
+            && member::joined_between(m, f.joined_from, f.joined_to)
+            && f.tier.as_ref().is_none_or(|t| &m.tier == t)
+            && f.expiring_within
                 .is_none_or(|d| member::expiring_within(m, ctx.today, d))
-        })
-        .filter(|m| {
-            f.birthday_within
+            && f.birthday_within
                 .is_none_or(|d| member::birthday_within(m, ctx.today, d))
-        })
-        .filter(|m| {
-            needle.as_ref().is_none_or(|n| {
+            && needle.as_ref().is_none_or(|n| {
                 m.name.to_lowercase().contains(n)
                     || m.id.to_lowercase() == *n
                     || m.card.to_lowercase() == *n
@@ -434,13 +439,20 @@ pub fn list(ctx: &Ctx, f: &Filter) -> Result<Vec<Member>> {
                         .as_ref()
                         .is_some_and(|p| m.phone.contains(p.as_str()))
             })
-        })
-        .collect();
-    if f.sort.is_some() || f.descending {
-        let key = f.sort.unwrap_or(member::SortKey::Id);
-        member::sort(&mut out, key, f.descending, store.rules());
+    };
+    if f.sort.is_none() && !f.descending {
+        return store.load_each::<Member, crate::error::Error>(|part| {
+            part.iter().filter(|m| wanted(m)).try_for_each(&mut *each)
+        });
     }
-    Ok(out)
+    let mut out: Vec<Member> = Vec::new();
+    store.load_each::<Member, crate::error::Error>(|part| {
+        out.extend(part.into_iter().filter(|m| wanted(m)));
+        Ok(())
+    })?;
+    let key = f.sort.unwrap_or(member::SortKey::Id);
+    member::sort(&mut out, key, f.descending, store.rules());
+    out.iter().try_for_each(each)
 }
 
 /// One change made by the nightly sweep.

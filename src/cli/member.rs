@@ -250,8 +250,9 @@ pub fn run(cmd: MemberCmd, ctx: &Ctx, env: &Env) -> Result<()> {
                 sort: a.sort,
                 descending: a.desc,
             };
-            let members = app::list(ctx, &filter)?;
-            out(output::print(&listing(&members), env.format))
+            let mut stream = output::RowStream::new(listing(&[]), env.format);
+            app::list_each(ctx, &filter, &mut |m| out(stream.push(row(m))))?;
+            out(stream.finish())
         }
         MemberCmd::Import(a) => super::import::import(a, ctx, env),
         MemberCmd::Export(a) => super::import::export(a, ctx, env),

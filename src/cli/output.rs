@@ -326,13 +326,121 @@ pub fn write_csv_with(l: &Listing, out: &mut dyn Write, style: CsvStyle) -> io::
         .from_writer(out);
     w.write_record(&l.headers).map_err(io_error)?;
     for row in &l.rows {
-        w.write_record(row.iter().map(|c| match c {
-            Cell::Text(s) if !style.raw => neutralise(s).into_owned(),
-            other => text(other),
-        }))
-        .map_err(io_error)?;
+        w.write_record(csv_cells(row, style)).map_err(io_error)?;
     }
     w.flush()
+}
+
+/// A row's cells as CSV writes them in `style`.
+fn csv_cells(row: &[Cell], style: CsvStyle) -> impl Iterator<Item = String> + '_ {
+    row.iter().map(move |c| match c {
+        Cell::Text(s) if !style.raw => neutralise(s).into_owned(),
+        other => text(other),
+    })
+}
+
+/// A listing printed row by row as it is made: CSV and JSON go out at
+/// once, so a listing of a million rows is never held whole; a table,
+/// which measures its columns first, is printed at the end. Once the
+/// reader has gone (a closed pipe), further rows are dropped.
+pub struct RowStream {
+    listing: Listing,
+    format: Format,
+    csv: Option<csv::Writer<io::StdoutLock<'static>>>,
+    json: Option<io::BufWriter<io::StdoutLock<'static>>>,
+    rows: usize,
+    closed: bool,
+}
+
+impl RowStream {
+    /// Starts a listing of `headers` (and default table columns) given by
+    /// an empty `listing`.
+    pub fn new(listing: Listing, format: Format) -> RowStream {
+        RowStream {
+            csv: (format == Format::Csv).then(|| csv::Writer::from_writer(io::stdout().lock())),
+            json: (format == Format::Json).then(|| io::BufWriter::new(io::stdout().lock())),
+            listing,
+            format,
+            rows: 0,
+            closed: false,
+        }
+    }
+
+    pub fn push(&mut self, row: Vec<Cell>) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let first = self.rows == 0;
+        self.rows += 1;
+        let done = match (&mut self.csv, &mut self.json) {
+            (Some(w), _) => (|| {
+                if first {
+                    w.write_record(&self.listing.headers).map_err(io_error)?;
+                }
+                w.write_record(csv_cells(&row, CsvStyle::default()))
+                    .map_err(io_error)
+            })(),
+            (_, Some(w)) => {
+                let obj: Map<String, Value> = self
+                    .listing
+                    .headers
+                    .iter()
+                    .zip(&row)
+                    .map(|(h, c)| (h.to_string(), json(c)))
+                    .collect();
+                let text = serde_json::to_string_pretty(&Value::Object(obj))?;
+                (|| {
+                    w.write_all(if first { b"[\n" } else { b",\n" })?;
+                    // Indented as one element of a pretty-printed array.
+                    for (i, line) in text.lines().enumerate() {
+                        if i > 0 {
+                            w.write_all(b"\n")?;
+                        }
+                        write!(w, "  {line}")?;
+                    }
+                    Ok(())
+                })()
+            }
+            _ => {
+                self.listing.push(row);
+                Ok(())
+            }
+        };
+        self.closed_on_broken_pipe(done)
+    }
+
+    fn closed_on_broken_pipe(&mut self, r: io::Result<()>) -> io::Result<()> {
+        match r {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    /// Ends the listing: the header of an empty CSV, the closing bracket
+    /// of the JSON array, or the whole table.
+    pub fn finish(mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let empty = self.rows == 0;
+        let done = match (&mut self.csv, &mut self.json) {
+            (Some(w), _) => (|| {
+                if empty {
+                    w.write_record(&self.listing.headers).map_err(io_error)?;
+                }
+                w.flush()
+            })(),
+            (_, Some(w)) => (|| {
+                w.write_all(if empty { b"[]\n" } else { b"\n]\n" })?;
+                w.flush()
+            })(),
+            _ => print(&self.listing, self.format),
+        };
+        self.closed_on_broken_pipe(done)
+    }
 }
 
 /// The io error inside a csv error, so that a closed pipe stays a closed

@@ -266,18 +266,30 @@ impl Store {
     /// Every record of a table or journal; fails on the first bad line.
     pub fn load<T: Record>(&self) -> Result<Vec<T>> {
         let mut out = Vec::new();
-        if let Some(sub) = self.sharded::<T>() {
-            self.verify_dir(&format!("{sub}/"))?;
-        }
-        for path in self.files_of::<T>()? {
-            let rows = codec::load(&path)?;
+        self.load_each(|rows: Vec<T>| {
             if out.is_empty() {
                 out = rows;
             } else {
                 out.extend(rows);
             }
-        }
+            Ok::<(), StoreError>(())
+        })?;
         Ok(out)
+    }
+
+    /// Every record of a table, handed to `f` a file (a shard) at a time,
+    /// so no more than one shard's rows are held at once.
+    pub fn load_each<T: Record, E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(Vec<T>) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        if let Some(sub) = self.sharded::<T>() {
+            self.verify_dir(&format!("{sub}/"))?;
+        }
+        for path in self.files_of::<T>()? {
+            f(codec::load(&path)?)?;
+        }
+        Ok(())
     }
 
     /// The records of a table with these keys, decoding no other row.
