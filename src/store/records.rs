@@ -3,6 +3,7 @@
 use super::codec::Record;
 use crate::domain::card::Card;
 use crate::domain::event::{Event, Registration};
+use super::index::{Index, Spread};
 use crate::domain::lead::{FollowUp, Lead, LeadEvent};
 use crate::domain::ledger::LedgerEntry;
 use crate::domain::member::Member;
@@ -12,6 +13,7 @@ use crate::domain::staff::Staff;
 use crate::domain::tier::TierChange;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// One line of the audit trail: who did what, when, to which record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,13 +37,12 @@ impl Record for Member {
     const FILE: &'static str = "members.csv";
     const VERSION: u32 = 2;
     const SHARDS: Option<&'static str> = Some("members");
-    const INDEX: Option<super::index::Index> = Some(super::index::Index {
+    const INDEXES: &'static [Index<Member>] = &[Index {
         dir: "index/phones",
         column: "phone",
-    });
-    fn index_value(&self) -> Option<&str> {
-        Some(&self.phone)
-    }
+        spread: Spread::LastDigits,
+        value: |m| Some(Cow::Borrowed(&m.phone)),
+    }];
     /// Also the names an audit line's changes use for a member's fields.
     const HEADER: &'static [&'static str] = &[
         "id", "name", "phone", "email", "gender", "birthday", "kind", "nominee", "referrer",
@@ -58,13 +59,12 @@ impl Record for Card {
     const FILE: &'static str = "cards.csv";
     const VERSION: u32 = 2;
     const SHARDS: Option<&'static str> = Some("cards");
-    const INDEX: Option<super::index::Index> = Some(super::index::Index {
+    const INDEXES: &'static [Index<Card>] = &[Index {
         dir: "index/card-holders",
         column: "member",
-    });
-    fn index_value(&self) -> Option<&str> {
-        Some(&self.member)
-    }
+        spread: Spread::LastDigits,
+        value: |c| Some(Cow::Borrowed(&c.member)),
+    }];
     const HEADER: &'static [&'static str] = &[
         "number",
         "member",
@@ -253,6 +253,11 @@ pub struct FileSpec {
     pub header: fn() -> Vec<u8>,
     /// The names of its columns.
     pub columns: &'static [&'static str],
+    /// The bucket files of its indexes, empty: as `init` creates them.
+    pub indexes: fn() -> super::index::BucketFiles,
+    /// The bucket files of its indexes as the table in `store` gives
+    /// them: what `data reindex` writes.
+    pub derive_indexes: fn(&super::Store) -> super::Result<super::index::BucketFiles>,
 }
 
 impl FileSpec {
@@ -273,6 +278,8 @@ const fn spec<T: Record>() -> FileSpec {
         shards: T::SHARDS,
         header: super::codec::header::<T>,
         columns: T::HEADER,
+        indexes: super::index::empty::<T>,
+        derive_indexes: super::Store::indexes_of::<T>,
     }
 }
 
