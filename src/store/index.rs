@@ -198,6 +198,17 @@ mod tests {
     }
 
     #[test]
+    fn every_bucket_of_an_index_is_written_and_a_value_is_in_one() {
+        use crate::store::records::{LEAD_COMPANIES, LIVE_LEADS};
+        assert_eq!(LIVE_LEADS.buckets().len(), 101);
+        assert_eq!(LEAD_COMPANIES.buckets().len(), 100);
+        assert_eq!(build(&LEAD_COMPANIES, &[]).len(), 100);
+        assert_eq!(LIVE_LEADS.file("S01"), "index/live-leads/01.csv");
+        assert_eq!(LIVE_LEADS.file("boss"), "index/live-leads/_other.csv");
+        assert_eq!(LEAD_COMPANIES.file("acme"), "index/lead-companies/87.csv");
+    }
+
+    #[test]
     fn a_name_goes_by_a_fixed_hash() {
         // Bucket files are named by the hash: it must never change.
         assert_eq!(hash(""), 0xcbf2_9ce4_8422_2325);

@@ -16,6 +16,7 @@ pub mod history;
 pub mod index;
 pub mod lengths;
 pub mod lock;
+mod lookups;
 pub mod manifest;
 pub mod migrate;
 pub mod output;

@@ -49,7 +49,7 @@ fn ledger(club: &TestClub, kind: &str, member: &str) -> Vec<(String, String, Str
 /// The status column of a registration.
 fn status(club: &TestClub, event: &str, member: &str) -> String {
     let id = format!("{event}/{member},");
-    club.read("registrations.csv")
+    club.table("registrations")
         .lines()
         .find(|l| l.starts_with(&id))
         .map(|l| l.split(',').nth(3).unwrap_or_default().to_string())
@@ -273,7 +273,7 @@ fn parallel_registrations_fill_exactly_the_capacity() {
     }
     assert_eq!(outcomes.iter().filter(|s| *s == "registered").count(), 3);
     assert_eq!(outcomes.iter().filter(|s| *s == "waitlisted").count(), 5);
-    let regs = club.read("registrations.csv");
+    let regs = club.table("registrations");
     let rows: Vec<Vec<&str>> = regs
         .lines()
         .skip(1)
@@ -443,7 +443,7 @@ fn feedback_is_for_attendees_and_a_second_replaces_the_first() {
         "--comment",
         "cold tea",
     ]);
-    let regs = club.read("registrations.csv");
+    let regs = club.table("registrations");
     assert!(regs.contains(",2,cold tea"), "{regs}");
     assert!(!regs.contains("nice"), "{regs}");
     let audit = club.read("audit.csv");
@@ -672,11 +672,11 @@ fn data_check_finds_overfull_events_and_unknown_members() {
     club.check();
     let events = club.read("events.csv").replace(",2,0.00,", ",1,0.00,");
     std::fs::write(club.path("events.csv"), events).unwrap();
-    let regs = club.read("registrations.csv").replace(
+    let regs = club.table("registrations").replace(
         &format!("E0001/{0},E0001,{0},", ids[1]),
         &format!("E0001/{0},E0001,M000404,", ids[1]),
     );
-    std::fs::write(club.path("registrations.csv"), regs).unwrap();
+    std::fs::write(club.path("registrations/E0001.csv"), regs).unwrap();
     let run = club.run(&["data", "check"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(

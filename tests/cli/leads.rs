@@ -30,7 +30,7 @@ fn day_40_is_the_owners_and_day_41_is_public_after_expire() {
     club.on("2026-11-01");
     assert_eq!(claim(&club, "S01", "138 0000 0001"), "L000001");
     assert!(club
-        .read("leads.csv")
+        .table("leads")
         .contains(",S01,live,2026-11-01,2026-12-10,"));
 
     club.on("2026-12-10");
@@ -43,7 +43,7 @@ fn day_40_is_the_owners_and_day_41_is_public_after_expire() {
         ("", ""),
         "a job with nothing to do is quiet"
     );
-    assert!(club.read("leads.csv").contains(",live,"));
+    assert!(club.table("leads").contains(",live,"));
     // On its last day another salesperson is still refused.
     club.refused(
         &[
@@ -67,7 +67,7 @@ fn day_40_is_the_owners_and_day_41_is_public_after_expire() {
         "id,name,phone,company,nominee,public_since,last_owner\n\
          L000001,Chen Jie,13800000001,,,2026-12-11,S01"
     );
-    assert!(club.read("leads.csv").contains(",public,"));
+    assert!(club.table("leads").contains(",public,"));
     let before = club.snapshot();
     let run = club.run(&["lead", "expire"]);
     assert_eq!(run.code, 0);
@@ -145,7 +145,7 @@ fn the_tenth_claim_passes_the_eleventh_is_refused_and_a_conversion_frees_a_slot(
         .table("members")
         .contains("M000001,Chen Jie,13800000003"));
     assert!(club
-        .read("leads.csv")
+        .table("leads")
         .contains("L000003,Chen Jie,13800000003,,,S01,converted"));
     assert_eq!(claim(&club, "S01", "13900000011"), "L000012");
     club.refused(
@@ -223,7 +223,7 @@ fn a_release_then_a_reclaim_starts_a_new_term_with_the_cooldown() {
     club.on("2026-11-08");
     assert_eq!(claim(&club, "S01", "13800000001"), "L000001");
     assert!(club
-        .read("leads.csv")
+        .table("leads")
         .contains(",S01,live,2026-11-08,2026-12-17,"));
     assert!(!club.ok(&["lead", "pool"]).contains("L000001"));
     club.check();
@@ -236,7 +236,7 @@ fn anyone_may_claim_a_released_lead_at_once() {
     club.ok(&["lead", "release", "L000001"]);
     assert_eq!(claim(&club, "S02", "13800000001"), "L000001");
     assert!(club
-        .read("leads.csv")
+        .table("leads")
         .contains(",S02,live,2026-11-25,2027-01-03,"));
 }
 
@@ -456,7 +456,7 @@ fn two_salespeople_claiming_one_phone_at_once_exactly_one_wins() {
         let loser = if a.status.code() == Some(4) { &a } else { &b };
         assert!(String::from_utf8_lossy(&loser.stderr).contains("first registration wins"));
         let held = club
-            .read("leads.csv")
+            .table("leads")
             .lines()
             .filter(|l| l.contains(&phone))
             .count();
@@ -481,11 +481,11 @@ fn follow_ups_are_logged_and_do_not_extend_the_lead() {
         "2026-12-01",
     ]);
     assert_eq!(
-        club.read("lead_log.csv"),
+        club.table("lead_log"),
         "lead,date,kind,note,next,sales,operator\n\
          L000001,2026-11-25,visit,toured the course,2026-12-01,S01,office\n"
     );
-    assert!(club.read("leads.csv").contains(",2026-11-25,2027-01-03,"));
+    assert!(club.table("leads").contains(",2026-11-25,2027-01-03,"));
     club.refused(
         &[
             "lead",
@@ -572,7 +572,7 @@ fn disputes_are_arbitrated_by_a_manager_once_and_for_all() {
         "I met him at the expo",
     ]);
     assert!(
-        club.read("leads.csv").contains(",S01,live,"),
+        club.table("leads").contains(",S01,live,"),
         "the lead stays with its owner"
     );
     club.as_operator("S02");
@@ -612,7 +612,7 @@ fn disputes_are_arbitrated_by_a_manager_once_and_for_all() {
         "--note",
         "expo card on file",
     ]);
-    assert!(club.read("leads.csv").contains(",S02,live,"));
+    assert!(club.table("leads").contains(",S02,live,"));
     assert!(club.read("audit.csv").contains("lead arbitrate"));
     club.refused(
         &[
@@ -699,10 +699,10 @@ fn the_sales_report_counts_leads_deals_and_commission() {
 fn data_check_finds_two_live_leads_on_one_phone_and_unknown_owners() {
     let club = sales_club();
     claim(&club, "S01", "13800000001");
-    let text = club.read("leads.csv");
+    let text = club.table("leads");
     let row = text.lines().nth(1).unwrap();
     let dup = row.replace("L000001", "L000002").replace("S01", "S07");
-    std::fs::write(club.path("leads.csv"), format!("{text}{dup}\n")).unwrap();
+    std::fs::write(club.path("leads/L000.csv"), format!("{text}{dup}\n")).unwrap();
     let run = club.run(&["data", "check"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(
