@@ -170,7 +170,7 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
         }
         last_id = Some(&e.id);
     }
-    super::event::check(&store, &mut out)?;
+    super::event::check(&store, &ledger, &mut out)?;
     super::lead::check(&store, &mut out)?;
     super::rules::check(&store, &mut out)?;
     super::book::check(&store, &ledger, &mut out)?;
