@@ -49,7 +49,7 @@ fn unique<T: Record>(store: &Store, rows: &[(u64, T)], out: &mut Vec<Problem>) {
 }
 
 /// A problem on `line` of the file holding the row with `key`.
-fn problem<T: Record>(store: &Store, key: &str, line: u64, msg: String) -> Problem {
+pub(crate) fn problem<T: Record>(store: &Store, key: &str, line: u64, msg: String) -> Problem {
     Problem {
         path: store.path_of::<T>(key),
         line,
@@ -170,7 +170,7 @@ pub fn check(ctx: &Ctx) -> Result<Vec<Problem>> {
         }
         last_id = Some(&e.id);
     }
-    super::event::check(&store, &mut out)?;
+    super::event::check(&store, &ledger, &mut out)?;
     super::lead::check(&store, &mut out)?;
     super::rules::check(&store, &mut out)?;
     super::book::check(&store, &ledger, &mut out)?;
@@ -200,8 +200,8 @@ pub fn migrate(ctx: &Ctx) -> Result<crate::store::migrate::Migrated> {
 }
 
 /// `data reindex`: every derived file rebuilt from its sources in one
-/// commit: the balances and the receipt index replayed from the ledger, the
-/// phone index from the members, and the record of their lengths. Returns
+/// commit: the balances and the receipt index replayed from the ledger,
+/// every index from its table, and the record of their lengths. Returns
 /// how many members have a balance, and the files that changed (none when
 /// all were sound).
 pub fn reindex(ctx: &Ctx) -> Result<(usize, Vec<String>)> {

@@ -5,7 +5,8 @@
 //! the entry it gives back.
 
 use super::book::Book;
-use super::{find, member_at_till, Ctx};
+use super::data::problem;
+use super::{get, member_at_till, Ctx};
 use crate::domain::event::{self, CheckIn, Event, EventStatus, Pay, Plan, RegStatus, Registration};
 use crate::domain::event_report::{self, EventFigures, EventsReport};
 use crate::domain::ledger::{EntryKind, LedgerEntry};
@@ -120,9 +121,8 @@ pub fn register(ctx: &Ctx, event_id: &str, member_id: &str, pay: Pay) -> Result<
     let mut store = ctx.write()?;
     let events: Vec<Event> = store.load()?;
     let (_, e) = find_event(&events, event_id)?;
-    let members: Vec<Member> = store.load()?;
-    let (_, m) = find(&members, member_id)?;
-    let mut regs: Vec<Registration> = store.load()?;
+    let m = &get(&store, member_id)?;
+    let mut regs = store.registrations_of(&e.id)?;
     let mut r = event::register(e, m, &regs, ctx.today, store.rules())?;
     let mut txn = Txn::new();
     let mut book = Book::open_for(&store, &[&m.id])?;
@@ -152,7 +152,7 @@ pub fn register(ctx: &Ctx, event_id: &str, member_id: &str, pay: Pay) -> Result<
         ),
         None => format!("{} registered for {} on {}{paid}", m.id, e.id, e.date),
     };
-    txn.put_table(&mut regs);
+    store.put_rows(&mut txn, &mut [r.clone()])?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Registered {
         registration: r,
@@ -176,9 +176,8 @@ pub fn unregister(ctx: &Ctx, event_id: &str, member_id: &str) -> Result<Unregist
     let mut store = ctx.write()?;
     let events: Vec<Event> = store.load()?;
     let (_, e) = find_event(&events, event_id)?;
-    let members: Vec<Member> = store.load()?;
-    let (_, m) = find(&members, member_id)?;
-    let mut regs: Vec<Registration> = store.load()?;
+    let m = &get(&store, member_id)?;
+    let mut regs = store.registrations_of(&e.id)?;
     let i = reg_index(&regs, &e.id, &m.id)
         .ok_or_else(|| DomainError::Refused(format!("{} is not registered for {}", m.id, e.id)))?;
     let before = regs.clone();
@@ -192,14 +191,18 @@ pub fn unregister(ctx: &Ctx, event_id: &str, member_id: &str) -> Result<Unregist
     let mut message = format!("{} unregistered from {}; refunded {}", m.id, e.id, w.refund);
     if let Some(p) = w.promoted {
         txn.append(&[ctx.audit("event promote", Some(&before[p]), &regs[p])]);
-        let pm = find(&members, &regs[p].member)?.1.clone();
+        let pm = get(&store, &regs[p].member)?;
         message.push_str(&format!(
             "; {} ({}, {}) moves up from the wait-list",
             pm.id, pm.name, pm.phone
         ));
         promoted = Some(pm);
     }
-    txn.put_table(&mut regs);
+    let mut changed: Vec<Registration> = std::iter::once(i)
+        .chain(w.promoted)
+        .map(|k| regs[k].clone())
+        .collect();
+    store.put_rows(&mut txn, &mut changed)?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Unregistered {
         refund: w.refund,
@@ -214,43 +217,31 @@ pub fn checkin(ctx: &Ctx, event_id: &str, member_id: &str, pay: Pay) -> Result<O
     let member_id = &member_at_till(&store, member_id, ctx.today)?;
     let events: Vec<Event> = store.load()?;
     let (_, e) = find_event(&events, event_id)?;
-    let members: Vec<Member> = store.load()?;
-    let (_, m) = find(&members, member_id)?;
-    let mut regs: Vec<Registration> = store.load()?;
+    let m = &get(&store, member_id)?;
+    let mut regs = store.registrations_of(&e.id)?;
     let before = regs.clone();
     let c = event::checkin(e, m, &mut regs, ctx.today, store.rules())?;
     let mut txn = Txn::new();
     let mut book = Book::open_for(&store, &[&m.id])?;
     let mut how = "registered";
-    match c {
+    let r = match c {
         CheckIn::Registered(i) => {
             txn.append(&[ctx.audit("event checkin", Some(&before[i]), &regs[i])]);
+            regs[i].clone()
         }
         CheckIn::WalkIn(mut r) => {
             how = "walk-in";
             charge(ctx, &mut book, e, &mut r, pay)?;
             let i = reg_index(&regs, &e.id, &m.id);
             txn.append(&[ctx.audit("event checkin", i.map(|i| &before[i]), &r)]);
-            match i {
-                Some(i) => regs[i] = r,
-                None => regs.push(r),
-            }
+            r
         }
-    }
+    };
     if e.points > 0 {
-        // The registration's status already says "once"; the ledger is
-        // checked too, so an edited table can never pay twice.
-        let ledger: Vec<LedgerEntry> = store.load()?;
-        if ledger
-            .iter()
-            .any(|x| x.kind == EntryKind::Grant && x.member == m.id && x.reference == e.id)
-        {
-            return Err(DomainError::Refused(format!(
-                "{} was already granted the points of {} (see ledger.csv)",
-                m.id, e.id
-            ))
-            .into());
-        }
+        // The registration is the record that the points were granted:
+        // `event::checkin` refuses a member already checked in, and `data
+        // check` proves that every check-in grant in the ledger has its
+        // attended registration, one grant each.
         let note = format!("event check-in {}", e.id);
         book.post(
             ctx,
@@ -263,7 +254,7 @@ pub fn checkin(ctx: &Ctx, event_id: &str, member_id: &str, pay: Pay) -> Result<O
         )?;
     }
     book.write(&store, &mut txn)?;
-    txn.put_table(&mut regs);
+    store.put_rows(&mut txn, &mut [r])?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Outcome {
         message: format!(
@@ -285,9 +276,8 @@ pub fn feedback(
     let mut store = ctx.write()?;
     let events: Vec<Event> = store.load()?;
     let (_, e) = find_event(&events, event_id)?;
-    let members: Vec<Member> = store.load()?;
-    let (_, m) = find(&members, member_id)?;
-    let mut regs: Vec<Registration> = store.load()?;
+    let m = &get(&store, member_id)?;
+    let mut regs = store.registrations_of(&e.id)?;
     let i = reg_index(&regs, &e.id, &m.id).ok_or_else(|| {
         DomainError::Refused(format!(
             "{} did not come to {}; only members who checked in may give feedback",
@@ -299,7 +289,7 @@ pub fn feedback(
     let replaced = before.score.is_some();
     let mut txn = Txn::new();
     txn.append(&[ctx.audit("event feedback", Some(&before), &regs[i])]);
-    txn.put_table(&mut regs);
+    store.put_rows(&mut txn, &mut [regs[i].clone()])?;
     let files = ctx.finish(&mut store, txn)?;
     Ok(Outcome {
         message: format!(
@@ -326,7 +316,7 @@ pub struct Notice {
 }
 
 /// Cancels `which` registrations of the closed or cancelled event in full:
-/// refunds and audits, in a new transaction.
+/// refunds, audits and the registrations, in a new transaction.
 fn withdraw_in_full(
     ctx: &Ctx,
     store: &Store,
@@ -334,7 +324,6 @@ fn withdraw_in_full(
     before: &[Registration],
     regs: &mut [Registration],
     which: &[usize],
-    members: &[Member],
 ) -> Result<(Txn, Vec<Notice>)> {
     let action = match e.status {
         EventStatus::Cancelled => "event cancel",
@@ -343,6 +332,11 @@ fn withdraw_in_full(
     let mut txn = Txn::new();
     let refunded: Vec<&str> = which.iter().map(|&i| regs[i].member.as_str()).collect();
     let mut book = Book::open_for(store, &refunded)?;
+    let members: HashMap<String, Member> = store
+        .find_many::<Member>(&refunded.iter().copied().collect())?
+        .into_iter()
+        .map(|m| (m.id.clone(), m))
+        .collect();
     let mut notices = Vec::new();
     for &i in which {
         let left = Cents(regs[i].paid.0 - regs[i].refunded.0);
@@ -351,12 +345,17 @@ fn withdraw_in_full(
         }
         txn.append(&[ctx.audit(action, Some(&before[i]), &regs[i])]);
         notices.push(Notice {
-            member: find(members, &regs[i].member)?.1.clone(),
+            member: match members.get(&regs[i].member) {
+                Some(m) => m.clone(),
+                None => get(store, &regs[i].member)?,
+            },
             was: before[i].status,
             refund: Cents(left.0.max(0)),
         });
     }
     book.write(store, &mut txn)?;
+    let mut changed: Vec<Registration> = which.iter().map(|&i| regs[i].clone()).collect();
+    store.put_rows(&mut txn, &mut changed)?;
     Ok((txn, notices))
 }
 
@@ -365,18 +364,15 @@ pub fn close(ctx: &Ctx, event_id: &str, cost: Cents) -> Result<(Outcome, Vec<Not
     let mut store = ctx.write()?;
     let mut events: Vec<Event> = store.load()?;
     let (k, _) = find_event(&events, event_id)?;
-    let members: Vec<Member> = store.load()?;
-    let mut regs: Vec<Registration> = store.load()?;
+    let mut regs = store.registrations_of(&events[k].id)?;
     let before_event = events[k].clone();
     let before = regs.clone();
     let which = event::close(&mut events[k], &mut regs, cost, ctx.today)?;
     let e = events[k].clone();
-    let (mut txn, notices) =
-        withdraw_in_full(ctx, &store, &e, &before, &mut regs, &which, &members)?;
+    let (mut txn, notices) = withdraw_in_full(ctx, &store, &e, &before, &mut regs, &which)?;
     txn.append(&[ctx.audit("event close", Some(&before_event), &e)]);
     let variance = Cents(cost.0 - e.budget.0);
     txn.put_table(&mut events);
-    txn.put_table(&mut regs);
     let files = ctx.finish(&mut store, txn)?;
     Ok((
         Outcome {
@@ -399,17 +395,14 @@ pub fn cancel(ctx: &Ctx, event_id: &str, reason: &str) -> Result<(Outcome, Vec<N
     let mut store = ctx.write()?;
     let mut events: Vec<Event> = store.load()?;
     let (k, _) = find_event(&events, event_id)?;
-    let members: Vec<Member> = store.load()?;
-    let mut regs: Vec<Registration> = store.load()?;
+    let mut regs = store.registrations_of(&events[k].id)?;
     let before_event = events[k].clone();
     let before = regs.clone();
     let which = event::cancel(&mut events[k], &mut regs, reason)?;
     let e = events[k].clone();
-    let (mut txn, notices) =
-        withdraw_in_full(ctx, &store, &e, &before, &mut regs, &which, &members)?;
+    let (mut txn, notices) = withdraw_in_full(ctx, &store, &e, &before, &mut regs, &which)?;
     txn.append(&[ctx.audit("event cancel", Some(&before_event), &e)]);
     txn.put_table(&mut events);
-    txn.put_table(&mut regs);
     let files = ctx.finish(&mut store, txn)?;
     let total: i64 = notices.iter().map(|n| n.refund.0).sum();
     Ok((
@@ -466,12 +459,12 @@ pub fn show(ctx: &Ctx, event_id: &str) -> Result<EventView> {
     let store = ctx.read()?;
     let events: Vec<Event> = store.load()?;
     let (_, e) = find_event(&events, event_id)?;
-    let members: Vec<Member> = store.load()?;
-    let regs: Vec<Registration> = store.load()?;
+    let regs = store.registrations_of(&e.id)?;
+    let members: Vec<Member> =
+        store.find_many(&regs.iter().map(|r| r.member.as_str()).collect())?;
     let by_id: HashMap<&str, &Member> = members.iter().map(|m| (m.id.as_str(), m)).collect();
     let mut roster: Vec<(Registration, Option<Member>)> = regs
         .iter()
-        .filter(|r| r.event == e.id)
         .map(|r| {
             (
                 r.clone(),
@@ -500,7 +493,7 @@ pub fn invite(ctx: &Ctx, event_id: &str) -> Result<(Event, Vec<Member>)> {
         .into());
     }
     let members: Vec<Member> = store.load()?;
-    let regs: Vec<Registration> = store.load()?;
+    let regs = store.registrations_of(&e.id)?;
     let list = event::invitees(e, &members, &regs, store.rules())
         .into_iter()
         .cloned()
@@ -517,24 +510,23 @@ pub fn report(ctx: &Ctx, month: Option<Period>) -> Result<EventsReport> {
 }
 
 /// `data check` for events and registrations: members and events exist,
-/// capacity respected, dates coherent, keys unique.
-pub fn check(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
+/// capacity respected, dates coherent, keys unique; and every check-in
+/// grant of the `ledger` (a grant whose reference is an event) matched by
+/// the member's attended registration, one grant each, since check-in
+/// trusts the registration to say whether the points were granted.
+pub fn check(store: &Store, ledger: &[(u64, LedgerEntry)], out: &mut Vec<Problem>) -> Result<()> {
     let events = store.scan::<Event>()?;
     let regs = store.scan::<Registration>()?;
     let members = store.scan::<Member>()?;
     out.extend(events.problems);
     out.extend(regs.problems);
-    let problem = |file: &str, line: u64, msg: String| store.problem(file, line, msg);
     let member_ids: HashSet<&str> = members.rows.iter().map(|(_, m)| m.id.as_str()).collect();
     let mut by_event: HashMap<&str, Vec<&Registration>> = HashMap::new();
     let mut seen: HashMap<&str, u64> = HashMap::new();
     for (line, r) in &regs.rows {
+        let mut p = |msg: String| out.push(problem::<Registration>(store, &r.id, *line, msg));
         if let Some(first) = seen.insert(r.key(), *line) {
-            out.push(problem(
-                Registration::FILE,
-                *line,
-                format!("registration {} is also on line {first}", r.id),
-            ));
+            p(format!("registration {} is also on line {first}", r.id));
         }
         by_event.entry(r.event.as_str()).or_default().push(r);
         let e = events.rows.iter().map(|(_, e)| e).find(|e| e.id == r.event);
@@ -546,24 +538,52 @@ pub fn check(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
             msgs.push(format!("member {} is not in members.csv", r.member));
         }
         for m in msgs {
-            out.push(problem(Registration::FILE, *line, format!("{}: {m}", r.id)));
+            p(format!("{}: {m}", r.id));
         }
     }
     let mut seen: HashMap<&str, u64> = HashMap::new();
     for (line, e) in &events.rows {
+        let mut p = |msg: String| out.push(problem::<Event>(store, &e.id, *line, msg));
         if let Some(first) = seen.insert(e.key(), *line) {
-            out.push(problem(
-                Event::FILE,
-                *line,
-                format!("event {} is also on line {first}", e.id),
-            ));
+            p(format!("event {} is also on line {first}", e.id));
         }
         let regs = by_event
             .get(e.id.as_str())
             .map(Vec::as_slice)
             .unwrap_or(&[]);
         for m in event::problems(e, regs, store.rules()) {
-            out.push(problem(Event::FILE, *line, format!("{}: {m}", e.id)));
+            p(format!("{}: {m}", e.id));
+        }
+    }
+    let event_ids = seen;
+    let status: HashMap<&str, RegStatus> = regs
+        .rows
+        .iter()
+        .map(|(_, r)| (r.id.as_str(), r.status))
+        .collect();
+    let mut granted: HashMap<String, &str> = HashMap::new();
+    for (line, x) in ledger {
+        if x.kind != EntryKind::Grant || !event_ids.contains_key(x.reference.as_str()) {
+            continue;
+        }
+        let id = event::registration_id(&x.reference, &x.member);
+        let mut p = |msg: String| out.push(problem::<LedgerEntry>(store, &x.id, *line, msg));
+        match status.get(id.as_str()) {
+            Some(RegStatus::Attended) => {}
+            Some(s) => p(format!(
+                "entry {} grants the points of {} to {}, whose registration {id} is {s}, not attended",
+                x.id, x.reference, x.member
+            )),
+            None => p(format!(
+                "entry {} grants the points of {} to {}, who has no registration {id}",
+                x.id, x.reference, x.member
+            )),
+        }
+        if let Some(first) = granted.insert(id, &x.id) {
+            p(format!(
+                "entry {} grants the points of {} to {} a second time (first {first})",
+                x.id, x.reference, x.member
+            ));
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 //! whether tonight's `lead expire` has run; a changing command writes those
 //! expiries along with its own change.
 
+use super::data::problem;
 use super::member::{approve_step, Step};
 use super::Ctx;
 use crate::domain::lead::{
@@ -14,7 +15,8 @@ use crate::domain::sales::{self, Period, SalesData, SalesRow};
 use crate::domain::staff::{require_role, Role, Staff};
 use crate::domain::{Cents, DomainError};
 use crate::error::{Error, Result};
-use crate::store::{Problem, Record, Store, Txn};
+use crate::store::codec::key_order;
+use crate::store::{AuditEntry, Problem, Store, Txn};
 use std::collections::{HashMap, HashSet};
 
 /// What a changing lead command did, for the cli to report.
@@ -25,20 +27,86 @@ pub struct Outcome {
     pub files: Vec<String>,
 }
 
-/// The leads as of today, with the expiry events that made them so.
+/// Every lead as of today, with the expiry events that made them so: for
+/// the whole-club commands (listings, the pool, `lead expire`).
 fn load_current(store: &Store, ctx: &Ctx) -> Result<(Vec<Lead>, Vec<LeadEvent>)> {
     let mut leads: Vec<Lead> = store.load()?;
     let events = lead::expire(&mut leads, ctx.today, &ctx.operator);
     Ok((leads, events))
 }
 
-fn find_lead(leads: &[Lead], id: &str) -> Result<usize> {
-    leads.iter().position(|l| l.id == id).ok_or_else(|| {
-        DomainError::NotFound(format!(
-            "no lead {id}; find the id with `clubctl lead list`"
-        ))
-        .into()
-    })
+/// The leads one command reads (never the whole table), as stored and as
+/// of today: those past their last valid day are public in memory, with
+/// the expiry events that made them so. A changing command writes those
+/// expiries with its own change, so its decision never depends on whether
+/// tonight's `lead expire` has run.
+struct Current {
+    stored: Vec<Lead>,
+    leads: Vec<Lead>,
+    events: Vec<LeadEvent>,
+}
+
+impl Current {
+    /// `stored` leads in id order (as the table keeps them), each once.
+    fn of(ctx: &Ctx, mut stored: Vec<Lead>) -> Current {
+        stored.sort_by(|a, b| key_order(&a.id, &b.id));
+        stored.dedup_by(|a, b| a.id == b.id);
+        let mut leads = stored.clone();
+        let events = lead::expire(&mut leads, ctx.today, &ctx.operator);
+        Current {
+            stored,
+            leads,
+            events,
+        }
+    }
+
+    /// The lead `id`, read from its shard.
+    fn one(ctx: &Ctx, store: &Store, id: &str) -> Result<(Current, Lead)> {
+        let found = store.find::<Lead>(id)?.ok_or_else(|| {
+            Error::from(DomainError::NotFound(format!(
+                "no lead {id}; find the id with `clubctl lead list`"
+            )))
+        })?;
+        let cur = Current::of(ctx, vec![found]);
+        let l = cur.leads[0].clone();
+        Ok((cur, l))
+    }
+
+    /// Puts into `txn` the expiries found and, with `change` (the step,
+    /// the lead before it or none for a new lead, the lead after it), one
+    /// change to one lead: audit lines, lead events (the expiries', then
+    /// `done`) and the rows that changed.
+    fn write(
+        mut self,
+        ctx: &Ctx,
+        store: &Store,
+        txn: &mut Txn,
+        change: Option<(&str, Option<&Lead>, &Lead)>,
+        done: Option<LeadEvent>,
+    ) -> Result<()> {
+        let mut audit: Vec<AuditEntry> = Vec::new();
+        let mut rows: Vec<Lead> = Vec::new();
+        for e in &self.events {
+            let (Some(b), Some(a)) = (
+                self.stored.iter().find(|l| l.id == e.lead),
+                self.leads.iter().find(|l| l.id == e.lead),
+            ) else {
+                continue;
+            };
+            audit.push(ctx.audit("lead expire", Some(b), a));
+            rows.push(a.clone());
+        }
+        if let Some((action, before, after)) = change {
+            audit.push(ctx.audit(action, before, after));
+            rows.retain(|l| l.id != after.id);
+            rows.push(after.clone());
+        }
+        self.events.extend(done);
+        txn.append(&audit);
+        txn.append(&self.events);
+        store.put_rows(txn, &mut rows)?;
+        Ok(())
+    }
 }
 
 /// The active staff member `id`.
@@ -82,47 +150,17 @@ fn event(ctx: &Ctx, l: &Lead, kind: EventKind, sales: &str, other: &str, note: &
     }
 }
 
-/// Audit lines for the leads the in-memory expiry changed.
-fn expiry_audit(
-    ctx: &Ctx,
-    before: &[Lead],
-    after: &[Lead],
-    events: &[LeadEvent],
-) -> Vec<crate::store::AuditEntry> {
-    events
-        .iter()
-        .filter_map(|e| {
-            let a = after.iter().find(|l| l.id == e.lead)?;
-            let b = before.iter().find(|l| l.id == e.lead)?;
-            Some(ctx.audit("lead expire", Some(b), a))
-        })
-        .collect()
-}
-
-/// One change to one lead, committed with the pending expiries and
-/// whatever else `txn` already holds.
-#[allow(clippy::too_many_arguments)]
-fn commit_lead(
-    ctx: &Ctx,
-    store: &mut Store,
-    mut leads: Vec<Lead>,
-    events: Vec<LeadEvent>,
-    before: Option<&Lead>,
-    after: &Lead,
-    action: &str,
-    mut txn: Txn,
-) -> Result<Vec<String>> {
-    let stored: Vec<Lead> = store.load()?;
-    let mut audit = expiry_audit(ctx, &stored, &leads, &events);
-    audit.push(ctx.audit(action, before, after));
-    match leads.iter().position(|l| l.id == after.id) {
-        Some(i) => leads[i] = after.clone(),
-        None => leads.push(after.clone()),
-    }
-    txn.append(&audit);
-    txn.append(&events);
-    txn.put_table(&mut leads);
-    ctx.finish(store, txn)
+/// The leads a claim is weighed against: those of the phone and of the
+/// company, and the salesperson's live ones (for `lead.max_active`).
+fn claim_leads(store: &Store, c: &Claim) -> Result<Vec<Lead>> {
+    let mut leads = match member::normalise_phone(&c.phone) {
+        Ok(phone) => store.leads_of_phone(&phone)?,
+        // The rule refuses the number with its own message.
+        Err(_) => Vec::new(),
+    };
+    leads.extend(store.leads_of_company(c.company.trim())?);
+    leads.extend(store.live_leads_of(&c.sales)?);
+    Ok(leads)
 }
 
 /// `lead claim`.
@@ -130,29 +168,29 @@ pub fn claim(ctx: &Ctx, c: Claim) -> Result<Outcome> {
     let mut store = ctx.write()?;
     let staff: Vec<Staff> = store.load()?;
     active_staff(&staff, &c.sales)?;
-    let (leads, mut events) = load_current(&store, ctx)?;
-    let members: Vec<Member> = store.load()?;
-    let id = member::next_id("L", 6, leads.iter().map(|l| l.id.as_str()));
-    let claimed = lead::claim(c, id, ctx.today, store.rules(), &leads, &members)?;
+    let cur = Current::of(ctx, claim_leads(&store, &c)?);
+    let members = super::member::holders(&store, &c.phone)?;
+    let last = store.last_key::<Lead>("L")?;
+    let id = member::next_id("L", 6, last.iter().map(String::as_str));
+    let claimed = lead::claim(c, id, ctx.today, store.rules(), &cur.leads, &members)?;
     let (before, l) = match claimed {
         Claimed::New(l) => (None, l),
-        Claimed::Reclaimed { index, lead } => (Some(leads[index].clone()), lead),
+        Claimed::Reclaimed { index, lead } => (Some(cur.leads[index].clone()), lead),
     };
     let note = match &before {
         Some(b) => format!("public since {}, last owner {}", b.since, b.owner),
         None => String::new(),
     };
-    events.push(event(ctx, &l, EventKind::Claim, &l.owner, "", &note));
-    let files = commit_lead(
+    let done = event(ctx, &l, EventKind::Claim, &l.owner, "", &note);
+    let mut txn = Txn::new();
+    cur.write(
         ctx,
-        &mut store,
-        leads,
-        events,
-        before.as_ref(),
-        &l,
-        "lead claim",
-        Txn::new(),
+        &store,
+        &mut txn,
+        Some(("lead claim", before.as_ref(), &l)),
+        Some(done),
     )?;
+    let files = ctx.finish(&mut store, txn)?;
     Ok(Outcome {
         message: format!(
             "{}: {} is {}'s lead until {} (last valid day)",
@@ -174,23 +212,20 @@ pub fn claim(ctx: &Ctx, c: Claim) -> Result<Outcome> {
 pub fn release(ctx: &Ctx, id: &str, reason: &str) -> Result<Outcome> {
     let mut store = ctx.write()?;
     let staff: Vec<Staff> = store.load()?;
-    let (leads, mut events) = load_current(&store, ctx)?;
-    let i = find_lead(&leads, id)?;
-    let before = leads[i].clone();
+    let (cur, before) = Current::one(ctx, &store, id)?;
     owner_or_office(&staff, &ctx.operator, &before, "releasing")?;
     let mut l = before.clone();
     lead::release(&mut l, ctx.today)?;
-    events.push(event(ctx, &l, EventKind::Release, &l.owner, "", reason));
-    let files = commit_lead(
+    let done = event(ctx, &l, EventKind::Release, &l.owner, "", reason);
+    let mut txn = Txn::new();
+    cur.write(
         ctx,
-        &mut store,
-        leads,
-        events,
-        Some(&before),
-        &l,
-        "lead release",
-        Txn::new(),
+        &store,
+        &mut txn,
+        Some(("lead release", Some(&before), &l)),
+        Some(done),
     )?;
+    let files = ctx.finish(&mut store, txn)?;
     Ok(Outcome {
         message: format!("{}: released by {}; public from today", l.id, l.owner),
         lead: l,
@@ -209,18 +244,18 @@ pub struct Expiry {
 /// `lead expire` (cron): idempotent.
 pub fn expire(ctx: &Ctx) -> Result<Expiry> {
     let mut store = ctx.write()?;
-    let stored: Vec<Lead> = store.load()?;
-    let (mut leads, events) = load_current(&store, ctx)?;
+    let (leads, events) = load_current(&store, ctx)?;
     let expired: Vec<Lead> = events
         .iter()
         .filter_map(|e| leads.iter().find(|l| l.id == e.lead).cloned())
         .collect();
     let mut files = Vec::new();
     if !events.is_empty() {
+        // The rows that change, as stored: only their shards are rewritten.
+        let ids: HashSet<&str> = expired.iter().map(|l| l.id.as_str()).collect();
+        let cur = Current::of(ctx, store.find_many(&ids)?);
         let mut txn = Txn::new();
-        txn.append(&expiry_audit(ctx, &stored, &leads, &events));
-        txn.append(&events);
-        txn.put_table(&mut leads);
+        cur.write(ctx, &store, &mut txn, None, None)?;
         files = ctx.finish(&mut store, txn)?;
     }
     Ok(Expiry {
@@ -256,11 +291,11 @@ pub fn log(
 ) -> Result<(FollowUp, Vec<String>)> {
     let mut store = ctx.write()?;
     let staff: Vec<Staff> = store.load()?;
-    let (mut leads, events) = load_current(&store, ctx)?;
-    let i = find_lead(&leads, id)?;
-    let l = &leads[i];
-    owner_or_office(&staff, &ctx.operator, l, "logging a follow-up on")?;
-    lead::follow_up(l, ctx.today, next, note)?;
+    let (_, l) = Current::one(ctx, &store, id)?;
+    owner_or_office(&staff, &ctx.operator, &l, "logging a follow-up on")?;
+    // A follow-up needs a live lead: one that has just run out is refused
+    // here, so there is never an expiry to write with it.
+    lead::follow_up(&l, ctx.today, next, note)?;
     let f = FollowUp {
         lead: l.id.clone(),
         date: ctx.today,
@@ -270,13 +305,7 @@ pub fn log(
         sales: l.owner.clone(),
         operator: ctx.operator.clone(),
     };
-    let stored: Vec<Lead> = store.load()?;
     let mut txn = Txn::new();
-    if !events.is_empty() {
-        txn.append(&expiry_audit(ctx, &stored, &leads, &events));
-        txn.append(&events);
-        txn.put_table(&mut leads);
-    }
     txn.append(std::slice::from_ref(&f));
     let files = ctx.finish(&mut store, txn)?;
     Ok((f, files))
@@ -301,9 +330,7 @@ pub fn convert(ctx: &Ctx, id: &str, paid: Option<Cents>, approve: bool) -> Resul
     }
     let mut store = ctx.write()?;
     let staff: Vec<Staff> = store.load()?;
-    let (leads, mut events) = load_current(&store, ctx)?;
-    let i = find_lead(&leads, id)?;
-    let before = leads[i].clone();
+    let (cur, before) = Current::one(ctx, &store, id)?;
     owner_or_office(&staff, &ctx.operator, &before, "converting")?;
     let mut l = before.clone();
     let prefix = crate::domain::member::ID_PREFIX;
@@ -340,17 +367,15 @@ pub fn convert(ctx: &Ctx, id: &str, paid: Option<Cents>, approve: bool) -> Resul
         );
     }
     store.put_rows(&mut txn, &mut [m.clone()])?;
-    events.push(event(ctx, &l, EventKind::Convert, &l.owner, &m.id, ""));
-    let files = commit_lead(
+    let done = event(ctx, &l, EventKind::Convert, &l.owner, &m.id, "");
+    cur.write(
         ctx,
-        &mut store,
-        leads,
-        events,
-        Some(&before),
-        &l,
-        "lead convert",
-        txn,
+        &store,
+        &mut txn,
+        Some(("lead convert", Some(&before), &l)),
+        Some(done),
     )?;
+    let files = ctx.finish(&mut store, txn)?;
     Ok(Conversion {
         lead: l,
         member: m,
@@ -364,27 +389,18 @@ pub fn dispute(ctx: &Ctx, id: &str, by: &str, note: &str) -> Result<Outcome> {
     let mut store = ctx.write()?;
     let staff: Vec<Staff> = store.load()?;
     active_staff(&staff, by)?;
-    let all: Vec<LeadEvent> = store.load()?;
-    let (leads, mut events) = load_current(&store, ctx)?;
-    let i = find_lead(&leads, id)?;
-    let l = leads[i].clone();
+    let (_, l) = Current::one(ctx, &store, id)?;
+    let all = store.lead_events_of(&l.id)?;
+    // A dispute needs a live or converted lead: one that has just run out
+    // is refused here, so there is never an expiry to write with it.
     lead::dispute(&l, by, note, &all)?;
-    let expired_some = !events.is_empty();
-    events.push(event(ctx, &l, EventKind::Dispute, by, &l.owner, note));
-    let stored: Vec<Lead> = store.load()?;
-    let mut leads = leads;
     let mut txn = Txn::new();
-    let mut audit = expiry_audit(ctx, &stored, &leads, &events);
-    audit.push(ctx.audit_note(
+    txn.append(&[ctx.audit_note(
         "lead dispute",
         &l.id,
         format!("{by} disputes {}'s lead: {}", l.owner, note.trim()),
-    ));
-    txn.append(&audit);
-    txn.append(&events);
-    if expired_some {
-        txn.put_table(&mut leads);
-    }
+    )]);
+    txn.append(&[event(ctx, &l, EventKind::Dispute, by, &l.owner, note)]);
     let files = ctx.finish(&mut store, txn)?;
     Ok(Outcome {
         message: format!(
@@ -411,23 +427,20 @@ pub fn arbitrate(ctx: &Ctx, id: &str, winner: &str, note: &str) -> Result<Outcom
             DomainError::Invalid("--note must give the reasons for the decision".into()).into(),
         );
     }
-    let all: Vec<LeadEvent> = store.load()?;
-    let (leads, mut events) = load_current(&store, ctx)?;
-    let i = find_lead(&leads, id)?;
-    let before = leads[i].clone();
+    let (cur, before) = Current::one(ctx, &store, id)?;
+    let all = store.lead_events_of(&before.id)?;
     let mut l = before.clone();
     let other = lead::arbitrate(&mut l, winner, &all)?;
-    events.push(event(ctx, &l, EventKind::Arbitrate, winner, &other, note));
-    let files = commit_lead(
+    let done = event(ctx, &l, EventKind::Arbitrate, winner, &other, note);
+    let mut txn = Txn::new();
+    cur.write(
         ctx,
-        &mut store,
-        leads,
-        events,
-        Some(&before),
-        &l,
-        "lead arbitrate",
-        Txn::new(),
+        &store,
+        &mut txn,
+        Some(("lead arbitrate", Some(&before), &l)),
+        Some(done),
     )?;
+    let files = ctx.finish(&mut store, txn)?;
     let rules = store.rules();
     Ok(Outcome {
         message: format!(
@@ -473,18 +486,13 @@ pub struct Profile {
 
 pub fn show(ctx: &Ctx, id: &str) -> Result<Profile> {
     let store = ctx.read()?;
-    let (leads, pending) = load_current(&store, ctx)?;
-    let i = find_lead(&leads, id)?;
-    let stored: Vec<LeadEvent> = store.load()?;
-    let log: Vec<FollowUp> = store.load()?;
+    let (cur, l) = Current::one(ctx, &store, id)?;
+    let mut events = store.lead_events_of(id)?;
+    events.extend(cur.events);
     Ok(Profile {
-        lead: leads[i].clone(),
-        events: stored
-            .into_iter()
-            .chain(pending)
-            .filter(|e| e.lead == id)
-            .collect(),
-        follow_ups: log.into_iter().filter(|f| f.lead == id).collect(),
+        lead: l,
+        events,
+        follow_ups: store.follow_ups_of(id)?,
     })
 }
 
@@ -515,6 +523,9 @@ pub fn check(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
     let leads = store.scan::<Lead>()?;
     let events = store.scan::<LeadEvent>()?;
     let log = store.scan::<FollowUp>()?;
+    // The indexes are compared with the table only when every row of it
+    // could be read: a bad row is reported once, where it is.
+    let leads_read = leads.problems.is_empty();
     out.extend(leads.problems);
     out.extend(events.problems);
     out.extend(log.problems);
@@ -532,10 +543,16 @@ pub fn check(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
         .collect();
     let staff_ids: HashSet<&str> = staff.iter().map(|s| s.id.as_str()).collect();
     let member_ids: HashSet<&str> = members.iter().map(|m| m.id.as_str()).collect();
-    let problem = |file: &str, line: u64, msg: String| store.problem(file, line, msg);
     let mut seen: HashMap<&str, u64> = HashMap::new();
     for (line, l) in &leads.rows {
-        let mut p = |msg: String| out.push(problem(Lead::FILE, *line, format!("{}: {msg}", l.id)));
+        let mut p = |msg: String| {
+            out.push(problem::<Lead>(
+                store,
+                &l.id,
+                *line,
+                format!("{}: {msg}", l.id),
+            ))
+        };
         if let Some(first) = seen.insert(&l.id, *line) {
             p(format!("id {} is also on line {first}", l.id));
         }
@@ -552,32 +569,30 @@ pub fn check(store: &Store, out: &mut Vec<Problem>) -> Result<()> {
     let rows: Vec<Lead> = leads.rows.iter().map(|(_, l)| l.clone()).collect();
     for (i, msg) in lead::problems(&rows) {
         let (line, l) = &leads.rows[i];
-        out.push(problem(Lead::FILE, *line, format!("{}: {msg}", l.id)));
+        out.push(problem::<Lead>(
+            store,
+            &l.id,
+            *line,
+            format!("{}: {msg}", l.id),
+        ));
+    }
+    if leads_read {
+        out.extend(store.check_index(&rows)?);
     }
     let lead_ids: HashSet<&str> = leads.rows.iter().map(|(_, l)| l.id.as_str()).collect();
     for (line, e) in &events.rows {
+        let mut p = |msg: String| out.push(problem::<LeadEvent>(store, &e.lead, *line, msg));
         if !lead_ids.contains(e.lead.as_str()) {
-            out.push(problem(
-                LeadEvent::FILE,
-                *line,
-                format!("event names unknown lead {}", e.lead),
-            ));
+            p(format!("event names unknown lead {}", e.lead));
         }
         if !staff_ids.contains(e.sales.as_str()) {
-            out.push(problem(
-                LeadEvent::FILE,
-                *line,
-                format!("{}: staff {} is not in staff.csv", e.lead, e.sales),
-            ));
+            p(format!("{}: staff {} is not in staff.csv", e.lead, e.sales));
         }
     }
     for (line, f) in &log.rows {
         if !lead_ids.contains(f.lead.as_str()) {
-            out.push(problem(
-                FollowUp::FILE,
-                *line,
-                format!("follow-up names unknown lead {}", f.lead),
-            ));
+            let msg = format!("follow-up names unknown lead {}", f.lead);
+            out.push(problem::<FollowUp>(store, &f.lead, *line, msg));
         }
     }
     Ok(())

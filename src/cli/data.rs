@@ -24,12 +24,12 @@ pub enum DataCmd {
     Check,
     /// Move torn journal lines aside into .rejected files.
     Repair,
-    /// Rebuild every index (index/phones/) from its table: what data check
+    /// Rebuild every index (index/) from its table: what data check
     /// advises when an index is missing or differs.
     Reindex,
     /// Convert a data directory written by an earlier clubctl to this
     /// one's format, all or nothing, keeping the old files in
-    /// backups/format-1/.
+    /// backups/format-N/.
     Migrate,
     /// Create a new data directory holding a simulated club (deterministic
     /// for a seed), for demos, tests and benchmarks.

@@ -160,7 +160,7 @@ impl Pay {
     }
 }
 
-/// One member's registration for one event, a row of `registrations.csv`.
+/// One member's registration for one event, a row of `registrations/`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Registration {
     /// `EVENT/MEMBER`, e.g. `E0001/M000012`: one registration per member.

@@ -39,7 +39,7 @@ impl fmt::Display for LeadStatus {
     }
 }
 
-/// One row of `leads.csv`.
+/// One row of the leads table (`leads/`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Lead {
     pub id: String,
@@ -68,8 +68,9 @@ pub struct Lead {
     pub note: String,
 }
 
-/// What happened to a lead: one line of `lead_events.csv`, so the owner
-/// history and the disputes stay on record after the table row changes.
+/// What happened to a lead: one line of the lead events (`lead_events/`),
+/// so the owner history and the disputes stay on record after the table
+/// row changes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EventKind {
@@ -129,7 +130,7 @@ impl FollowUpKind {
     }
 }
 
-/// One follow-up, a line of `lead_log.csv`.
+/// One follow-up, a line of the follow-up log (`lead_log/`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FollowUp {
     pub lead: String,

@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// A record type kept in one CSV file of the data directory.
-pub trait Record: Serialize + DeserializeOwned {
+pub trait Record: Serialize + DeserializeOwned + 'static {
     /// The file's name in the data directory.
     const FILE: &'static str;
     /// The file's data format version, recorded in the manifest.
@@ -21,11 +21,12 @@ pub trait Record: Serialize + DeserializeOwned {
     /// file per thousand keys (see `shard.rs`); `FILE` is then the name of
     /// the single file of the format before shards, read until migrated.
     const SHARDS: Option<&'static str> = None;
-    /// A secondary index kept with the table (see `index.rs`).
-    const INDEX: Option<super::index::Index> = None;
-    /// The value this row is indexed under, if any.
-    fn index_value(&self) -> Option<&str> {
-        None
+    /// The secondary indexes kept with the table (see `index.rs`).
+    const INDEXES: &'static [super::index::Index<Self>] = &[];
+    /// The name of the shard holding `key` (see `shard.rs`): by default
+    /// the key without its last three digits.
+    fn shard_of(key: &str) -> &str {
+        super::shard::name(key)
     }
     /// The id that orders a table's rows and names a record in messages.
     fn key(&self) -> &str;
@@ -329,6 +330,11 @@ pub fn encode_rows<T: Record>(rows: &[T], with_header: bool) -> Vec<u8> {
 /// A whole table file of borrowed rows (one shard of a table).
 pub fn encode_refs<T: Record>(rows: &[&T]) -> Vec<u8> {
     encode_iter(rows.len(), rows.iter().copied(), true)
+}
+
+/// Rows as CSV lines without a header: lines to append to a journal.
+pub fn encode_lines<T: Record>(rows: &[&T]) -> Vec<u8> {
+    encode_iter(rows.len(), rows.iter().copied(), false)
 }
 
 fn encode_iter<'a, T: Record + 'a>(

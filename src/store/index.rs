@@ -1,7 +1,8 @@
 //! Secondary indexes: which keys of a table hold a value (which members
-//! hold a phone number). An index is derived data, kept in the same commit
-//! as its table, as plain CSV files: `index/phones/69.csv` lists every
-//! phone ending in 69 with the member holding it.
+//! hold a phone number, which leads a company). An index is derived data,
+//! kept in the same commit as its table, as plain CSV files:
+//! `index/phones/69.csv` lists every phone ending in 69 with the member
+//! holding it.
 //!
 //! Every bucket file always exists (a new data directory, a migration and
 //! a rebuild write all of them), so a deleted bucket is found at once and
@@ -13,25 +14,69 @@
 use super::codec::{key_order, Record};
 use super::error::{Result, StoreError};
 use super::fsutil;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// A table's index: its directory and the name of the indexed column.
-#[derive(Debug, Clone, Copy)]
-pub struct Index {
+/// How an index spreads its values over its bucket files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spread {
+    /// By the value's last two digits (`69.csv`), `_other.csv` for a value
+    /// not ending in two: phone numbers, staff ids.
+    LastDigits,
+    /// By a fixed hash of the value, into `00.csv` to `99.csv`: names,
+    /// whose last characters say little.
+    Hashed,
+}
+
+/// One index of a table of `T`: its directory, the name of the indexed
+/// column (the bucket files' first header), how values are spread, and the
+/// value a row is indexed under (none: the row is not in this index).
+pub struct Index<T> {
     pub dir: &'static str,
     pub column: &'static str,
+    pub spread: Spread,
+    pub value: for<'a> fn(&'a T) -> Option<Cow<'a, str>>,
 }
+
+impl<T> Clone for Index<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Index<T> {}
+
+impl<T> Index<T> {
+    /// The value `row` is indexed under; none when it has none or an
+    /// empty one.
+    pub fn of<'a>(&self, row: &'a T) -> Option<Cow<'a, str>> {
+        (self.value)(row).filter(|v| !v.is_empty())
+    }
+
+    /// Every bucket name of this index.
+    pub fn buckets(&self) -> Vec<String> {
+        let numbered = (0..100).map(|n| format!("{n:02}"));
+        match self.spread {
+            Spread::LastDigits => numbered.chain([OTHER.to_string()]).collect(),
+            Spread::Hashed => numbered.collect(),
+        }
+    }
+
+    /// The bucket file of a value, relative to the data directory.
+    pub fn file(&self, value: &str) -> String {
+        match self.spread {
+            Spread::LastDigits => format!("{}/{}.csv", self.dir, bucket(value)),
+            Spread::Hashed => format!("{}/{:02}.csv", self.dir, hash(value) % 100),
+        }
+    }
+}
+
+/// Bucket files by their path in the data directory, each with its bytes.
+pub type BucketFiles = Vec<(String, Vec<u8>)>;
 
 /// Values not ending in two digits share this bucket.
 const OTHER: &str = "_other";
-
-/// Every bucket name: `00` to `99`, then `_other`.
-pub fn buckets() -> impl Iterator<Item = String> {
-    (0..100)
-        .map(|n| format!("{n:02}"))
-        .chain([OTHER.to_string()])
-}
 
 /// The bucket of a value: its last two characters when they are digits.
 pub fn bucket(value: &str) -> &str {
@@ -43,22 +88,27 @@ pub fn bucket(value: &str) -> &str {
     }
 }
 
-/// The bucket file of a value, relative to the data directory.
-pub fn file(index: Index, value: &str) -> String {
-    format!("{}/{}.csv", index.dir, bucket(value))
+/// FNV-1a: fixed for all time, since bucket files are named by it.
+fn hash(value: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in value.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 /// A bucket's header: the indexed column, then the table's key column.
-fn header<T: Record>(index: Index) -> String {
+fn header<T: Record>(index: &Index<T>) -> String {
     format!("{},{}\n", index.column, T::HEADER[0])
 }
 
 /// Bucket bytes for `pairs` (value, key), sorted by value then key.
-pub fn encode<T: Record>(index: Index, pairs: &mut [(String, String)]) -> Vec<u8> {
+pub fn encode<T: Record>(index: &Index<T>, pairs: &mut [(String, String)]) -> Vec<u8> {
     pairs.sort_by(|a, b| a.0.cmp(&b.0).then(key_order(&a.1, &b.1)));
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
-        .from_writer(header::<T>(index).into_bytes());
+        .from_writer(header(index).into_bytes());
     for (v, k) in pairs.iter() {
         // Writing into memory cannot fail.
         let _ = w.write_record([v, k]);
@@ -68,29 +118,40 @@ pub fn encode<T: Record>(index: Index, pairs: &mut [(String, String)]) -> Vec<u8
 
 /// Every bucket of a whole table's index, each file with its bytes (empty
 /// buckets with their header alone).
-pub fn build<T: Record>(index: Index, rows: &[T]) -> Vec<(String, Vec<u8>)> {
-    let mut by: BTreeMap<String, Vec<(String, String)>> =
-        buckets().map(|b| (b, Vec::new())).collect();
+pub fn build<T: Record>(index: &Index<T>, rows: &[T]) -> BucketFiles {
+    let mut by: BTreeMap<String, Vec<(String, String)>> = index
+        .buckets()
+        .into_iter()
+        .map(|b| (format!("{}/{b}.csv", index.dir), Vec::new()))
+        .collect();
     for r in rows {
-        if let Some(v) = r.index_value().filter(|v| !v.is_empty()) {
-            by.entry(bucket(v).to_string())
+        if let Some(v) = index.of(r) {
+            by.entry(index.file(&v))
                 .or_default()
-                .push((v.to_string(), r.key().to_string()));
+                .push((v.into_owned(), r.key().to_string()));
         }
     }
     by.into_iter()
-        .map(|(b, mut pairs)| {
-            (
-                format!("{}/{b}.csv", index.dir),
-                encode::<T>(index, &mut pairs),
-            )
+        .map(|(file, mut pairs)| {
+            let bytes = encode(index, &mut pairs);
+            (file, bytes)
         })
         .collect()
 }
 
+/// Every bucket of every index of a table (see `build`).
+pub fn build_all<T: Record>(rows: &[T]) -> BucketFiles {
+    T::INDEXES.iter().flat_map(|ix| build(ix, rows)).collect()
+}
+
+/// Every bucket of every index of an empty table: what `init` writes.
+pub fn empty<T: Record>() -> BucketFiles {
+    build_all::<T>(&[])
+}
+
 /// The pairs of one bucket file, refusing a missing or unreadable one with
 /// the command that rebuilds it.
-pub fn read<T: Record>(dir: &Path, index: Index, file: &str) -> Result<Vec<(String, String)>> {
+pub fn read<T: Record>(dir: &Path, index: &Index<T>, file: &str) -> Result<Vec<(String, String)>> {
     let path = dir.join(file);
     let stale = |msg: String| StoreError::Corrupt {
         path: path.clone(),
@@ -108,7 +169,7 @@ pub fn read<T: Record>(dir: &Path, index: Index, file: &str) -> Result<Vec<(Stri
     };
     let bytes = fsutil::read(&path)?;
     let mut rdr = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
-    let want = header::<T>(index);
+    let want = header(index);
     match rdr.byte_headers() {
         Ok(h) if h.iter().eq(want.trim_end().split(',').map(str::as_bytes)) => {}
         _ => return Err(stale(format!("the header is not '{}'", want.trim_end()))),
@@ -134,6 +195,24 @@ mod tests {
         assert_eq!(bucket("010-8888 1200"), "00");
         assert_eq!(bucket("5"), OTHER);
         assert_eq!(bucket("138000000x"), OTHER);
-        assert_eq!(buckets().count(), 101);
+    }
+
+    #[test]
+    fn every_bucket_of_an_index_is_written_and_a_value_is_in_one() {
+        use crate::store::records::{LEAD_COMPANIES, LIVE_LEADS};
+        assert_eq!(LIVE_LEADS.buckets().len(), 101);
+        assert_eq!(LEAD_COMPANIES.buckets().len(), 100);
+        assert_eq!(build(&LEAD_COMPANIES, &[]).len(), 100);
+        assert_eq!(LIVE_LEADS.file("S01"), "index/live-leads/01.csv");
+        assert_eq!(LIVE_LEADS.file("boss"), "index/live-leads/_other.csv");
+        assert_eq!(LEAD_COMPANIES.file("acme"), "index/lead-companies/87.csv");
+    }
+
+    #[test]
+    fn a_name_goes_by_a_fixed_hash() {
+        // Bucket files are named by the hash: it must never change.
+        assert_eq!(hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(hash("acme"), 0x0724_d383_f4f6_de0f);
+        assert_eq!(hash("acme") % 100, 87);
     }
 }

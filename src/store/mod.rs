@@ -16,6 +16,7 @@ pub mod history;
 pub mod index;
 pub mod lengths;
 pub mod lock;
+mod lookups;
 pub mod manifest;
 pub mod migrate;
 pub mod output;
@@ -31,21 +32,17 @@ pub use error::{Result, StoreError};
 pub use records::AuditEntry;
 pub use txn::Txn;
 
-use crate::domain::card::Card;
 use crate::domain::ledger::LedgerEntry;
-use crate::domain::member::Member;
 use crate::domain::rules::ClubRules;
+use index::Index;
 use lock::{DirLock, Mode};
 use manifest::{Manifest, MANIFEST};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub const CLUB_TOML: &str = "club.toml";
-
-/// The bucket files of a table's index (none for a table without one).
-fn index_files<T: Record>(rows: &[T]) -> Vec<(String, Vec<u8>)> {
-    T::INDEX.map_or_else(Vec::new, |ix| index::build(ix, rows))
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -187,10 +184,7 @@ impl Store {
                 None => fsutil::create_new(&dir.join(f.name), &(f.header)())?,
             }
         }
-        for (file, bytes) in index_files::<Member>(&[])
-            .into_iter()
-            .chain(index_files::<Card>(&[]))
-        {
+        for (file, bytes) in records::FILES.iter().flat_map(|f| (f.indexes)()) {
             let path = dir.join(&file);
             if let Some(parent) = path.parent() {
                 fsutil::create_dir_private(parent)?;
@@ -241,12 +235,18 @@ impl Store {
         T::SHARDS.filter(|_| !self.unsharded.contains(&T::FILE))
     }
 
+    /// Whether a table is kept in shards here (not in one file of the
+    /// format before shards, read until `data migrate`).
+    pub fn is_sharded<T: Record>(&self) -> bool {
+        self.sharded::<T>().is_some()
+    }
+
     /// The file holding the row of a table with this key: the shard it
     /// belongs in, or the table's one file. For messages naming where a
     /// row is, and for reading it.
     pub fn path_of<T: Record>(&self, key: &str) -> PathBuf {
         match self.sharded::<T>() {
-            Some(sub) => self.dir.join(shard::file(sub, key)),
+            Some(_) => self.dir.join(shard::file_of::<T>(key)),
             None => self.path::<T>(),
         }
     }
@@ -318,12 +318,10 @@ impl Store {
         if changed.is_empty() {
             return Ok(());
         }
-        if let Some(ix) = T::INDEX {
-            self.put_index(txn, ix, changed)?;
-        }
+        self.put_index_changes(txn, changed)?;
         match self.sharded::<T>() {
-            Some(sub) => {
-                for (file, at) in shard::group(sub, changed) {
+            Some(_) => {
+                for (file, at) in shard::group(changed) {
                     self.verify(&file)?;
                     let part: Vec<&T> = at.iter().map(|&i| &changed[i]).collect();
                     let bytes = splice::splice(&self.dir.join(&file), part)?;
@@ -339,65 +337,98 @@ impl Store {
     }
 
     /// The index buckets `changed` rows move between, rewritten: each
-    /// changed row's old entry removed and its new one added.
-    fn put_index<T: Record>(&self, txn: &mut Txn, ix: index::Index, changed: &[T]) -> Result<()> {
-        let keys: std::collections::HashSet<&str> = changed.iter().map(|r| r.key()).collect();
-        let before: Vec<T> = self.find_many(&keys)?;
-        let old: std::collections::HashMap<&str, &str> = before
-            .iter()
-            .filter_map(|r| r.index_value().map(|v| (r.key(), v)))
-            .collect();
-        let mut touched: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-        for r in changed {
-            let new = r.index_value().unwrap_or_default();
-            match old.get(r.key()) {
-                Some(v) if *v == new => {}
-                Some(v) => {
-                    touched.insert(index::file(ix, v));
-                    touched.insert(index::file(ix, new));
-                }
-                None => {
-                    touched.insert(index::file(ix, new));
-                }
-            }
+    /// changed row's old entry removed and its new one added, in every
+    /// index of the table.
+    fn put_index_changes<T: Record>(&self, txn: &mut Txn, changed: &[T]) -> Result<()> {
+        if T::INDEXES.is_empty() || self.sharded::<T>().is_none() {
+            return Ok(());
         }
-        for file in touched {
-            let mut pairs = match txn.tables.iter().find(|(f, _)| *f == file) {
-                Some(_) => continue,
-                None => self.read_index::<T>(ix, &file)?,
-            };
-            pairs.retain(|(_, k)| !keys.contains(k.as_str()));
-            for r in changed {
-                if let Some(v) = r.index_value().filter(|v| !v.is_empty()) {
-                    if index::file(ix, v) == file {
-                        pairs.push((v.to_string(), r.key().to_string()));
-                    }
-                }
-            }
-            txn.put_file_bytes(&file, index::encode::<T>(ix, &mut pairs));
+        let keys: HashSet<&str> = changed.iter().map(|r| r.key()).collect();
+        let before: Vec<T> = self.find_many(&keys)?;
+        for ix in T::INDEXES {
+            self.put_index(txn, ix, &keys, &before, changed)?;
         }
         Ok(())
     }
 
-    /// The rows of a table indexed under `value` (the members holding a
-    /// phone number): one bucket file and their shards read. An index
-    /// naming a row that does not hold the value is refused as stale.
+    fn put_index<T: Record>(
+        &self,
+        txn: &mut Txn,
+        ix: &Index<T>,
+        keys: &HashSet<&str>,
+        before: &[T],
+        changed: &[T],
+    ) -> Result<()> {
+        let old: HashMap<&str, Cow<str>> = before
+            .iter()
+            .filter_map(|r| ix.of(r).map(|v| (r.key(), v)))
+            .collect();
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        for r in changed {
+            let new = ix.of(r);
+            let was = old.get(r.key());
+            if was == new.as_ref() {
+                continue;
+            }
+            touched.extend(was.into_iter().chain(new.as_ref()).map(|v| ix.file(v)));
+        }
+        for file in touched {
+            let mut pairs = match txn.tables.iter().find(|(f, _)| *f == file) {
+                Some(_) => continue,
+                None => self.read_index(ix, &file)?,
+            };
+            pairs.retain(|(_, k)| !keys.contains(k.as_str()));
+            for r in changed {
+                if let Some(v) = ix.of(r).filter(|v| ix.file(v) == file) {
+                    pairs.push((v.into_owned(), r.key().to_string()));
+                }
+            }
+            txn.put_file_bytes(&file, index::encode(ix, &mut pairs));
+        }
+        Ok(())
+    }
+
+    /// The rows of a table indexed under `value` in its first index (the
+    /// members holding a phone number): see `lookup_in`.
     pub fn lookup<T: Record>(&self, value: &str) -> Result<Vec<T>> {
-        // A table with no index, or not yet migrated to one, is read whole.
-        let Some(ix) = T::INDEX.filter(|_| self.sharded::<T>().is_some()) else {
+        match T::INDEXES.first() {
+            Some(ix) => self.lookup_in(ix, value),
+            None => Err(StoreError::Missing(format!(
+                "internal: {} has no index to look {value} up in",
+                T::FILE
+            ))),
+        }
+    }
+
+    /// The rows of a table indexed under `value` in `ix`: one bucket file
+    /// and their shards read. An index naming a row that does not hold
+    /// the value is refused as stale.
+    pub fn lookup_in<T: Record>(&self, ix: &Index<T>, value: &str) -> Result<Vec<T>> {
+        // A table not yet migrated to shards has no index: it is read whole.
+        if self.sharded::<T>().is_none() {
             return Ok(self
                 .load::<T>()?
                 .into_iter()
-                .filter(|r| r.index_value() == Some(value))
+                .filter(|r| ix.of(r).as_deref() == Some(value))
                 .collect());
-        };
-        let file = index::file(ix, value);
-        let pairs = self.read_index::<T>(ix, &file)?;
+        }
+        let file = ix.file(value);
+        let pairs = self.read_index(ix, &file)?;
+        let keys: HashSet<&str> = pairs
+            .iter()
+            .filter(|(v, _)| v == value)
+            .map(|(_, k)| k.as_str())
+            .collect();
+        let mut found: HashMap<String, T> = self
+            .find_many::<T>(&keys)?
+            .into_iter()
+            .map(|r| (r.key().to_string(), r))
+            .collect();
         let mut out = Vec::new();
         for (_, key) in pairs.iter().filter(|(v, _)| v == value) {
-            match self.find::<T>(key)? {
-                Some(r) if r.index_value() == Some(value) => out.push(r),
-                found => {
+            match found.remove(key.as_str()) {
+                Some(r) if ix.of(&r).as_deref() == Some(value) => out.push(r),
+                row => {
                     return Err(StoreError::Corrupt {
                         path: self.dir.join(&file),
                         line: 1,
@@ -405,7 +436,7 @@ impl Store {
                             "the index lists {key} under {} {value}, but {} {}; the index is stale: run `clubctl data reindex` to rebuild it",
                             ix.column,
                             self.path_of::<T>(key).display(),
-                            if found.is_some() { format!("gives {key} another {}", ix.column) } else { format!("has no row {key}") }
+                            if row.is_some() { format!("gives {key} another {}", ix.column) } else { format!("has no row {key}") }
                         ),
                     })
                 }
@@ -415,45 +446,55 @@ impl Store {
     }
 
     /// Every index bucket rebuilt from its table, put into a rebuild's
-    /// transaction (`data reindex`).
+    /// transaction (`data reindex`): one table read at a time.
     pub fn put_indexes(&self, txn: &mut Txn) -> Result<()> {
-        let members: Vec<Member> = self.load()?;
-        let cards: Vec<Card> = self.load()?;
-        for (file, bytes) in index_files(&members).into_iter().chain(index_files(&cards)) {
-            txn.put_file_bytes(&file, bytes);
+        for f in records::FILES {
+            for (file, bytes) in (f.derive_indexes)(self)? {
+                txn.put_file_bytes(&file, bytes);
+            }
         }
         Ok(())
     }
 
-    /// What `data check` finds wrong with a table's index: each bucket
+    /// Every bucket of every index of a table, as the table gives them
+    /// (none while it is not yet in shards).
+    fn indexes_of<T: Record>(&self) -> Result<index::BucketFiles> {
+        if T::INDEXES.is_empty() || self.sharded::<T>().is_none() {
+            return Ok(Vec::new());
+        }
+        Ok(index::build_all(&self.load::<T>()?))
+    }
+
+    /// What `data check` finds wrong with a table's indexes: each bucket
     /// compared with the one the table's rows give.
     pub fn check_index<T: Record>(&self, rows: &[T]) -> Result<Vec<Problem>> {
         let mut out = Vec::new();
-        let Some(ix) = T::INDEX.filter(|_| self.sharded::<T>().is_some()) else {
+        if self.sharded::<T>().is_none() {
             return Ok(out);
-        };
+        }
         let table = shard::dir_of::<T>();
-        for (file, want) in index::build(ix, rows) {
-            let path = self.dir.join(&file);
-            let found = fsutil::read_or_empty(&path)?;
-            let msg = if !path.is_file() {
-                format!(
-                    "this bucket of the {} index of {table} is missing",
-                    ix.column
-                )
-            } else if found != want {
-                format!(
-                    "this bucket of the {} index differs from the {table} table",
-                    ix.column
-                )
-            } else {
-                continue;
-            };
-            out.push(Problem {
-                path,
-                line: 0,
-                msg: msg + ". Run `clubctl data reindex`",
-            });
+        for ix in T::INDEXES {
+            for (file, want) in index::build(ix, rows) {
+                let path = self.dir.join(&file);
+                let msg = if !path.is_file() {
+                    format!(
+                        "this bucket of the {} index of {table} is missing",
+                        ix.column
+                    )
+                } else if fsutil::read_or_empty(&path)? != want {
+                    format!(
+                        "this bucket of the {} index differs from the {table} table",
+                        ix.column
+                    )
+                } else {
+                    continue;
+                };
+                out.push(Problem {
+                    path,
+                    line: 0,
+                    msg: msg + ". Run `clubctl data reindex`",
+                });
+            }
         }
         Ok(out)
     }
@@ -462,7 +503,7 @@ impl Store {
     pub fn find<T: Record>(&self, key: &str) -> Result<Option<T>> {
         let path = self.path_of::<T>(key);
         match self.sharded::<T>() {
-            Some(sub) => self.verify(&shard::file(sub, key))?,
+            Some(_) => self.verify(&shard::file_of::<T>(key))?,
             None => self.check_listed::<T>(&path)?,
         }
         codec::find(&path, key)
@@ -538,7 +579,7 @@ impl Store {
         for path in shard::list(&self.dir.join(sub))? {
             let part = codec::scan::<T>(&path)?;
             for (line, row) in part.rows {
-                let home = self.dir.join(shard::file(sub, row.key()));
+                let home = self.dir.join(shard::file_of::<T>(row.key()));
                 if home != path {
                     out.problems.push(Problem {
                         path: path.clone(),
@@ -673,9 +714,9 @@ impl Store {
     }
 
     /// One bucket of an index, checked against its recorded length.
-    fn read_index<T: Record>(&self, ix: index::Index, file: &str) -> Result<Vec<(String, String)>> {
+    fn read_index<T: Record>(&self, ix: &Index<T>, file: &str) -> Result<Vec<(String, String)>> {
         self.verify(file)?;
-        index::read::<T>(&self.dir, ix, file)
+        index::read(&self.dir, ix, file)
     }
 
     /// Puts the whole receipt index into a rebuild's transaction
@@ -969,9 +1010,15 @@ impl Store {
     }
 
     /// Refuses when any journal ends in a torn line (a write cut short):
-    /// one byte read per journal.
+    /// one byte read per journal. A journal kept in shards is not looked
+    /// at here, so that opening the store costs the same in any club: a
+    /// torn line in one of its shards refuses every command reading or
+    /// appending to that shard, and `data check` finds it.
     pub fn check_journals(&self) -> Result<()> {
-        for f in records::FILES.iter().filter(|f| f.journal) {
+        for f in records::FILES
+            .iter()
+            .filter(|f| f.journal && f.shards.is_none())
+        {
             let path = self.dir.join(f.name);
             if !matches!(fsutil::last_byte(&path)?, None | Some(b'\n')) {
                 let bytes = fsutil::read(&path)?;
@@ -986,7 +1033,8 @@ impl Store {
     /// (with `dry_run`, only finds them). Returns them as (file, line).
     pub fn repair(&mut self, dry_run: bool) -> Result<Vec<(String, u64)>> {
         let mut moved = Vec::new();
-        for file in records::FILES.iter().filter(|f| f.journal).map(|f| f.name) {
+        for file in self.journal_files()? {
+            let file = file.as_str();
             let path = self.dir.join(file);
             let bytes = match std::fs::read(&path) {
                 Ok(b) => b,
@@ -1010,6 +1058,24 @@ impl Store {
             moved.push((file.to_string(), line));
         }
         Ok(moved)
+    }
+
+    /// Every journal file, by its path in the data directory: each shard
+    /// of a journal kept in shards.
+    fn journal_files(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for f in records::FILES.iter().filter(|f| f.journal) {
+            match f.shards.filter(|_| !self.unsharded.contains(&f.name)) {
+                Some(sub) => {
+                    for path in shard::list(&self.dir.join(sub))? {
+                        let name = path.file_name().unwrap_or_default().to_string_lossy();
+                        out.push(format!("{sub}/{name}"));
+                    }
+                }
+                None => out.push(f.name.to_string()),
+            }
+        }
+        Ok(out)
     }
 }
 

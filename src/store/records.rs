@@ -1,9 +1,10 @@
 //! Which record lives in which file, at which format version.
 
 use super::codec::Record;
+use super::index::{Index, Spread};
 use crate::domain::card::Card;
 use crate::domain::event::{Event, Registration};
-use crate::domain::lead::{FollowUp, Lead, LeadEvent};
+use crate::domain::lead::{FollowUp, Lead, LeadEvent, LeadStatus};
 use crate::domain::ledger::LedgerEntry;
 use crate::domain::member::Member;
 use crate::domain::points::Account;
@@ -12,6 +13,7 @@ use crate::domain::staff::Staff;
 use crate::domain::tier::TierChange;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// One line of the audit trail: who did what, when, to which record.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,13 +37,12 @@ impl Record for Member {
     const FILE: &'static str = "members.csv";
     const VERSION: u32 = 2;
     const SHARDS: Option<&'static str> = Some("members");
-    const INDEX: Option<super::index::Index> = Some(super::index::Index {
+    const INDEXES: &'static [Index<Member>] = &[Index {
         dir: "index/phones",
         column: "phone",
-    });
-    fn index_value(&self) -> Option<&str> {
-        Some(&self.phone)
-    }
+        spread: Spread::LastDigits,
+        value: |m| Some(Cow::Borrowed(&m.phone)),
+    }];
     /// Also the names an audit line's changes use for a member's fields.
     const HEADER: &'static [&'static str] = &[
         "id", "name", "phone", "email", "gender", "birthday", "kind", "nominee", "referrer",
@@ -58,13 +59,12 @@ impl Record for Card {
     const FILE: &'static str = "cards.csv";
     const VERSION: u32 = 2;
     const SHARDS: Option<&'static str> = Some("cards");
-    const INDEX: Option<super::index::Index> = Some(super::index::Index {
+    const INDEXES: &'static [Index<Card>] = &[Index {
         dir: "index/card-holders",
         column: "member",
-    });
-    fn index_value(&self) -> Option<&str> {
-        Some(&self.member)
-    }
+        spread: Spread::LastDigits,
+        value: |c| Some(Cow::Borrowed(&c.member)),
+    }];
     const HEADER: &'static [&'static str] = &[
         "number",
         "member",
@@ -134,9 +134,15 @@ impl Record for Event {
     }
 }
 
+/// Kept in one shard per event (`registrations/E0001.csv`): registering,
+/// checking in or closing reads the event's registrations alone.
 impl Record for Registration {
     const FILE: &'static str = "registrations.csv";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
+    const SHARDS: Option<&'static str> = Some("registrations");
+    fn shard_of(key: &str) -> &str {
+        super::shard::owner(key)
+    }
     const HEADER: &'static [&'static str] = &[
         "id",
         "event",
@@ -159,9 +165,39 @@ impl Record for Registration {
     }
 }
 
+/// The leads of a phone number, all of them.
+pub const LEAD_PHONES: Index<Lead> = Index {
+    dir: "index/lead-phones",
+    column: "phone",
+    spread: Spread::LastDigits,
+    value: |l| Some(Cow::Borrowed(&l.phone)),
+};
+
+/// The leads of a company, by its comparable name (see
+/// `lead::company_key`); a lead of a person is in none.
+pub const LEAD_COMPANIES: Index<Lead> = Index {
+    dir: "index/lead-companies",
+    column: "company",
+    spread: Spread::Hashed,
+    value: |l| Some(Cow::Owned(crate::domain::lead::company_key(&l.company))),
+};
+
+/// The live leads of each salesperson: at most `lead.max_active` each,
+/// plus those whose term ran out since the last `lead expire`.
+pub const LIVE_LEADS: Index<Lead> = Index {
+    dir: "index/live-leads",
+    column: "owner",
+    spread: Spread::LastDigits,
+    value: |l| (l.status == LeadStatus::Live).then_some(Cow::Borrowed(&l.owner)),
+};
+
+/// Kept in shards of a thousand ids (`leads/L000.csv`), with the indexes
+/// the claiming rules look leads up in.
 impl Record for Lead {
     const FILE: &'static str = "leads.csv";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
+    const SHARDS: Option<&'static str> = Some("leads");
+    const INDEXES: &'static [Index<Lead>] = &[LEAD_PHONES, LEAD_COMPANIES, LIVE_LEADS];
     const HEADER: &'static [&'static str] = &[
         "id",
         "name",
@@ -183,9 +219,13 @@ impl Record for Lead {
     }
 }
 
+/// A journal kept in shards by lead (`lead_events/L000.csv` holds the
+/// events of L000000 to L000999, each lead's in the order they happened):
+/// a dispute or an arbitration reads the history of its lead alone.
 impl Record for LeadEvent {
     const FILE: &'static str = "lead_events.csv";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
+    const SHARDS: Option<&'static str> = Some("lead_events");
     const HEADER: &'static [&'static str] =
         &["lead", "date", "kind", "sales", "other", "note", "operator"];
     const JOURNAL: bool = true;
@@ -194,9 +234,11 @@ impl Record for LeadEvent {
     }
 }
 
+/// A journal kept in shards by lead, like the lead events.
 impl Record for FollowUp {
     const FILE: &'static str = "lead_log.csv";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
+    const SHARDS: Option<&'static str> = Some("lead_log");
     const HEADER: &'static [&'static str] =
         &["lead", "date", "kind", "note", "next", "sales", "operator"];
     const JOURNAL: bool = true;
@@ -253,6 +295,11 @@ pub struct FileSpec {
     pub header: fn() -> Vec<u8>,
     /// The names of its columns.
     pub columns: &'static [&'static str],
+    /// The bucket files of its indexes, empty: as `init` creates them.
+    pub indexes: fn() -> super::index::BucketFiles,
+    /// The bucket files of its indexes as the table in `store` gives
+    /// them: what `data reindex` writes.
+    pub derive_indexes: fn(&super::Store) -> super::Result<super::index::BucketFiles>,
 }
 
 impl FileSpec {
@@ -273,6 +320,8 @@ const fn spec<T: Record>() -> FileSpec {
         shards: T::SHARDS,
         header: super::codec::header::<T>,
         columns: T::HEADER,
+        indexes: super::index::empty::<T>,
+        derive_indexes: super::Store::indexes_of::<T>,
     }
 }
 
@@ -379,7 +428,7 @@ impl Fields {
 mod tests {
     use super::*;
     use crate::domain::card::CardStatus;
-    use crate::domain::lead::{EventKind, FollowUpKind, LeadStatus};
+    use crate::domain::lead::{EventKind, FollowUpKind};
     use crate::domain::ledger::EntryKind;
     use crate::domain::member::{Kind, Status};
     use crate::domain::staff::Role;

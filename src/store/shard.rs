@@ -38,6 +38,27 @@ pub fn file(dir: &str, key: &str) -> String {
     format!("{dir}/{}.csv", name(key))
 }
 
+/// The shard file of a row of `T` with this key, relative to the data
+/// directory, named as `T` spreads its rows (`Record::shard_of`).
+pub fn file_of<T: Record>(key: &str) -> String {
+    format!("{}/{}.csv", dir_of::<T>(), T::shard_of(key))
+}
+
+/// The shard of a key made of an owner's key, a slash and more
+/// (`E0001/M000012`, a registration of event E0001): the owner's key, so
+/// that the rows of one owner share one file. An owner key that is not
+/// plain letters and digits goes to the odd-key shard.
+pub fn owner(key: &str) -> &str {
+    match key.split_once('/') {
+        Some((owner, _))
+            if !owner.is_empty() && owner.bytes().all(|b| b.is_ascii_alphanumeric()) =>
+        {
+            owner
+        }
+        _ => OTHER,
+    }
+}
+
 /// The shard files of a table directory, in key order (so reading them one
 /// after another gives the rows in key order). A missing directory has none.
 pub fn list(dir: &Path) -> Result<Vec<PathBuf>> {
@@ -74,11 +95,21 @@ fn order(a: &str, b: &str) -> std::cmp::Ordering {
 
 /// Rows grouped by shard file (relative to the data directory), each group
 /// in key order.
-pub fn group<T: Record>(dir: &str, rows: &mut [T]) -> BTreeMap<String, Vec<usize>> {
+pub fn group<T: Record>(rows: &mut [T]) -> BTreeMap<String, Vec<usize>> {
     rows.sort_by(|a, b| key_order(a.key(), b.key()));
     let mut out: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
-        out.entry(file(dir, r.key())).or_default().push(i);
+        out.entry(file_of::<T>(r.key())).or_default().push(i);
+    }
+    out
+}
+
+/// Rows grouped by shard file (relative to the data directory), each group
+/// in the order given: the lines of a journal kept in shards.
+pub fn lines_by_shard<T: Record>(rows: &[T]) -> BTreeMap<String, Vec<&T>> {
+    let mut out: BTreeMap<String, Vec<&T>> = BTreeMap::new();
+    for r in rows {
+        out.entry(file_of::<T>(r.key())).or_default().push(r);
     }
     out
 }
@@ -106,6 +137,15 @@ mod tests {
         assert_eq!(name("M1000000"), "M1000");
         assert_eq!(name("VIP000013"), "VIP000");
         assert_eq!(file("members", "M000012"), "members/M000.csv");
+    }
+
+    #[test]
+    fn the_rows_of_one_owner_share_a_shard() {
+        assert_eq!(owner("E0001/M000012"), "E0001");
+        assert_eq!(owner("E12345/M1000000"), "E12345");
+        for key in ["E0001", "/M000012", "../x/M1", "E 1/M1", "活动/M1"] {
+            assert_eq!(owner(key), OTHER, "{key}");
+        }
     }
 
     #[test]

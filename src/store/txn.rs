@@ -87,14 +87,12 @@ impl Txn {
     pub fn put_table_with<T: Record>(&mut self, rows: &mut [T], encode: impl Fn(&[&T]) -> Vec<u8>) {
         self.drop_table::<T>();
         self.prepared = false;
-        if let Some(ix) = T::INDEX {
-            for (file, bytes) in super::index::build(ix, rows) {
-                self.put_file_bytes(&file, bytes);
-            }
+        for (file, bytes) in super::index::build_all(rows) {
+            self.put_file_bytes(&file, bytes);
         }
         match T::SHARDS {
             Some(dir) => {
-                for (file, at) in super::shard::group(dir, rows) {
+                for (file, at) in super::shard::group(rows) {
                     let part: Vec<&T> = at.iter().map(|&i| &rows[i]).collect();
                     self.tables.push((file, encode(&part)));
                 }
@@ -125,15 +123,18 @@ impl Txn {
         self.tables.push((file.to_string(), bytes));
     }
 
-    /// Appends lines to a journal.
+    /// Appends lines to a journal; to a journal kept in shards, each line
+    /// to the shard of its key, in the order given.
     pub fn append<T: Record>(&mut self, rows: &[T]) {
         if rows.is_empty() {
             return;
         }
-        let bytes = encode_rows(rows, false);
-        match self.appends.iter_mut().find(|(f, _)| *f == T::FILE) {
-            Some((_, b)) => b.extend_from_slice(&bytes),
-            None => self.appends.push((T::FILE.to_string(), bytes)),
+        if T::SHARDS.is_none() {
+            self.append_owned(T::FILE, encode_rows(rows, false));
+            return;
+        }
+        for (file, part) in super::shard::lines_by_shard(rows) {
+            self.append_owned(&file, super::codec::encode_lines(&part));
         }
     }
 

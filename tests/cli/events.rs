@@ -49,7 +49,7 @@ fn ledger(club: &TestClub, kind: &str, member: &str) -> Vec<(String, String, Str
 /// The status column of a registration.
 fn status(club: &TestClub, event: &str, member: &str) -> String {
     let id = format!("{event}/{member},");
-    club.read("registrations.csv")
+    club.table("registrations")
         .lines()
         .find(|l| l.starts_with(&id))
         .map(|l| l.split(',').nth(3).unwrap_or_default().to_string())
@@ -67,6 +67,20 @@ fn plan(club: &TestClub, extra: &[&str]) -> String {
     ];
     args.extend_from_slice(extra);
     club.ok(&args)
+}
+
+/// An event on the test's business day, granting `points` for coming.
+fn plan_today(club: &TestClub, points: &str) -> String {
+    club.ok(&[
+        "event",
+        "plan",
+        "--title",
+        "Now",
+        "--date",
+        "2026-11-25",
+        "--points",
+        points,
+    ])
 }
 
 #[test]
@@ -273,7 +287,7 @@ fn parallel_registrations_fill_exactly_the_capacity() {
     }
     assert_eq!(outcomes.iter().filter(|s| *s == "registered").count(), 3);
     assert_eq!(outcomes.iter().filter(|s| *s == "waitlisted").count(), 5);
-    let regs = club.read("registrations.csv");
+    let regs = club.table("registrations");
     let rows: Vec<Vec<&str>> = regs
         .lines()
         .skip(1)
@@ -443,7 +457,7 @@ fn feedback_is_for_attendees_and_a_second_replaces_the_first() {
         "--comment",
         "cold tea",
     ]);
-    let regs = club.read("registrations.csv");
+    let regs = club.table("registrations");
     assert!(regs.contains(",2,cold tea"), "{regs}");
     assert!(!regs.contains("nice"), "{regs}");
     let audit = club.read("audit.csv");
@@ -672,11 +686,11 @@ fn data_check_finds_overfull_events_and_unknown_members() {
     club.check();
     let events = club.read("events.csv").replace(",2,0.00,", ",1,0.00,");
     std::fs::write(club.path("events.csv"), events).unwrap();
-    let regs = club.read("registrations.csv").replace(
+    let regs = club.table("registrations").replace(
         &format!("E0001/{0},E0001,{0},", ids[1]),
         &format!("E0001/{0},E0001,M000404,", ids[1]),
     );
-    std::fs::write(club.path("registrations.csv"), regs).unwrap();
+    std::fs::write(club.path("registrations/E0001.csv"), regs).unwrap();
     let run = club.run(&["data", "check"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(
@@ -760,18 +774,79 @@ fn unknown_records_and_bad_values_are_refused_without_writing() {
 fn registration_on_the_day_of_the_event_is_open() {
     let club = TestClub::new();
     let ids = members(&club, 1);
-    let e = club.ok(&[
-        "event",
-        "plan",
-        "--title",
-        "Now",
-        "--date",
-        "2026-11-25",
-        "--points",
-        "5",
-    ]);
+    let e = plan_today(&club, "5");
     assert_eq!(club.ok(&["event", "register", &e, &ids[0]]), "registered");
     club.ok(&["event", "checkin", &e, &ids[0]]);
     assert_eq!(ledger(&club, "grant", &ids[0]).len(), 1);
     club.check();
+}
+
+#[test]
+fn registrations_are_kept_one_file_per_event() {
+    let club = TestClub::new();
+    let ids = members(&club, 2);
+    let first = plan(&club, &[]);
+    let second = plan(&club, &[]);
+    club.ok(&["event", "register", &first, &ids[0]]);
+    assert_eq!(club.shards("registrations"), ["registrations/E0001.csv"]);
+    let run = club.run(&["--dry-run", "event", "register", &second, &ids[1]]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("would change registrations/E0002.csv, audit.csv,")
+            && !run.stderr.contains("E0001.csv"),
+        "{}",
+        run.stderr
+    );
+    club.ok(&["event", "register", &second, &ids[1]]);
+    assert_eq!(
+        club.read("registrations/E0002.csv"),
+        format!(
+            "{}\nE0002/{m},E0002,{m},registered,1,2026-11-25,0.00,none,,0.00,,false,,\n",
+            "id,event,member,status,seq,registered,paid,pay,payment,refunded,attended,walk_in,score,comment",
+            m = ids[1]
+        )
+    );
+    club.check();
+}
+
+#[test]
+fn data_check_finds_event_points_granted_without_an_attended_registration() {
+    let club = TestClub::new();
+    let ids = members(&club, 1);
+    let e = plan_today(&club, "50");
+    club.ok(&["event", "register", &e, &ids[0]]);
+    club.ok(&["event", "checkin", &e, &ids[0]]);
+    club.check();
+    // Check-in trusts the registration to say the points were granted; a
+    // registration edited back is found by data check, with the second
+    // grant it let through.
+    let path = format!("registrations/{e}.csv");
+    let text = club.read(&path);
+    std::fs::write(
+        club.path(&path),
+        text.replace(",attended,1,", ",registered,1,")
+            .replace(",2026-11-25,false,", ",,false,"),
+    )
+    .unwrap();
+    let run = club.run(&["data", "check"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "grants the points of {e} to {0}, whose registration {e}/{0} is registered, not attended",
+            ids[0]
+        )),
+        "{}",
+        run.stderr
+    );
+    club.ok(&["event", "checkin", &e, &ids[0]]);
+    let run = club.run(&["data", "check"]);
+    assert!(
+        run.stderr.contains(&format!(
+            "grants the points of {e} to {} a second time",
+            ids[0]
+        )),
+        "{}",
+        run.stderr
+    );
 }

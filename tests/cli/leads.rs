@@ -30,7 +30,7 @@ fn day_40_is_the_owners_and_day_41_is_public_after_expire() {
     club.on("2026-11-01");
     assert_eq!(claim(&club, "S01", "138 0000 0001"), "L000001");
     assert!(club
-        .read("leads.csv")
+        .table("leads")
         .contains(",S01,live,2026-11-01,2026-12-10,"));
 
     club.on("2026-12-10");
@@ -43,7 +43,7 @@ fn day_40_is_the_owners_and_day_41_is_public_after_expire() {
         ("", ""),
         "a job with nothing to do is quiet"
     );
-    assert!(club.read("leads.csv").contains(",live,"));
+    assert!(club.table("leads").contains(",live,"));
     // On its last day another salesperson is still refused.
     club.refused(
         &[
@@ -67,7 +67,7 @@ fn day_40_is_the_owners_and_day_41_is_public_after_expire() {
         "id,name,phone,company,nominee,public_since,last_owner\n\
          L000001,Chen Jie,13800000001,,,2026-12-11,S01"
     );
-    assert!(club.read("leads.csv").contains(",public,"));
+    assert!(club.table("leads").contains(",public,"));
     let before = club.snapshot();
     let run = club.run(&["lead", "expire"]);
     assert_eq!(run.code, 0);
@@ -145,7 +145,7 @@ fn the_tenth_claim_passes_the_eleventh_is_refused_and_a_conversion_frees_a_slot(
         .table("members")
         .contains("M000001,Chen Jie,13800000003"));
     assert!(club
-        .read("leads.csv")
+        .table("leads")
         .contains("L000003,Chen Jie,13800000003,,,S01,converted"));
     assert_eq!(claim(&club, "S01", "13900000011"), "L000012");
     club.refused(
@@ -223,7 +223,7 @@ fn a_release_then_a_reclaim_starts_a_new_term_with_the_cooldown() {
     club.on("2026-11-08");
     assert_eq!(claim(&club, "S01", "13800000001"), "L000001");
     assert!(club
-        .read("leads.csv")
+        .table("leads")
         .contains(",S01,live,2026-11-08,2026-12-17,"));
     assert!(!club.ok(&["lead", "pool"]).contains("L000001"));
     club.check();
@@ -236,7 +236,7 @@ fn anyone_may_claim_a_released_lead_at_once() {
     club.ok(&["lead", "release", "L000001"]);
     assert_eq!(claim(&club, "S02", "13800000001"), "L000001");
     assert!(club
-        .read("leads.csv")
+        .table("leads")
         .contains(",S02,live,2026-11-25,2027-01-03,"));
 }
 
@@ -456,7 +456,7 @@ fn two_salespeople_claiming_one_phone_at_once_exactly_one_wins() {
         let loser = if a.status.code() == Some(4) { &a } else { &b };
         assert!(String::from_utf8_lossy(&loser.stderr).contains("first registration wins"));
         let held = club
-            .read("leads.csv")
+            .table("leads")
             .lines()
             .filter(|l| l.contains(&phone))
             .count();
@@ -481,11 +481,11 @@ fn follow_ups_are_logged_and_do_not_extend_the_lead() {
         "2026-12-01",
     ]);
     assert_eq!(
-        club.read("lead_log.csv"),
+        club.table("lead_log"),
         "lead,date,kind,note,next,sales,operator\n\
          L000001,2026-11-25,visit,toured the course,2026-12-01,S01,office\n"
     );
-    assert!(club.read("leads.csv").contains(",2026-11-25,2027-01-03,"));
+    assert!(club.table("leads").contains(",2026-11-25,2027-01-03,"));
     club.refused(
         &[
             "lead",
@@ -572,7 +572,7 @@ fn disputes_are_arbitrated_by_a_manager_once_and_for_all() {
         "I met him at the expo",
     ]);
     assert!(
-        club.read("leads.csv").contains(",S01,live,"),
+        club.table("leads").contains(",S01,live,"),
         "the lead stays with its owner"
     );
     club.as_operator("S02");
@@ -612,7 +612,7 @@ fn disputes_are_arbitrated_by_a_manager_once_and_for_all() {
         "--note",
         "expo card on file",
     ]);
-    assert!(club.read("leads.csv").contains(",S02,live,"));
+    assert!(club.table("leads").contains(",S02,live,"));
     assert!(club.read("audit.csv").contains("lead arbitrate"));
     club.refused(
         &[
@@ -699,10 +699,10 @@ fn the_sales_report_counts_leads_deals_and_commission() {
 fn data_check_finds_two_live_leads_on_one_phone_and_unknown_owners() {
     let club = sales_club();
     claim(&club, "S01", "13800000001");
-    let text = club.read("leads.csv");
+    let text = club.table("leads");
     let row = text.lines().nth(1).unwrap();
     let dup = row.replace("L000001", "L000002").replace("S01", "S07");
-    std::fs::write(club.path("leads.csv"), format!("{text}{dup}\n")).unwrap();
+    std::fs::write(club.path("leads/L000.csv"), format!("{text}{dup}\n")).unwrap();
     let run = club.run(&["data", "check"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(
@@ -751,4 +751,182 @@ fn another_salesperson_may_not_log_or_convert_the_owners_lead() {
     club.ok(&[
         "lead", "log", "L000001", "--kind", "call", "--note", "hello",
     ]);
+}
+
+#[test]
+fn a_claim_keeps_the_lead_indexes_in_its_own_commit() {
+    let club = sales_club();
+    club.ok(&[
+        "lead",
+        "claim",
+        "--sales",
+        "S01",
+        "--name",
+        "Chen Jie",
+        "--phone",
+        "13800000001",
+        "--company",
+        "Acme Golf Ltd",
+        "--nominee",
+        "Chen Jie",
+    ]);
+    assert!(club
+        .read("index/lead-phones/01.csv")
+        .contains("13800000001,L000001"));
+    assert!(club.read("index/live-leads/01.csv").contains("S01,L000001"));
+    // A company goes by a fixed hash of its comparable name.
+    assert_eq!(
+        club.read("index/lead-companies/17.csv"),
+        "company,id\nacmegolfltd,L000001\n"
+    );
+    // A claim rewrites the buckets its lead is in, and nothing else.
+    let run = club.run(&[
+        "--dry-run",
+        "lead",
+        "claim",
+        "--sales",
+        "S02",
+        "--name",
+        "Wu",
+        "--phone",
+        "13800000002",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "would change index/lead-phones/02.csv, index/live-leads/02.csv, leads/L000.csv, audit.csv, lead_events/L000.csv,"
+        ) && !run.stderr.contains("01.csv"),
+        "{}",
+        run.stderr
+    );
+    // A converted lead is no longer live: its owner's slot is free.
+    club.ok(&["lead", "convert", "L000001"]);
+    assert_eq!(club.read("index/live-leads/01.csv"), "owner,id\n");
+    assert!(club
+        .read("index/lead-phones/01.csv")
+        .contains("13800000001,L000001"));
+    club.check();
+}
+
+#[test]
+fn a_missing_or_stale_lead_index_is_refused_until_data_reindex() {
+    let club = sales_club();
+    claim(&club, "S01", "13800000001");
+    let claim_again = |sales: &str| {
+        [
+            "lead",
+            "claim",
+            "--sales",
+            sales,
+            "--name",
+            "Wu",
+            "--phone",
+            "13900000001",
+        ]
+        .map(str::to_string)
+    };
+    let args = claim_again("S02");
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    std::fs::remove_file(club.path("index/lead-phones/01.csv")).unwrap();
+    club.refused(
+        &args,
+        3,
+        "index/lead-phones/01.csv:0: the file is missing, though the last commit left it",
+    );
+    club.refused(
+        &["data", "check"],
+        3,
+        "index/lead-phones/01.csv:0: this bucket of the phone index of leads is missing. Run `clubctl data reindex`",
+    );
+    let run = club.run(&["data", "reindex"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("rebuilt 1 index file, from index/lead-phones/01.csv on"),
+        "{}",
+        run.stderr
+    );
+    club.check();
+
+    // A lead handed to another owner by hand: the index still lists it
+    // under S01, and a lookup refuses it as stale rather than trust it.
+    let shard = club.read("leads/L000.csv");
+    std::fs::write(
+        club.path("leads/L000.csv"),
+        shard.replace(",S01,live,", ",S02,live,"),
+    )
+    .unwrap();
+    let mine = claim_again("S01");
+    let mine: Vec<&str> = mine.iter().map(String::as_str).collect();
+    club.refused(&mine, 3, "the index lists L000001 under owner S01, but");
+    club.refused(
+        &["data", "check"],
+        3,
+        "index/live-leads/01.csv:0: this bucket of the owner index differs from the leads table",
+    );
+    club.ok(&["data", "reindex"]);
+    assert_eq!(
+        club.read("index/live-leads/02.csv"),
+        "owner,id\nS02,L000001\n"
+    );
+    assert_eq!(club.ok(&mine), "L000002");
+    club.check();
+}
+
+#[test]
+fn a_claim_writes_the_expiries_of_the_leads_it_weighs_and_cron_the_rest() {
+    let mut club = sales_club();
+    club.on("2026-11-01");
+    claim(&club, "S01", "13800000001");
+    claim(&club, "S01", "13800000002");
+    club.on("2026-12-11");
+    // S02's claim weighs no lead of S01's: their expiries wait for cron,
+    // though every listing already shows them public.
+    claim(&club, "S02", "13800000003");
+    assert_eq!(club.table("leads").matches(",S01,live,").count(), 2);
+    let pool = club.ok(&["lead", "pool", "--format", "csv"]);
+    assert!(
+        pool.contains("L000001") && pool.contains("L000002"),
+        "{pool}"
+    );
+    // S01's own claim weighs S01's live leads (for lead.max_active) and
+    // writes the expiries it finds.
+    claim(&club, "S01", "13800000004");
+    assert_eq!(club.table("leads").matches(",S01,public,").count(), 2);
+    let events = club.table("lead_events");
+    assert!(
+        events.contains("L000001,2026-12-11,expire,S01,,last valid day 2026-12-10,office")
+            && events.contains("L000002,2026-12-11,expire,S01,"),
+        "{events}"
+    );
+    assert_eq!(
+        club.read("index/live-leads/01.csv"),
+        "owner,id\nS01,L000004\n"
+    );
+    club.quiet(&["lead", "expire"]);
+    club.check();
+}
+
+#[test]
+fn a_torn_line_in_a_lead_journal_shard_stops_the_commands_on_its_leads_until_repaired() {
+    let club = sales_club();
+    claim(&club, "S01", "13800000001");
+    let path = club.path("lead_events/L000.csv");
+    let mut text = club.read("lead_events/L000.csv");
+    text.push_str("L000001,2026-11-25,dis");
+    std::fs::write(&path, text).unwrap();
+    let torn = "lead_events/L000.csv:3";
+    club.refused(&["lead", "show", "L000001"], 3, torn);
+    club.refused(&["lead", "release", "L000001", "--yes"], 3, torn);
+    club.refused(&["data", "check"], 3, torn);
+    // Other records are not held up.
+    club.ok(&["member", "list"]);
+    let run = club.run(&["data", "repair"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        club.read("lead_events/L000.csv.rejected"),
+        "L000001,2026-11-25,dis\n"
+    );
+    club.ok(&["lead", "show", "L000001"]);
+    club.check();
 }

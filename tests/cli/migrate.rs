@@ -1,30 +1,57 @@
-//! `data migrate`: a data directory of the format before shards (members,
-//! cards and balances each kept in one file, the manifest naming
-//! `"members.csv" = 1`) is read as before, refused for every change, and
-//! converted all or nothing into what this clubctl writes.
+//! `data migrate`: a data directory of an earlier format is read as
+//! before, refused for every change, and converted all or nothing into what
+//! this clubctl writes. Format 1 kept every table in one file (the manifest
+//! naming `"members.csv" = 1`); format 2 kept the members, cards and
+//! balances in shards, with the phone index; format 3 keeps the leads, the
+//! registrations and the lead journals in shards too, with the lead
+//! indexes.
 
 use crate::club::{files_of, table_of, TestClub};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The tables kept in shards since format version 2.
-const SHARDED: [&str; 3] = ["members", "cards", "balances"];
+/// The tables kept in shards since format 2.
+const SHARDED_IN_2: [&str; 3] = ["members", "cards", "balances"];
 
-/// Where `data migrate` keeps the files it replaces.
+/// The tables and journals kept in shards since format 3.
+const SHARDED_IN_3: [&str; 4] = ["leads", "registrations", "lead_events", "lead_log"];
+
+/// The index directories that came with format 3.
+const INDEXES_IN_3: [&str; 3] = [
+    "index/lead-phones",
+    "index/lead-companies",
+    "index/live-leads",
+];
+
+/// A change to the leads: refused before the migration, done after it.
+const CLAIM: [&str; 8] = [
+    "lead",
+    "claim",
+    "--sales",
+    "S04",
+    "--name",
+    "N",
+    "--phone",
+    "13900000098",
+];
+
+/// Where `data migrate` keeps the files it replaces, from format 1 and 2.
 const BACKUP: &str = "backups/format-1";
+const BACKUP_2: &str = "backups/format-2";
 
 fn repo(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
 }
 
-/// Rewrites the data directory `dir` in the format before shards, exactly
-/// as an earlier clubctl left it: each sharded table's shards, in key
-/// order, concatenated into `<table>.csv` under one header, its directory
-/// removed, the manifest naming the file at version 1, and no `index/`.
-fn to_format_1(dir: &Path) {
+/// Rewrites the data directory `dir` as an earlier clubctl left it: each
+/// of `tables`' shards, in key order, concatenated into `<table>.csv` under
+/// one header, its directory removed, and the manifest naming the file at
+/// version 1; the `indexes` that format did not have, removed, and with
+/// them their recorded lengths.
+fn unshard(dir: &Path, tables: &[&str], indexes: &[&str]) {
     let manifest_path = dir.join("manifest.toml");
     let mut manifest = std::fs::read_to_string(&manifest_path).unwrap();
-    for table in SHARDED {
+    for table in tables {
         let text = table_of(dir, table);
         assert!(!text.is_empty(), "{table}/ has no shard to convert");
         std::fs::write(dir.join(format!("{table}.csv")), text).unwrap();
@@ -34,13 +61,34 @@ fn to_format_1(dir: &Path) {
         manifest = manifest.replace(&new, &format!("\"{table}.csv\" = 1\n"));
     }
     std::fs::write(manifest_path, manifest).unwrap();
+    let lengths = dir.join("index/lengths.csv");
+    let recorded = std::fs::read_to_string(&lengths).unwrap();
+    let kept: String = recorded
+        .lines()
+        .filter(|l| !indexes.iter().any(|ix| l.starts_with(&format!("{ix}/"))))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(lengths, kept).unwrap();
+    for index in indexes {
+        std::fs::remove_dir_all(dir.join(index)).unwrap();
+    }
+}
+
+/// The data directory `dir` in format 1, before shards.
+fn to_format_1(dir: &Path) {
+    unshard(dir, &[&SHARDED_IN_2[..], &SHARDED_IN_3].concat(), &[]);
     // The format before shards had no index but the receipts'.
     std::fs::remove_dir_all(dir.join("index")).unwrap();
 }
 
-/// A club holding a copy of `from` (every file but the lock), converted to
-/// the format before shards.
-fn format_1_copy(from: &Path) -> TestClub {
+/// The data directory `dir` in format 2: members, cards and balances in
+/// shards, the rest in one file each.
+fn to_format_2(dir: &Path) {
+    unshard(dir, &SHARDED_IN_3, &INDEXES_IN_3);
+}
+
+/// A club holding a copy of `from` (every file but the lock).
+fn copy_of(from: &Path) -> TestClub {
     let mut club = TestClub::new();
     std::fs::remove_dir_all(club.dir()).unwrap();
     for (name, bytes) in files_of(from) {
@@ -48,22 +96,45 @@ fn format_1_copy(from: &Path) -> TestClub {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, bytes).unwrap();
     }
-    to_format_1(club.dir());
     club.as_operator("S03");
     club
 }
 
-/// The sample club of `data/` in the format before shards.
+/// A club holding a copy of `from` in format 1, before shards.
+fn format_1_copy(from: &Path) -> TestClub {
+    let club = copy_of(from);
+    to_format_1(club.dir());
+    club
+}
+
+/// The sample club of `data/` in format 1.
 fn format_1_sample() -> TestClub {
     format_1_copy(&repo("data"))
 }
 
-/// The files of a data directory the migration replaces, as the format
-/// before shards has them.
+/// The sample club of `data/` in format 2.
+fn format_2_sample() -> TestClub {
+    let club = copy_of(&repo("data"));
+    to_format_2(club.dir());
+    club
+}
+
+/// The files of a data directory in format 1 that the migration
+/// replaces, as they are there.
 fn old_files(club: &TestClub) -> BTreeMap<String, Vec<u8>> {
-    ["members.csv", "cards.csv", "balances.csv", "manifest.toml"]
+    files_named(club, &[&SHARDED_IN_2[..], &SHARDED_IN_3].concat())
+}
+
+/// The files of `tables` kept in one file each, and the manifest.
+fn files_named(club: &TestClub, tables: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    tables
         .iter()
-        .map(|f| (f.to_string(), std::fs::read(club.path(f)).unwrap()))
+        .map(|t| format!("{t}.csv"))
+        .chain(["manifest.toml".to_string()])
+        .map(|f| {
+            let bytes = std::fs::read(club.path(&f)).unwrap();
+            (f, bytes)
+        })
         .collect()
 }
 
@@ -74,10 +145,20 @@ fn assert_migrated(
     want: &BTreeMap<String, Vec<u8>>,
     backup: &BTreeMap<String, Vec<u8>>,
 ) {
+    assert_migrated_from(club, BACKUP, want, backup);
+}
+
+/// Like `assert_migrated`, with the backup in the directory `into`.
+fn assert_migrated_from(
+    club: &TestClub,
+    into: &str,
+    want: &BTreeMap<String, Vec<u8>>,
+    backup: &BTreeMap<String, Vec<u8>>,
+) {
     let got = club.snapshot();
     let (kept, rest): (BTreeMap<_, _>, BTreeMap<_, _>) = got
         .into_iter()
-        .partition(|(name, _)| name.starts_with(&format!("{BACKUP}/")));
+        .partition(|(name, _)| name.starts_with(&format!("{into}/")));
     assert_eq!(
         rest.keys().collect::<Vec<_>>(),
         want.keys().collect::<Vec<_>>(),
@@ -92,17 +173,17 @@ fn assert_migrated(
     }
     let kept: BTreeMap<String, Vec<u8>> = kept
         .into_iter()
-        .map(|(name, bytes)| (name[BACKUP.len() + 1..].to_string(), bytes))
+        .map(|(name, bytes)| (name[into.len() + 1..].to_string(), bytes))
         .collect();
     assert_eq!(
         kept.keys().collect::<Vec<_>>(),
         backup.keys().collect::<Vec<_>>(),
-        "{BACKUP}/ should hold the three old tables and the old manifest"
+        "{into}/ should hold the old tables and the old manifest"
     );
     for (name, bytes) in backup {
         assert!(
             kept[name] == *bytes,
-            "{BACKUP}/{name} is not the old file byte for byte"
+            "{into}/{name} is not the old file byte for byte"
         );
     }
 }
@@ -143,16 +224,7 @@ fn every_change_to_a_club_of_the_earlier_format_is_refused_naming_the_migration(
         vec!["wallet", "recharge", "M000001", "--amount", "100"],
         vec!["tier", "recompute"],
         vec!["staff", "add", "--name", "New", "--role", "sales"],
-        vec![
-            "lead",
-            "claim",
-            "--sales",
-            "S04",
-            "--name",
-            "N",
-            "--phone",
-            "13900000098",
-        ],
+        CLAIM.to_vec(),
         vec!["lead", "expire"],
         vec!["event", "register", "E0030", "M000001"],
         vec!["data", "close"],
@@ -162,7 +234,7 @@ fn every_change_to_a_club_of_the_earlier_format_is_refused_naming_the_migration(
         let run = club.refused(args, 3, "clubctl data migrate");
         assert!(
             run.stderr.contains("earlier clubctl")
-                && run.stderr.contains("balances.csv, cards.csv, members.csv"),
+                && run.stderr.contains("(balances.csv, cards.csv, lead_events.csv, lead_log.csv, leads.csv, members.csv, registrations.csv kept in one file each)"),
             "{args:?}: {}",
             run.stderr
         );
@@ -302,7 +374,7 @@ fn the_migration_gives_back_the_sample_in_shards_and_keeps_the_old_files() {
             .filter(|l| l.ends_with(".csv\" = 1"))
             .count(),
         13,
-        "every file at version 1, as an earlier clubctl wrote it"
+        "every file at version 1, as the first clubctl wrote it"
     );
 
     // A dry run reads and checks every old table and writes nothing.
@@ -310,12 +382,16 @@ fn the_migration_gives_back_the_sample_in_shards_and_keeps_the_old_files() {
     let run = club.run(&["--dry-run", "data", "migrate"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     for (file, rows) in [
-        ("balances.csv", "53 rows"),
-        ("cards.csv", "54 rows"),
-        ("members.csv", "60 rows"),
+        ("balances.csv", "53 rows in 1 shard file"),
+        ("cards.csv", "54 rows in 1 shard file"),
+        ("members.csv", "60 rows in 1 shard file"),
+        ("leads.csv", "14 rows in 1 shard file"),
+        ("registrations.csv", "193 rows in 31 shard files"),
+        ("lead_events.csv", "27 rows in 1 shard file"),
+        ("lead_log.csv", "30 rows in 1 shard file"),
     ] {
         let dir = file.trim_end_matches(".csv");
-        let line = format!("would convert {file} → {dir}/ ({rows} in 1 shard file)");
+        let line = format!("would convert {file} → {dir}/ ({rows})");
         assert!(run.stderr.contains(&line), "{line}:\n{}", run.stderr);
     }
     assert!(club.snapshot() == before, "a dry run changed the directory");
@@ -421,7 +497,7 @@ fn a_bad_row_in_an_old_table_stops_the_migration_naming_its_file_and_line() {
         let place = format!("{}/{says}", club.dir().display());
         club.refused(&["--dry-run", "data", "migrate"], 3, &place);
         club.refused(&["data", "migrate"], 3, &place);
-        for table in SHARDED {
+        for table in SHARDED_IN_2.iter().chain(&SHARDED_IN_3) {
             assert!(!club.path(table).exists(), "{file}: {table}/ was made");
         }
         assert!(!club.path("backups").exists(), "{file}: a backup was made");
@@ -436,8 +512,9 @@ fn a_migration_cut_short_after_its_commit_is_finished_by_running_it_again() {
     let migrated = club.snapshot();
     // Killed after the commit, before the old files were removed: the
     // directory is in the new format, and the old tables are still there.
-    for f in ["members.csv", "cards.csv", "balances.csv"] {
-        std::fs::write(club.path(f), &old[f]).unwrap();
+    let tables: Vec<&String> = old.keys().filter(|f| *f != "manifest.toml").collect();
+    for f in &tables {
+        std::fs::write(club.path(f), &old[*f]).unwrap();
     }
     club.check();
     let listing = club.ok(&["member", "list", "--format", "csv"]);
@@ -447,7 +524,7 @@ fn a_migration_cut_short_after_its_commit_is_finished_by_running_it_again() {
     assert!(club.snapshot() == before, "a dry run removed something");
     let run = club.run(&["data", "migrate"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for f in ["members.csv", "cards.csv", "balances.csv"] {
+    for f in &tables {
         assert!(
             run.stderr.contains(&format!(
                 "data migrate: removed {f}, left by an interrupted migration"
@@ -477,4 +554,51 @@ fn an_old_table_edited_after_the_migration_is_not_removed() {
         run.stderr
     );
     assert_eq!(std::fs::read(club.path("cards.csv")).unwrap(), edited);
+}
+
+#[test]
+fn a_club_of_format_2_converts_its_leads_registrations_and_lead_journals() {
+    let club = format_2_sample();
+    let old = files_named(&club, &SHARDED_IN_3);
+    for args in [
+        &CLAIM[..],
+        &["lead", "release", "L000012", "--yes"],
+        &["event", "register", "E0030", "M000001"],
+        &["event", "checkin", "E0030", "M000001"],
+    ] {
+        club.refused(
+            args,
+            3,
+            "(lead_events.csv, lead_log.csv, leads.csv, registrations.csv kept in one file each)",
+        );
+    }
+    // Read as it is, through the same lookups: one lead, one event.
+    let reads: [&[&str]; 4] = [
+        &["lead", "show", "L000012", "--format", "json"],
+        &["lead", "list", "--format", "csv"],
+        &["event", "show", "E0030", "--format", "csv"],
+        &["report", "sales", "--format", "csv"],
+    ];
+    let before: Vec<String> = reads.iter().map(|args| club.ok(args)).collect();
+
+    let run = club.run(&["data", "migrate"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for line in [
+        "data migrate: leads.csv → leads/ (14 rows in 1 shard file)",
+        "data migrate: registrations.csv → registrations/ (193 rows in 31 shard files)",
+        &format!(
+            "the old files are kept in {}",
+            club.path(BACKUP_2).display()
+        ),
+    ] {
+        assert!(run.stderr.contains(line), "{line}:\n{}", run.stderr);
+    }
+    assert!(!run.stderr.contains("members.csv"), "{}", run.stderr);
+    // The shards and the lead indexes, as this clubctl writes them.
+    assert_migrated_from(&club, BACKUP_2, &files_of(&repo("data")), &old);
+    club.check();
+    let after: Vec<String> = reads.iter().map(|args| club.ok(args)).collect();
+    assert_eq!(before, after, "a reading command prints otherwise");
+    assert_eq!(club.ok(&CLAIM), "L000015");
+    club.check();
 }

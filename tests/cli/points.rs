@@ -1213,7 +1213,7 @@ fn the_till_names_the_member_by_the_card_presented() {
     assert_eq!(ledger.matches(",M000001,").count(), 5, "{ledger}");
     let event = club.ok(&["event", "plan", "--title", "Tea", "--date", "2026-11-25"]);
     club.ok(&["event", "checkin", &event, "VIP000001"]);
-    assert!(club.read("registrations.csv").contains(",M000001,"));
+    assert!(club.table("registrations").contains(",M000001,"));
     club.refused(
         &["points", "grant", "VIP000099", "--spend", "10"],
         5,
