@@ -67,15 +67,26 @@ pub fn lines(
     base: u64,
     header: bool,
 ) -> Result<BTreeMap<String, Vec<u8>>> {
+    let rdr = csv::ReaderBuilder::new()
+        .has_headers(header)
+        .flexible(true)
+        .from_reader(bytes);
+    index_rows(journal, rdr, base, Path::new(journal.file))
+}
+
+/// The index lines of every row `rdr` reads, the row at reader position
+/// `p` starting at byte `base + p` of the journal (`path`, for messages).
+fn index_rows<R: std::io::Read>(
+    journal: Journal,
+    mut rdr: csv::Reader<R>,
+    base: u64,
+    path: &Path,
+) -> Result<BTreeMap<String, Vec<u8>>> {
     let mut out: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let Some(col) = column(journal) else {
         return Ok(out);
     };
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(header)
-        .flexible(true)
-        .from_reader(bytes);
-    if header {
+    if rdr.has_headers() {
         // Read the header first, so the first row's position is its own.
         let _ = rdr.byte_headers();
     }
@@ -83,18 +94,17 @@ pub fn lines(
     loop {
         let at = rdr.position().byte();
         match rdr.read_byte_record(&mut rec) {
-            Ok(false) => break,
+            Ok(false) => return Ok(out),
             Ok(true) => push(&mut out, journal, rec.get(col), base + at),
             Err(e) => {
                 return Err(StoreError::Corrupt {
-                    path: journal.file.into(),
+                    path: path.to_path_buf(),
                     line: e.position().map_or(0, |p| p.line()),
-                    msg: format!("cannot index this line: {e}"),
+                    msg: format!("cannot index this line: {e}; run `clubctl data check`"),
                 })
             }
         }
     }
-    Ok(out)
 }
 
 fn push(out: &mut BTreeMap<String, Vec<u8>>, journal: Journal, key: Option<&[u8]>, at: u64) {
@@ -118,29 +128,10 @@ pub fn build(dir: &Path, journal: Journal) -> Result<BTreeMap<String, Vec<u8>>> 
     let Some(file) = fsutil::open_read(&path)? else {
         return Ok(BTreeMap::new());
     };
-    let Some(col) = column(journal) else {
-        return Ok(BTreeMap::new());
-    };
-    let mut rdr = csv::ReaderBuilder::new()
+    let rdr = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(std::io::BufReader::with_capacity(1 << 20, file));
-    let _ = rdr.byte_headers();
-    let mut out = BTreeMap::new();
-    let mut rec = csv::ByteRecord::new();
-    loop {
-        let at = rdr.position().byte();
-        match rdr.read_byte_record(&mut rec) {
-            Ok(false) => return Ok(out),
-            Ok(true) => push(&mut out, journal, rec.get(col), at),
-            Err(e) => {
-                return Err(StoreError::Corrupt {
-                    path,
-                    line: e.position().map_or(0, |p| p.line()),
-                    msg: format!("{e}; run `clubctl data check`"),
-                })
-            }
-        }
-    }
+    index_rows(journal, rdr, 0, &path)
 }
 
 /// The offsets `key`'s lines start at, from the bytes of its index file

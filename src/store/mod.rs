@@ -963,9 +963,10 @@ impl Store {
             }
             record.set(file, txn::len_after(&self.dir, file, bytes)?);
         }
-        let bytes = record.encode();
-        if fsutil::read_or_empty(&self.dir.join(lengths::FILE))? != bytes {
-            txn.put_file(lengths::FILE, bytes);
+        // Compared with the record as read, not the file read again; an
+        // unreadable one (a rebuild's reason to run) is replaced.
+        if self.lengths().map_or(true, |current| *current != record) {
+            txn.put_file(lengths::FILE, record.encode());
         }
         Ok(())
     }

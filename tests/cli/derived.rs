@@ -131,3 +131,17 @@ fn every_commit_keeps_the_record_true() {
     club.ok(&["data", "reindex"]);
     assert_eq!(club.snapshot(), before);
 }
+
+#[test]
+fn a_damaged_record_of_lengths_is_refused_and_rebuilt() {
+    let (club, m) = club_with_receipt();
+    std::fs::write(club.path("index/lengths.csv"), "file,bytes\nreceipts/x,y\n").unwrap();
+    club.refused(
+        &["points", "grant", &m, "--spend", "1", "--receipt", "R-2"],
+        3,
+        "index/lengths.csv:2",
+    );
+    club.ok(&["data", "reindex"]);
+    club.check();
+    club.ok(&["points", "grant", &m, "--spend", "1", "--receipt", "R-2"]);
+}
